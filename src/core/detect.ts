@@ -1,0 +1,110 @@
+import { MigrationError } from './errors.ts';
+import { executeScript } from './execute.ts';
+import {
+  diffSchemas,
+  fingerprintSchema,
+  type SchemaFingerprint,
+  sameSchema,
+} from './fingerprint.ts';
+import { fingerprintOfSchema, replayHistory } from './history.ts';
+import { copySchema, type DatabaseFactory, withScratch } from './scratch.ts';
+import type { Migration, SchemaDifference, SqlDatabase } from './types.ts';
+
+/**
+ * How many migrations an untracked database already reflects, read from its schema alone.
+ *
+ * The database's fingerprint is compared with the schema after each step of the history
+ * (replayed on a scratch database) and with the full schema; the earliest match wins, so a step
+ * that changes no schema (a pure data fix) is run again rather than skipped — which is why such
+ * steps must be safe to repeat. When the history cannot be replayed from empty (it starts from a
+ * base schema kept elsewhere), each candidate k is tried the other way round: the database's
+ * schema is copied to a scratch database, migrations k+1..n run there, and the result must equal
+ * the full schema. No match: `UNRECOGNIZED_SCHEMA` with the nearest version's differences.
+ */
+export function detectLegacyVersion(
+  db: SqlDatabase,
+  migrations: readonly Migration[],
+  schema: string | undefined,
+  create: DatabaseFactory,
+): number {
+  const actual = fingerprintSchema(db);
+  const history = replayHistory(migrations, create);
+  const target = schema === undefined ? undefined : fingerprintOfSchema(schema, create);
+
+  for (let k = 1; k < history.fingerprints.length; k++)
+    if (sameSchema(actual, history.fingerprints[k] as SchemaFingerprint)) return k;
+  if (target && sameSchema(actual, target)) return migrations.length;
+
+  if (history.failedAt !== null && target) {
+    for (let k = 0; k < migrations.length; k++)
+      if (replaysToTarget(db, migrations.slice(k), target, create)) return k;
+  }
+  throw unrecognized(actual, migrations, history.fingerprints, target);
+}
+
+function replaysToTarget(
+  db: SqlDatabase,
+  rest: readonly Migration[],
+  target: SchemaFingerprint,
+  create: DatabaseFactory,
+): boolean {
+  return withScratch(create, (scratch) => {
+    copySchema(db, scratch);
+    try {
+      for (const migration of rest) executeScript(scratch, migration.sql, migration.name);
+    } catch {
+      return false;
+    }
+    return sameSchema(fingerprintSchema(scratch), target);
+  });
+}
+
+function unrecognized(
+  actual: SchemaFingerprint,
+  migrations: readonly Migration[],
+  fingerprints: SchemaFingerprint[],
+  target: SchemaFingerprint | undefined,
+): MigrationError {
+  const candidates: { label: string; differences: SchemaDifference[] }[] = fingerprints
+    .slice(1)
+    .map((fingerprint, index) => ({
+      label: `after ${migrations[index]?.name}`,
+      differences: diffSchemas(actual, fingerprint),
+    }));
+  if (target)
+    candidates.push({ label: 'the current schema', differences: diffSchemas(actual, target) });
+  const nearest = candidates.sort((a, b) => a.differences.length - b.differences.length)[0];
+  const summary = nearest
+    ? `; nearest is ${nearest.label}, which differs in ${nearest.differences.length} way(s): ${nearest.differences
+        .slice(0, 5)
+        .map((d) => `${d.kind} ${d.object}: ${d.detail}`)
+        .join('; ')}`
+    : '';
+  return new MigrationError(
+    'UNRECOGNIZED_SCHEMA',
+    `The database has tables but no migration ledger, and its schema matches no version of the migration history${summary}. Migrate it by hand to a known version, or check it is this app's database (nothing was changed)`,
+    { differences: nearest?.differences ?? [] },
+  );
+}
+
+/**
+ * Whether the schema already reflects every migration up to and including `lastApplied`, so a
+ * pending migration that sorts before it (a seed-format ledger that starts at `001_…` while this
+ * history starts with a base migration) can be baselined. A step that changes no schema cannot be
+ * told applied from not, so it never counts as reflected.
+ */
+export function reflectsOutOfOrder(
+  db: SqlDatabase,
+  migrations: readonly Migration[],
+  outOfOrderIndex: number,
+  lastAppliedIndex: number,
+  create: DatabaseFactory,
+): boolean {
+  const { fingerprints } = replayHistory(migrations, create);
+  const before = fingerprints[outOfOrderIndex];
+  const after = fingerprints[outOfOrderIndex + 1];
+  const expected = fingerprints[lastAppliedIndex + 1];
+  if (!before || !after || !expected) return false;
+  if (sameSchema(before, after)) return false;
+  return sameSchema(fingerprintSchema(db), expected);
+}

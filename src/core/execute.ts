@@ -1,0 +1,123 @@
+import { MigrationError } from './errors.ts';
+import { lineAt, skipTrivia } from './sql-text.ts';
+import type { SqlDatabase, SqlStatement } from './types.ts';
+
+/**
+ * Runs a migration's SQL statement by statement, split by SQLite's own parser so trigger bodies
+ * (`CREATE TRIGGER … BEGIN … END`) stay whole. The caller owns the transaction, so a file's own
+ * `BEGIN`/`COMMIT` and `PRAGMA foreign_keys` lines are skipped rather than obeyed: the runner
+ * already does both, around the whole migration. A failure names the file, the line and the
+ * statement.
+ */
+export function executeScript(db: SqlDatabase, sql: string, fileName: string): void {
+  let offset = 0;
+  // sql.js stops iterating at an empty statement (`;;`), so iteration restarts after each one.
+  while (true) {
+    offset = skipEmptyStatements(sql, offset);
+    if (offset >= sql.length) return;
+    offset = executeFrom(db, sql, offset, fileName);
+  }
+}
+
+/** Runs statements from `start` until the iterator stops; returns where it stopped. */
+function executeFrom(db: SqlDatabase, sql: string, start: number, fileName: string): number {
+  const text = sql.slice(start);
+  const iterator = db.iterateStatements(text);
+  let consumed = 0;
+  while (true) {
+    const statementStart = start + skipTrivia(text, consumed);
+    let next: IteratorResult<SqlStatement>;
+    try {
+      next = iterator.next();
+    } catch (error) {
+      throw statementError(sql, statementStart, fileName, error);
+    }
+    if (next.done) return start + consumed;
+    const statement = next.value;
+    consumed = text.length - iterator.getRemainingSQL().length;
+    try {
+      runStatement(statement, sql, statementStart, fileName);
+    } catch (error) {
+      statement.free();
+      throw error instanceof MigrationError
+        ? error
+        : statementError(sql, statementStart, fileName, error);
+    }
+  }
+}
+
+function runStatement(statement: SqlStatement, sql: string, start: number, fileName: string): void {
+  const kind = classify(statement.getSQL());
+  if (kind === 'transaction' || kind === 'foreign-keys-pragma') return;
+  if (kind === 'rollback') {
+    throw new MigrationError(
+      'TRANSACTION_CONTROL',
+      `${fileName} line ${lineAt(sql, start)}: ROLLBACK would undo the runner's own transaction; remove it (a failing statement already rolls the whole migration back)`,
+      { migrationName: fileName, line: lineAt(sql, start), statement: statement.getSQL() },
+    );
+  }
+  while (statement.step()) {
+    // Rows a statement returns (a PRAGMA, a SELECT) are not needed; stepping runs it to the end.
+  }
+}
+
+type StatementKind = 'transaction' | 'rollback' | 'foreign-keys-pragma' | 'other';
+
+function classify(statementSql: string): StatementKind {
+  const text = statementSql
+    .slice(skipTrivia(statementSql, 0))
+    .replace(/;\s*$/, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toUpperCase();
+  if (
+    /^(BEGIN( DEFERRED| IMMEDIATE| EXCLUSIVE)?( TRANSACTION)?|(COMMIT|END)( TRANSACTION)?)$/.test(
+      text,
+    )
+  )
+    return 'transaction';
+  if (/^ROLLBACK( TRANSACTION)?$/.test(text)) return 'rollback';
+  if (/^PRAGMA (MAIN\.)?FOREIGN_KEYS ?(= ?\S+|\(\S+\))$/.test(text)) return 'foreign-keys-pragma';
+  return 'other';
+}
+
+/** Skips whitespace, comments and stray semicolons. */
+function skipEmptyStatements(sql: string, from: number): number {
+  let i = skipTrivia(sql, from);
+  while (sql[i] === ';') i = skipTrivia(sql, i + 1);
+  return i;
+}
+
+function statementError(
+  sql: string,
+  start: number,
+  fileName: string,
+  error: unknown,
+): MigrationError {
+  const line = lineAt(sql, start);
+  const statement = statementTextAt(sql, start);
+  const reason = error instanceof Error ? error.message : String(error);
+  if (/^\.[A-Za-z]/.test(statement)) {
+    return new MigrationError(
+      'DOT_COMMAND',
+      `${fileName} line ${line}: "${statement.split('\n')[0]}" is a sqlite3 shell command, not SQL; remove it (the database is unchanged)`,
+      { migrationName: fileName, line, statement, cause: error },
+    );
+  }
+  return new MigrationError(
+    'SQL_FAILED',
+    `${fileName} line ${line}: ${reason} (the database is unchanged)`,
+    {
+      migrationName: fileName,
+      line,
+      statement,
+      cause: error,
+    },
+  );
+}
+
+/** The text of the statement starting at `start`, up to its first `;` (enough to recognise it). */
+function statementTextAt(sql: string, start: number): string {
+  const end = sql.indexOf(';', start);
+  return sql.slice(start, end === -1 ? sql.length : end + 1).trim();
+}

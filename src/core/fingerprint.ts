@@ -1,0 +1,279 @@
+import { listSchemaObjects, queryRows } from './inspect.ts';
+import { normalizeSql } from './sql-text.ts';
+import type { ObjectKind, SchemaDifference, SqlDatabase, SqlValue } from './types.ts';
+
+/**
+ * A database's schema reduced to what matters for "is this the same schema?": column order,
+ * quoting, case and whitespace are gone, so a table built by `ALTER TABLE ADD COLUMN` equals the
+ * same table written out in full. Names are lower case; keys are sorted, so two fingerprints of
+ * equal schemas serialise to equal JSON.
+ */
+export interface SchemaFingerprint {
+  tables: Record<string, TableShape>;
+  /** Virtual tables (FTS and the like) by their normalised definition. */
+  virtualTables: Record<string, string>;
+  indexes: Record<string, IndexShape>;
+  triggers: Record<string, { table: string; sql: string }>;
+  views: Record<string, string>;
+}
+
+export interface TableShape {
+  columns: Record<string, ColumnShape>;
+  /** `(a,b)->parent(x,y) on update … on delete …`, sorted. */
+  foreignKeys: string[];
+  /** Column lists of UNIQUE constraints, sorted. */
+  uniqueConstraints: string[];
+  withoutRowid: boolean;
+  strict: boolean;
+}
+
+export interface ColumnShape {
+  type: string;
+  notNull: boolean;
+  default: string | null;
+  /** Position in the primary key (1-based), 0 when not part of it. */
+  primaryKey: number;
+  /** 0 normal, 2/3 generated columns, as `PRAGMA table_xinfo` says. */
+  hidden: number;
+}
+
+export interface IndexShape {
+  table: string;
+  /** Key columns in order; an expression column by its normalised definition. */
+  columns: string[];
+  unique: boolean;
+  /** The normalised WHERE clause of a partial index. */
+  where: string | null;
+}
+
+/** Reads the schema of a database into its fingerprint. */
+export function fingerprintSchema(db: SqlDatabase): SchemaFingerprint {
+  const fingerprint: SchemaFingerprint = {
+    tables: emptyRecord(),
+    virtualTables: emptyRecord(),
+    indexes: emptyRecord(),
+    triggers: emptyRecord(),
+    views: emptyRecord(),
+  };
+  const objects = listSchemaObjects(db).sort((a, b) =>
+    a.name.toLowerCase() < b.name.toLowerCase() ? -1 : 1,
+  );
+  for (const object of objects) {
+    const name = object.name.toLowerCase();
+    const sql = normalizeSql(object.sql ?? '');
+    if (object.type === 'table' && object.virtual) fingerprint.virtualTables[name] = sql;
+    else if (object.type === 'table') fingerprint.tables[name] = tableShape(db, object.name);
+    else if (object.type === 'index' && object.sql !== null)
+      fingerprint.indexes[name] = indexShape(db, object.name, object.table, sql);
+    else if (object.type === 'trigger')
+      fingerprint.triggers[name] = { table: object.table.toLowerCase(), sql };
+    else if (object.type === 'view') fingerprint.views[name] = sql;
+  }
+  return fingerprint;
+}
+
+/** True when two fingerprints describe the same schema. */
+export function sameSchema(a: SchemaFingerprint, b: SchemaFingerprint): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function tableShape(db: SqlDatabase, table: string): TableShape {
+  const columns: Record<string, ColumnShape> = emptyRecord();
+  const columnRows = queryRows(db, 'SELECT * FROM pragma_table_xinfo(?)', [table]);
+  for (const row of columnRows.sort(byText('name'))) {
+    columns[String(row.name).toLowerCase()] = {
+      type: String(row.type).toUpperCase().replace(/\s+/g, ' ').trim(),
+      notNull: row.notnull === 1,
+      default: row.dflt_value === null ? null : normalizeDefault(String(row.dflt_value)),
+      primaryKey: Number(row.pk),
+      hidden: Number(row.hidden),
+    };
+  }
+  const options = queryRows(db, 'SELECT wr, strict FROM pragma_table_list WHERE name = ?', [
+    table,
+  ])[0];
+  return {
+    columns,
+    foreignKeys: foreignKeys(db, table),
+    uniqueConstraints: queryRows(db, "SELECT name FROM pragma_index_list(?) WHERE origin = 'u'", [
+      table,
+    ])
+      .map((row) => indexColumns(db, String(row.name)).join(','))
+      .sort(),
+    withoutRowid: options?.wr === 1,
+    strict: options?.strict === 1,
+  };
+}
+
+function foreignKeys(db: SqlDatabase, table: string): string[] {
+  const byId = new Map<SqlValue | undefined, Record<string, SqlValue>[]>();
+  for (const row of queryRows(db, 'SELECT * FROM pragma_foreign_key_list(?) ORDER BY id, seq', [
+    table,
+  ])) {
+    const group = byId.get(row.id) ?? [];
+    group.push(row);
+    byId.set(row.id, group);
+  }
+  return [...byId.values()]
+    .map((rows) => {
+      const first = rows[0] as Record<string, SqlValue>;
+      const from = rows.map((row) => String(row.from).toLowerCase()).join(',');
+      const to = rows.map((row) => (row.to === null ? '' : String(row.to).toLowerCase())).join(',');
+      return `(${from})->${String(first.table).toLowerCase()}(${to}) on update ${String(first.on_update).toLowerCase()} on delete ${String(first.on_delete).toLowerCase()}`;
+    })
+    .sort();
+}
+
+function indexShape(db: SqlDatabase, index: string, table: string, sql: string): IndexShape {
+  const unique = /^create unique index/.test(sql);
+  const whereAt = sql.search(/\)where /);
+  return {
+    table: table.toLowerCase(),
+    columns: indexColumns(db, index, sql),
+    unique,
+    where: whereAt === -1 ? null : sql.slice(whereAt + ')where '.length),
+  };
+}
+
+function indexColumns(db: SqlDatabase, index: string, normalizedSql?: string): string[] {
+  const keys = queryRows(db, 'SELECT * FROM pragma_index_xinfo(?) WHERE key = 1 ORDER BY seqno', [
+    index,
+  ]);
+  return keys.map((row) => {
+    // An expression has no column name; only the definition can tell two expressions apart.
+    const column = row.cid === -2 ? `expr:${normalizedSql ?? ''}` : String(row.name).toLowerCase();
+    const collation =
+      String(row.coll).toUpperCase() === 'BINARY'
+        ? ''
+        : ` collate ${String(row.coll).toLowerCase()}`;
+    return `${column}${collation}${row.desc === 1 ? ' desc' : ''}`;
+  });
+}
+
+/** Defaults as SQLite reports them, minus spelling: `(0)`, `CURRENT_TIMESTAMP`, `'x'`. */
+function normalizeDefault(value: string): string {
+  let text = normalizeSql(value);
+  while (text.startsWith('(') && text.endsWith(')')) text = text.slice(1, -1);
+  return text;
+}
+
+function byText(key: string) {
+  return (a: Record<string, SqlValue>, b: Record<string, SqlValue>) =>
+    String(a[key]).toLowerCase() < String(b[key]).toLowerCase() ? -1 : 1;
+}
+
+/**
+ * How `actual` differs from `expected`, object by object, in words a person can act on. An empty
+ * list means the schemas are the same.
+ */
+export function diffSchemas(
+  actual: SchemaFingerprint,
+  expected: SchemaFingerprint,
+): SchemaDifference[] {
+  const differences: SchemaDifference[] = [];
+  const add = (kind: ObjectKind, object: string, table: string, detail: string) =>
+    differences.push({ kind, object, table, detail });
+
+  compareKeyed(actual.tables, expected.tables, {
+    missing: (name) => add('table', name, name, 'missing from the database'),
+    extra: (name) => add('table', name, name, 'only in the database'),
+    both: (name, got, want) => {
+      for (const detail of diffTables(got, want)) add('table', name, name, detail);
+    },
+  });
+  compareKeyed(actual.virtualTables, expected.virtualTables, {
+    missing: (name) => add('virtual table', name, name, 'missing from the database'),
+    extra: (name) => add('virtual table', name, name, 'only in the database'),
+    both: (name, got, want) => {
+      if (got !== want) add('virtual table', name, name, `defined as ${got}, expected ${want}`);
+    },
+  });
+  compareKeyed(actual.indexes, expected.indexes, {
+    missing: (name, want) => add('index', name, want.table, 'missing from the database'),
+    extra: (name, got) => add('index', name, got.table, 'only in the database'),
+    both: (name, got, want) => {
+      if (JSON.stringify(got) !== JSON.stringify(want))
+        add('index', name, want.table, `is ${describeIndex(got)}, expected ${describeIndex(want)}`);
+    },
+  });
+  compareKeyed(actual.triggers, expected.triggers, {
+    missing: (name, want) => add('trigger', name, want.table, 'missing from the database'),
+    extra: (name, got) => add('trigger', name, got.table, 'only in the database'),
+    both: (name, got, want) => {
+      if (got.sql !== want.sql) add('trigger', name, want.table, 'has a different definition');
+    },
+  });
+  compareKeyed(actual.views, expected.views, {
+    missing: (name) => add('view', name, name, 'missing from the database'),
+    extra: (name) => add('view', name, name, 'only in the database'),
+    both: (name, got, want) => {
+      if (got !== want) add('view', name, name, 'has a different definition');
+    },
+  });
+  return differences;
+}
+
+function diffTables(got: TableShape, want: TableShape): string[] {
+  const details: string[] = [];
+  compareKeyed(got.columns, want.columns, {
+    missing: (name) => details.push(`column ${name}: missing`),
+    extra: (name) => details.push(`column ${name}: only in the database`),
+    both: (name, have, need) => {
+      if (have.type !== need.type)
+        details.push(
+          `column ${name}: type ${have.type || '(none)'}, expected ${need.type || '(none)'}`,
+        );
+      if (have.notNull !== need.notNull)
+        details.push(
+          `column ${name}: ${have.notNull ? 'NOT NULL' : 'nullable'}, expected ${need.notNull ? 'NOT NULL' : 'nullable'}`,
+        );
+      if (have.default !== need.default)
+        details.push(
+          `column ${name}: default ${have.default ?? '(none)'}, expected ${need.default ?? '(none)'}`,
+        );
+      if (have.primaryKey !== need.primaryKey)
+        details.push(
+          `column ${name}: primary key position ${have.primaryKey}, expected ${need.primaryKey}`,
+        );
+      if (have.hidden !== need.hidden) details.push(`column ${name}: generated or hidden differs`);
+    },
+  });
+  const listDiff = (label: string, have: string[], need: string[]) => {
+    for (const item of need) if (!have.includes(item)) details.push(`${label} ${item}: missing`);
+    for (const item of have)
+      if (!need.includes(item)) details.push(`${label} ${item}: only in the database`);
+  };
+  listDiff('foreign key', got.foreignKeys, want.foreignKeys);
+  listDiff('unique constraint on', got.uniqueConstraints, want.uniqueConstraints);
+  if (got.withoutRowid !== want.withoutRowid) details.push('WITHOUT ROWID differs');
+  if (got.strict !== want.strict) details.push('STRICT differs');
+  return details;
+}
+
+function describeIndex(index: IndexShape): string {
+  const where = index.where === null ? '' : ` where ${index.where}`;
+  return `${index.unique ? 'unique ' : ''}on ${index.table}(${index.columns.join(', ')})${where}`;
+}
+
+function compareKeyed<T>(
+  actual: Record<string, T>,
+  expected: Record<string, T>,
+  on: {
+    missing: (name: string, want: T) => void;
+    extra: (name: string, got: T) => void;
+    both: (name: string, got: T, want: T) => void;
+  },
+): void {
+  for (const [name, want] of Object.entries(expected)) {
+    const got = Object.hasOwn(actual, name) ? actual[name] : undefined;
+    if (got === undefined) on.missing(name, want);
+    else on.both(name, got, want);
+  }
+  for (const [name, got] of Object.entries(actual))
+    if (!Object.hasOwn(expected, name)) on.extra(name, got);
+}
+
+/** A record without a prototype, so a table named `constructor` or `__proto__` is just a key. */
+function emptyRecord<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}

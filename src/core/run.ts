@@ -1,0 +1,231 @@
+import { checksumOf } from './checksum.ts';
+import { now, roundMs } from './clock.ts';
+import { executeScript } from './execute.ts';
+import { diffSchemas, fingerprintSchema } from './fingerprint.ts';
+import { fingerprintOfSchema } from './history.ts';
+import { ensureLedger, type LedgerEntry, readLedger, recordApplied } from './ledger.ts';
+import { sortMigrations } from './names.ts';
+import { planRun, type RunPlan } from './plan.ts';
+import { type DatabaseFactory, scratchFactory } from './scratch.ts';
+import { assertForeignKeys, openScope } from './transaction.ts';
+import type {
+  Migration,
+  MigrationOutcome,
+  MigrationProgress,
+  MigrationReport,
+  RunOptions,
+  SchemaDifference,
+  SqlDatabase,
+} from './types.ts';
+
+/** Options for callers that must say how scratch databases are made (tests, other engines). */
+export interface RunOptionsWithFactory extends RunOptions {
+  /** Makes the empty in-memory databases detection replays history in; defaults to `new db.constructor()`. */
+  createDatabase?: DatabaseFactory;
+}
+
+/**
+ * Brings a database to the current schema and says what it did.
+ *
+ * A fresh database gets `options.schema` with every migration recorded as baselined (or, with no
+ * schema, every migration run). A database with tables but no ledger is matched against the
+ * history by its schema, what it reflects is baselined and the rest runs. A tracked database runs
+ * what is pending, in order. Each migration commits with its ledger row; the first failure throws
+ * `MigrationError` and leaves the database as it was before that migration — and before the run,
+ * if it was the first. Running again changes nothing.
+ *
+ * @example
+ * const SQL = await initSqlJs();
+ * const db = new SQL.Database(bytes);
+ * const { migrations, schema } = splitMigrationFiles(files);
+ * const report = runMigrations(db, migrations, { schema, logger: console });
+ * if (report.changed) save(db.export());
+ */
+export function runMigrations(
+  db: SqlDatabase,
+  migrations: readonly Migration[],
+  options: RunOptionsWithFactory = {},
+): MigrationReport {
+  const startedAt = now();
+  const sorted = sortMigrations(migrations);
+  const create = scratchFactory(db, options.createDatabase);
+  const progress = progressReporter(options, startedAt);
+  const dryRun = options.dryRun === true;
+
+  progress('detect', 'start', 0, 0, null);
+  const plan = planRun(db, sorted, options, create);
+  progress('detect', 'done', 0, 0, null);
+  logPlan(plan, options);
+
+  const scope = openScope(db, dryRun);
+  const durations = new Map<string, number>();
+  let drift: SchemaDifference[] | null = null;
+  try {
+    applyPlan(db, plan, options.schema, scope, durations, progress);
+    const changed =
+      plan.ledgerFormat !== 'current' || plan.baseline.length + plan.execute.length > 0;
+    if (options.schema !== undefined && (changed || options.checkDrift)) {
+      progress('drift', 'start', 0, 0, null);
+      drift = diffSchemas(fingerprintSchema(db), fingerprintOfSchema(options.schema, create));
+      progress('drift', 'done', 0, 0, null);
+      for (const difference of drift)
+        options.logger?.warn(
+          `drift: ${difference.kind} ${difference.object}: ${difference.detail}`,
+        );
+    }
+  } finally {
+    scope.finish();
+  }
+  return buildReport(
+    plan,
+    sorted,
+    durations,
+    drift,
+    dryRun,
+    dryRun ? plan.ledger : readLedger(db),
+    startedAt,
+  );
+}
+
+type Progress = (
+  phase: MigrationProgress['phase'],
+  event: MigrationProgress['event'],
+  index: number,
+  total: number,
+  name: string | null,
+) => void;
+
+function progressReporter(options: RunOptions, startedAt: number): Progress {
+  return (phase, event, index, total, name) =>
+    options.onProgress?.({
+      phase,
+      event,
+      index,
+      total,
+      name,
+      elapsedMs: roundMs(now() - startedAt),
+    });
+}
+
+/**
+ * Writes the plan. Bookkeeping (creating or upgrading the ledger, the schema of a fresh database,
+ * baseline rows) rides in the first migration's transaction, so a run whose first migration fails
+ * leaves the database exactly as it found it.
+ */
+function applyPlan(
+  db: SqlDatabase,
+  plan: RunPlan,
+  schema: string | undefined,
+  scope: ReturnType<typeof openScope>,
+  durations: Map<string, number>,
+  progress: Progress,
+): void {
+  let bookkeepingDone = false;
+  const bookkeeping = () => {
+    if (bookkeepingDone) return;
+    bookkeepingDone = true;
+    ensureLedger(db, plan.ledgerFormat);
+    if (plan.createFromSchema && schema !== undefined) {
+      progress('schema', 'start', 0, 0, 'schema.sql');
+      executeScript(db, schema, 'schema.sql');
+      assertForeignKeys(db, 'schema.sql');
+      progress('schema', 'done', 0, 0, 'schema.sql');
+    }
+    for (const migration of plan.baseline)
+      recordApplied(db, migration.name, checksumOf(migration.sql), 'baselined', null);
+  };
+
+  const total = plan.execute.length;
+  for (const [position, migration] of plan.execute.entries()) {
+    progress('migration', 'start', position + 1, total, migration.name);
+    scope.atomically(() => {
+      bookkeeping();
+      const startedAt = now();
+      executeScript(db, migration.sql, migration.name);
+      assertForeignKeys(db, migration.name);
+      const duration = roundMs(now() - startedAt);
+      recordApplied(db, migration.name, checksumOf(migration.sql), 'executed', duration);
+      durations.set(migration.name, duration);
+    });
+    progress('migration', 'done', position + 1, total, migration.name);
+  }
+  if (!bookkeepingDone && (plan.ledgerFormat !== 'current' || plan.baseline.length > 0))
+    scope.atomically(bookkeeping);
+}
+
+function logPlan(plan: RunPlan, options: RunOptions): void {
+  const logger = options.logger;
+  if (!logger) return;
+  const where =
+    plan.state === 'legacy'
+      ? ` (its schema reflects ${plan.legacyVersion ?? 'none of the migrations'})`
+      : '';
+  logger.info(`database: ${plan.state}${where}`);
+  if (plan.createFromSchema) logger.info('creating the current schema from schema.sql');
+  if (plan.baseline.length > 0)
+    logger.info(`baselining ${plan.baseline.length} migration(s) without running them`);
+  for (const migration of plan.execute) logger.info(`pending: ${migration.name}`);
+  for (const [name, status] of plan.checksums)
+    if (status === 'changed')
+      logger.warn(`${name}: its SQL changed after it was applied (accepted)`);
+  if (plan.baseline.length + plan.execute.length === 0 && plan.ledgerFormat === 'current')
+    logger.info('up to date');
+}
+
+function buildReport(
+  plan: RunPlan,
+  migrations: readonly Migration[],
+  durations: Map<string, number>,
+  drift: SchemaDifference[] | null,
+  dryRun: boolean,
+  ledger: LedgerEntry[],
+  startedAt: number,
+): MigrationReport {
+  const recorded = new Map(ledger.map((entry) => [entry.name, entry]));
+  const baselined = new Set(plan.baseline.map((m) => m.name));
+  const executed = new Set(plan.execute.map((m) => m.name));
+  const outcomes = migrations.map((migration): MigrationOutcome => {
+    const entry = recorded.get(migration.name);
+    const checksum = checksumOf(migration.sql);
+    const common = { name: migration.name, checksum, appliedAt: entry?.appliedAt ?? null };
+    if (executed.has(migration.name))
+      return {
+        ...common,
+        status: dryRun ? 'would-execute' : 'executed',
+        checksumStatus: dryRun ? 'pending' : 'ok',
+        how: dryRun ? null : 'executed',
+        durationMs: durations.get(migration.name) ?? null,
+      };
+    if (baselined.has(migration.name))
+      return {
+        ...common,
+        status: dryRun ? 'would-baseline' : 'baselined',
+        checksumStatus: dryRun ? 'pending' : 'ok',
+        how: dryRun ? null : 'baselined',
+        durationMs: null,
+      };
+    return {
+      ...common,
+      status: 'already-applied',
+      checksumStatus: plan.checksums.get(migration.name) ?? 'ok',
+      how: entry?.how ?? null,
+      durationMs: entry?.durationMs ?? null,
+    };
+  });
+  const wouldChange =
+    plan.ledgerFormat !== 'current' || plan.baseline.length > 0 || plan.execute.length > 0;
+  return {
+    state: plan.state,
+    legacyVersion: plan.legacyVersion,
+    upToDate: !wouldChange,
+    changed: wouldChange && !dryRun,
+    dryRun,
+    migrations: outcomes,
+    executed: [...executed],
+    baselined: [...baselined],
+    alreadyApplied: outcomes.filter((o) => o.status === 'already-applied').map((o) => o.name),
+    ledgerUpgraded: plan.ledgerFormat === 'original' && !dryRun,
+    drift,
+    durationMs: roundMs(now() - startedAt),
+  };
+}

@@ -1,0 +1,31 @@
+import { listSchemaObjects } from './inspect.ts';
+import type { SqlDatabase } from './types.ts';
+
+/** Makes an empty in-memory database of the same kind as a given one. */
+export type DatabaseFactory = () => SqlDatabase;
+
+/**
+ * The factory for scratch databases: the caller's, or else the constructor of the database being
+ * migrated. A sql.js database is an instance of its module's `Database` class, so `new` on that
+ * constructor opens a scratch database in the same wasm instance without asking for the module.
+ */
+export function scratchFactory(db: SqlDatabase, given?: DatabaseFactory): DatabaseFactory {
+  if (given) return given;
+  const Database = (db as unknown as { constructor: new () => SqlDatabase }).constructor;
+  return () => new Database();
+}
+
+/** Runs `work` with a fresh scratch database and always closes it, freeing its wasm memory. */
+export function withScratch<T>(create: DatabaseFactory, work: (scratch: SqlDatabase) => T): T {
+  const scratch = create();
+  try {
+    return work(scratch);
+  } finally {
+    scratch.close();
+  }
+}
+
+/** Recreates a database's schema (not its rows, not its ledger) in an empty database. */
+export function copySchema(from: SqlDatabase, to: SqlDatabase): void {
+  for (const object of listSchemaObjects(from)) if (object.sql !== null) to.run(object.sql);
+}

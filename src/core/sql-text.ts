@@ -1,0 +1,84 @@
+/**
+ * Small lexical helpers over SQL text: where a statement really starts, which line that is, and
+ * a normal form that ignores case, quoting, comments and whitespace so two spellings of one
+ * definition compare equal.
+ */
+
+/** The position of the first character at or after `from` that is not whitespace or a comment. */
+export function skipTrivia(sql: string, from: number): number {
+  let i = from;
+  while (i < sql.length) {
+    const char = sql[i] as string;
+    if (/\s/.test(char)) i++;
+    else if (sql.startsWith('--', i)) {
+      const end = sql.indexOf('\n', i);
+      i = end === -1 ? sql.length : end + 1;
+    } else if (sql.startsWith('/*', i)) {
+      const end = sql.indexOf('*/', i + 2);
+      i = end === -1 ? sql.length : end + 2;
+    } else break;
+  }
+  return i;
+}
+
+/** The 1-based line number of a position in a text. */
+export function lineAt(text: string, position: number): number {
+  let line = 1;
+  for (let i = 0; i < position && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+/**
+ * SQL in a canonical form: comments dropped, identifiers unquoted, everything but string
+ * literals lower-cased, whitespace collapsed and removed around punctuation, no trailing `;`.
+ */
+export function normalizeSql(sql: string): string {
+  const tokens: string[] = [];
+  let i = 0;
+  while (i < sql.length) {
+    const start = skipTrivia(sql, i);
+    if (start > i) {
+      tokens.push(' ');
+      i = start;
+      continue;
+    }
+    const char = sql[i] as string;
+    if (char === "'") {
+      const end = endOfQuoted(sql, i, "'");
+      tokens.push(sql.slice(i, end));
+      i = end;
+    } else if (char === '"' || char === '`' || char === '[') {
+      const close = char === '[' ? ']' : char;
+      const end = endOfQuoted(sql, i, close);
+      tokens.push(
+        sql
+          .slice(i + 1, end - 1)
+          .split(close + close)
+          .join(close)
+          .toLowerCase(),
+      );
+      i = end;
+    } else {
+      tokens.push(char.toLowerCase());
+      i++;
+    }
+  }
+  return tokens
+    .join('')
+    .replace(/\s+/g, ' ')
+    .replace(/ ?([(),;=<>+*/|.-]) ?/g, '$1')
+    .replace(/;+$/, '')
+    .trim();
+}
+
+/** The position just after a quoted run that starts at `start` (doubled quotes escape). */
+function endOfQuoted(sql: string, start: number, close: string): number {
+  let i = start + 1;
+  while (i < sql.length) {
+    if (sql[i] === close) {
+      if (close !== ']' && sql[i + 1] === close) i += 2;
+      else return i + 1;
+    } else i++;
+  }
+  return sql.length;
+}

@@ -1,0 +1,36 @@
+/**
+ * sqljs-migrate: safe, automatic SQLite schema migrations for sql.js, in the browser and in Node.
+ * This entry is the pure, synchronous core; the browser layer is `src/browser/index.ts`.
+ */
+export { checksumOf } from './core/checksum.ts';
+export {
+  isMigrationError,
+  MigrationError,
+  type MigrationErrorCode,
+  type SerializedMigrationError,
+} from './core/errors.ts';
+export {
+  diffSchemas,
+  fingerprintSchema,
+  type SchemaFingerprint,
+  sameSchema,
+} from './core/fingerprint.ts';
+export { columnExists, indexExists, LEDGER_TABLE, tableExists } from './core/inspect.ts';
+export { SCHEMA_FILE_NAME, sortMigrations, splitMigrationFiles } from './core/names.ts';
+export { type RunOptionsWithFactory, runMigrations } from './core/run.ts';
+export type { DatabaseFactory } from './core/scratch.ts';
+export type {
+  AppliedHow,
+  ChecksumStatus,
+  DetectedState,
+  Migration,
+  MigrationLogger,
+  MigrationOutcome,
+  MigrationProgress,
+  MigrationReport,
+  MigrationStatus,
+  RunOptions,
+  SchemaDifference,
+  SqlDatabase,
+} from './core/types.ts';
+export { type VerificationReport, verifyMigrations } from './core/verify.ts';
