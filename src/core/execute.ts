@@ -38,10 +38,11 @@ function executeFrom(db: SqlDatabase, sql: string, start: number, fileName: stri
     try {
       runStatement(statement, sql, statementStart, fileName);
     } catch (error) {
+      const text = statement.getSQL();
       statement.free();
       throw error instanceof MigrationError
         ? error
-        : statementError(sql, statementStart, fileName, error);
+        : statementError(sql, statementStart, fileName, error, text);
     }
   }
 }
@@ -93,15 +94,16 @@ function statementError(
   start: number,
   fileName: string,
   error: unknown,
+  statementSql?: string,
 ): MigrationError {
   const line = lineAt(sql, start);
-  const statement = statementTextAt(sql, start);
   const reason = error instanceof Error ? error.message : String(error);
-  if (/^\.[A-Za-z]/.test(statement)) {
+  if (/^\.[A-Za-z]/.test(sql.slice(start))) {
+    const command = sql.slice(start).split('\n')[0]?.trim() ?? '';
     return new MigrationError(
       'DOT_COMMAND',
-      `${fileName} line ${line}: "${statement.split('\n')[0]}" is a sqlite3 shell command, not SQL; remove it (the database is unchanged)`,
-      { migrationName: fileName, line, statement, cause: error },
+      `${fileName} line ${line}: "${command}" is a sqlite3 shell command, not SQL; remove it (the database is unchanged)`,
+      { migrationName: fileName, line, statement: command, cause: error },
     );
   }
   return new MigrationError(
@@ -110,14 +112,14 @@ function statementError(
     {
       migrationName: fileName,
       line,
-      statement,
+      statement: (statementSql ?? statementTextAt(sql, start)).trim(),
       cause: error,
     },
   );
 }
 
-/** The text of the statement starting at `start`, up to its first `;` (enough to recognise it). */
+/** A statement SQLite could not even parse: its text up to the first `;` is enough to find it. */
 function statementTextAt(sql: string, start: number): string {
   const end = sql.indexOf(';', start);
-  return sql.slice(start, end === -1 ? sql.length : end + 1).trim();
+  return sql.slice(start, end === -1 ? sql.length : end + 1);
 }

@@ -82,7 +82,7 @@ export function runMigrations(
     durations,
     drift,
     dryRun,
-    dryRun ? plan.ledger : readLedger(db),
+    changedNothing(plan) || dryRun ? plan.ledger : readLedger(db),
     startedAt,
   );
 }
@@ -149,8 +149,12 @@ function applyPlan(
     });
     progress('migration', 'done', position + 1, total, migration.name);
   }
-  if (!bookkeepingDone && (plan.ledgerFormat !== 'current' || plan.baseline.length > 0))
-    scope.atomically(bookkeeping);
+  if (!bookkeepingDone && !changedNothing(plan)) scope.atomically(bookkeeping);
+}
+
+/** True when the plan writes nothing: no ledger to create or upgrade, nothing to record or run. */
+function changedNothing(plan: RunPlan): boolean {
+  return plan.ledgerFormat === 'current' && plan.baseline.length === 0 && plan.execute.length === 0;
 }
 
 function logPlan(plan: RunPlan, options: RunOptions): void {
@@ -168,8 +172,7 @@ function logPlan(plan: RunPlan, options: RunOptions): void {
   for (const [name, status] of plan.checksums)
     if (status === 'changed')
       logger.warn(`${name}: its SQL changed after it was applied (accepted)`);
-  if (plan.baseline.length + plan.execute.length === 0 && plan.ledgerFormat === 'current')
-    logger.info('up to date');
+  if (changedNothing(plan)) logger.info('up to date');
 }
 
 function buildReport(
@@ -212,8 +215,7 @@ function buildReport(
       durationMs: entry?.durationMs ?? null,
     };
   });
-  const wouldChange =
-    plan.ledgerFormat !== 'current' || plan.baseline.length > 0 || plan.execute.length > 0;
+  const wouldChange = !changedNothing(plan);
   return {
     state: plan.state,
     legacyVersion: plan.legacyVersion,
