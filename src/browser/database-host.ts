@@ -1,0 +1,297 @@
+import { transfer } from 'comlink';
+import type { Database, SqlJsStatic } from 'sql.js';
+import type { SqlValue } from '../core/types.ts';
+import { isMigrationError, type MigrationError, runMigrations } from '../index.ts';
+import { lockName, withLock } from './cross-tab-lock.ts';
+import { DatabaseError, type DatabaseErrorCode } from './database-error.ts';
+import {
+  type ImageStore,
+  indexedDbImageStore,
+  isQuotaError,
+  memoryImageStore,
+  type StoredImage,
+} from './image-store.ts';
+import { exportImage, loadSqlJs, openImage } from './sql-loader.ts';
+import type {
+  DatabaseEvent,
+  DatabaseInfo,
+  DatabaseWorkerApi,
+  OpenRequest,
+  OpenResult,
+  Outcome,
+  Row,
+  SavedAnnouncement,
+  WriteResult,
+  WriteStatement,
+} from './worker-protocol.ts';
+
+/**
+ * Owns one tab's copy of the database inside its worker.
+ *
+ * Every tab keeps its own sql.js database; IndexedDB holds the shared image and a generation
+ * number that grows with every save. Opening (load → migrate → save) and every write run under
+ * one Web Lock, and a write first catches up with a newer image, so no tab overwrites another's
+ * change. After a save a tab announces the new generation on a BroadcastChannel and the others
+ * reload; a tab whose build lacks a migration the image has turns stale and refuses writes.
+ */
+export class DatabaseHost implements DatabaseWorkerApi {
+  private request: OpenRequest | undefined;
+  private sql: SqlJsStatic | undefined;
+  private db: Database | undefined;
+  private store: ImageStore = memoryImageStore();
+  private generation = 0;
+  private storageProblem: string | null = null;
+  private staleReason: string | null = null;
+  private channel: BroadcastChannel | undefined;
+  private onEvent: (event: DatabaseEvent) => void = () => {};
+  // Writes and reloads of this tab run one at a time, in the order they were asked for.
+  private queue: Promise<unknown> = Promise.resolve();
+
+  async open(request: OpenRequest, onEvent: (event: DatabaseEvent) => void): Promise<OpenResult> {
+    if (this.request !== undefined) {
+      return { ok: false, error: databaseError('OPEN_FAILED', 'This worker is already open.') };
+    }
+    this.request = request;
+    this.onEvent = onEvent;
+    // Compiling the wasm overlaps with waiting for the lock and reading IndexedDB.
+    const sqlReady = loadSqlJs();
+    sqlReady.catch(() => {});
+    if (request.storage === 'memory') {
+      this.storageProblem = 'Running in memory as asked: nothing is saved.';
+    } else {
+      this.store = indexedDbImageStore(request.name);
+    }
+    return withLock(lockName(request.name), async () => {
+      const stored = await this.loadOrFallBackToMemory();
+      try {
+        this.sql = await sqlReady;
+      } catch (error) {
+        return {
+          ok: false,
+          error: databaseError('OPEN_FAILED', `SQLite failed to load: ${messageOf(error)}`),
+        };
+      }
+      const db = openImage(this.sql, stored.bytes);
+      let report: ReturnType<typeof runMigrations>;
+      try {
+        report = runMigrations(db, request.migrations, this.runOptions());
+      } catch (error) {
+        db.close();
+        if (isMigrationError(error)) return { ok: false, error: error.toJSON() };
+        return { ok: false, error: databaseError('OPEN_FAILED', messageOf(error)) };
+      }
+      this.db = db;
+      this.generation = stored.generation;
+      // Nothing is written unless the run changed something: an up-to-date load only reads.
+      if (report.changed) await this.save(stored.bytes);
+      this.listenForOtherTabs(request.name);
+      return { ok: true, report, info: this.info() };
+    });
+  }
+
+  async query(sql: string, params: SqlValue[] | undefined): Promise<Outcome<Row[]>> {
+    const db = this.db;
+    if (db === undefined)
+      return { ok: false, error: databaseError('CLOSED', 'The database is not open.') };
+    const statement = db.prepare(sql);
+    try {
+      if (params !== undefined) statement.bind(params);
+      const rows: Row[] = [];
+      while (statement.step()) rows.push(statement.getAsObject() as Row);
+      return { ok: true, value: rows };
+    } catch (error) {
+      return { ok: false, error: databaseError('SQL_FAILED', messageOf(error)) };
+    } finally {
+      statement.free();
+    }
+  }
+
+  write(statements: WriteStatement[]): Promise<Outcome<WriteResult>> {
+    return this.serially(async () => {
+      const request = this.request;
+      if (request === undefined || this.db === undefined) {
+        return { ok: false, error: databaseError('CLOSED', 'The database is not open.') };
+      }
+      return withLock(lockName(request.name), () => this.writeUnderLock(statements));
+    });
+  }
+
+  async exportImage(): Promise<Uint8Array> {
+    if (this.db === undefined) throw new DatabaseError('CLOSED', 'The database is not open.');
+    const bytes = exportImage(this.db);
+    // Handed over, not copied: the image can be tens of megabytes.
+    return transfer(bytes, [bytes.buffer]);
+  }
+
+  async close(): Promise<void> {
+    this.channel?.close();
+    this.channel = undefined;
+    await this.queue.catch(() => {});
+    this.db?.close();
+    this.db = undefined;
+  }
+
+  private async writeUnderLock(statements: WriteStatement[]): Promise<Outcome<WriteResult>> {
+    await this.catchUp();
+    const db = this.db;
+    if (this.staleReason !== null) {
+      return { ok: false, error: databaseError('STALE', this.staleReason) };
+    }
+    if (db === undefined)
+      return { ok: false, error: databaseError('CLOSED', 'The database is not open.') };
+    let changes = 0;
+    db.exec('BEGIN');
+    try {
+      for (const statement of statements) {
+        db.run(statement.sql, statement.params ?? []);
+        changes += db.getRowsModified();
+      }
+      db.exec('COMMIT');
+    } catch (error) {
+      db.exec('ROLLBACK');
+      return { ok: false, error: databaseError('SQL_FAILED', messageOf(error)) };
+    }
+    const lastInsertRowid = Number(db.exec('SELECT last_insert_rowid()')[0]?.values[0]?.[0] ?? 0);
+    const failure = await this.save(undefined);
+    if (failure !== null) {
+      // The stored image is the last good one; show that instead of a change nobody kept.
+      await this.adopt(await this.store.load());
+      return { ok: false, error: failure };
+    }
+    this.emit('changed', 'local');
+    return { ok: true, value: { changes, lastInsertRowid, generation: this.generation } };
+  }
+
+  /** Reloads the stored image when another tab saved a newer one, and migrates it if needed. */
+  private async catchUp(): Promise<boolean> {
+    if (this.store.kind === 'memory') return false;
+    const storedGeneration = await this.store.loadGeneration();
+    if (storedGeneration <= this.generation) return false;
+    return this.adopt(await this.store.load());
+  }
+
+  /**
+   * Makes `stored` this tab's database after checking it with the runner. Called under the lock,
+   * so a run that has to change the image (it is older than this build) may save it. A run that
+   * refuses (the image names a migration this build lacks) makes the tab stale.
+   */
+  private async adopt(stored: StoredImage): Promise<boolean> {
+    const sql = this.sql;
+    const request = this.request;
+    if (sql === undefined || request === undefined) return false;
+    const db = openImage(sql, stored.bytes);
+    let changed: boolean;
+    try {
+      changed = runMigrations(db, request.migrations, this.runOptions()).changed;
+    } catch (error) {
+      db.close();
+      this.becomeStale(error);
+      return false;
+    }
+    this.db?.close();
+    this.db = db;
+    this.generation = stored.generation;
+    if (changed) await this.save(stored.bytes);
+    return true;
+  }
+
+  /** Saves the live database as the next generation; returns the failure, or null. */
+  private async save(
+    backup: Uint8Array | undefined,
+  ): Promise<ReturnType<typeof databaseError> | null> {
+    if (this.db === undefined || this.store.kind === 'memory') return null;
+    const bytes = exportImage(this.db);
+    const generation = this.generation + 1;
+    try {
+      await this.store.save({ bytes, generation, backup });
+    } catch (error) {
+      this.storageProblem = isQuotaError(error)
+        ? 'The browser refused to save: its storage for this site is full. The last saved database is kept; free some space and try again.'
+        : `Saving failed (${messageOf(error)}). The last saved database is kept.`;
+      this.emit('status', null);
+      return databaseError(
+        isQuotaError(error) ? 'QUOTA_EXCEEDED' : 'SAVE_FAILED',
+        this.storageProblem,
+      );
+    }
+    this.generation = generation;
+    if (this.storageProblem !== null) {
+      this.storageProblem = null;
+      this.emit('status', null);
+    }
+    const announcement: SavedAnnouncement = { type: 'saved', generation };
+    this.channel?.postMessage(announcement);
+    return null;
+  }
+
+  private listenForOtherTabs(name: string): void {
+    if (this.store.kind === 'memory' || typeof BroadcastChannel === 'undefined') return;
+    this.channel = new BroadcastChannel(lockName(name));
+    this.channel.onmessage = (message: MessageEvent<SavedAnnouncement>) => {
+      if (message.data?.type !== 'saved' || message.data.generation <= this.generation) return;
+      const request = this.request;
+      if (request === undefined) return;
+      this.serially(() =>
+        withLock(lockName(request.name), async () => {
+          if (await this.catchUp()) this.emit('changed', 'remote');
+        }),
+      ).catch(() => {});
+    };
+  }
+
+  private async loadOrFallBackToMemory(): Promise<StoredImage> {
+    try {
+      return await this.store.load();
+    } catch (error) {
+      this.store = memoryImageStore();
+      this.storageProblem = `IndexedDB is unavailable here (${messageOf(error)}): the database runs in memory and nothing is saved.`;
+      return { bytes: undefined, generation: 0 };
+    }
+  }
+
+  private becomeStale(error: unknown): void {
+    const because = isMigrationError(error) ? (error as MigrationError).message : messageOf(error);
+    this.staleReason = `Another tab changed the database in a way this version cannot follow: ${because} Reload this tab to continue.`;
+    this.emit('status', null);
+  }
+
+  private runOptions() {
+    return { ...this.request?.runOptions, schema: this.request?.schema };
+  }
+
+  private info(): DatabaseInfo {
+    return {
+      storage: this.store.kind,
+      storageProblem: this.storageProblem,
+      generation: this.generation,
+      sizeBytes: this.db === undefined ? 0 : fileSize(this.db),
+      staleReason: this.staleReason,
+    };
+  }
+
+  private emit(kind: DatabaseEvent['kind'], origin: DatabaseEvent['origin']): void {
+    // The page may be gone (a closed tab); its events are not worth an unhandled rejection.
+    Promise.resolve(this.onEvent({ kind, origin, info: this.info() })).catch(() => {});
+  }
+
+  private serially<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => {});
+    return run;
+  }
+}
+
+/** The database file's size, from SQLite's own page count (no export needed). */
+function fileSize(db: Database): number {
+  const pages = db.exec('PRAGMA page_count')[0]?.values[0]?.[0];
+  const pageSize = db.exec('PRAGMA page_size')[0]?.values[0]?.[0];
+  return Number(pages ?? 0) * Number(pageSize ?? 0);
+}
+
+function databaseError(code: DatabaseErrorCode, message: string) {
+  return new DatabaseError(code, message).toJSON();
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,34 @@
+/**
+ * sqljs-migrate for the browser: a migrated, persisted sql.js database in a worker, kept safe
+ * across tabs. Import from a Vite app; the Node-safe core is the package's main entry.
+ *
+ * @example
+ * import { openDatabase } from 'sqljs-migrate/browser';
+ *
+ * const db = await openDatabase({
+ *   name: 'notes',
+ *   migrations: import.meta.glob('./migrations/*.sql', { query: '?raw', import: 'default', eager: true }),
+ * });
+ * await db.exec('INSERT INTO notes (slug, content) VALUES (?, ?)', ['hello', 'Hello']);
+ */
+
+export { isMigrationError, MigrationError } from '../index.ts';
+export {
+  DatabaseError,
+  type DatabaseErrorCode,
+  isDatabaseError,
+} from './database-error.ts';
+export { storeNames } from './image-store.ts';
+export {
+  type MigratedDatabase,
+  type OpenDatabaseOptions,
+  openDatabase,
+} from './open-database.ts';
+export { readStoredImage } from './read-stored-image.ts';
+export type {
+  DatabaseEvent,
+  DatabaseInfo,
+  Row,
+  WriteResult,
+  WriteStatement,
+} from './worker-protocol.ts';

@@ -1,0 +1,178 @@
+import { proxy, type Remote, releaseProxy, wrap } from 'comlink';
+import type { Migration, MigrationReport, SqlValue } from '../core/types.ts';
+import { MigrationError, splitMigrationFiles } from '../index.ts';
+import { DatabaseError } from './database-error.ts';
+import type {
+  DatabaseEvent,
+  DatabaseInfo,
+  DatabaseWorkerApi,
+  Outcome,
+  Row,
+  SerializedOpenError,
+  WorkerRunOptions,
+  WriteResult,
+  WriteStatement,
+} from './worker-protocol.ts';
+
+/** What `openDatabase` needs: a name and the app's migrations. */
+export interface OpenDatabaseOptions extends WorkerRunOptions {
+  /** Names the stored database (and its lock and channel); one per app. */
+  name: string;
+  /**
+   * The migrations: either a Vite raw glob of the folder (file path → SQL, `schema.sql`
+   * included), or migrations already split out.
+   */
+  migrations: Record<string, string> | Migration[];
+  /** The full current schema, when `migrations` is a list; a glob brings its own `schema.sql`. */
+  schema?: string;
+  /** `memory` keeps nothing on purpose; `auto` (the default) uses IndexedDB when it can. */
+  storage?: 'auto' | 'memory';
+  /** Starts the database worker; the default is the one bundled beside this file. */
+  createWorker?: () => Worker;
+}
+
+/** A migrated, persisted database, shared safely with the app's other tabs. */
+export interface MigratedDatabase {
+  readonly name: string;
+  /** What the migration run on open did and found. */
+  readonly report: MigrationReport;
+  /** Storage, size, generation and staleness, as of the last event. */
+  info(): DatabaseInfo;
+  /** Runs a read and returns its rows by column name. */
+  query<T extends Row = Row>(sql: string, params?: SqlValue[]): Promise<T[]>;
+  /** Runs one write under the cross-tab lock and saves it. */
+  exec(sql: string, params?: SqlValue[]): Promise<WriteResult>;
+  /** Runs several writes as one transaction under the cross-tab lock and saves them. */
+  transaction(statements: WriteStatement[]): Promise<WriteResult>;
+  /** Calls `listener` after every change (this tab's or another's) and status change. */
+  subscribe(listener: (event: DatabaseEvent) => void): () => void;
+  /** The current database file, e.g. for a download. */
+  exportImage(): Promise<Uint8Array>;
+  /** Stops the worker; the handle refuses calls afterwards. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the app's database in a worker: loads it from IndexedDB (or creates it), migrates it
+ * under a cross-tab lock, saves it only if the run changed something, and keeps it in step
+ * with the app's other tabs. Rejects with `MigrationError` when the migrations refuse or fail —
+ * the stored database is then untouched — and with `DatabaseError` when it cannot load at all.
+ *
+ * @example
+ * const db = await openDatabase({
+ *   name: 'notes',
+ *   migrations: import.meta.glob('./migrations/*.sql', { query: '?raw', import: 'default', eager: true }),
+ * });
+ * console.log(db.report.executed);
+ * await db.exec('INSERT INTO notes (slug, content) VALUES (?, ?)', ['hello', 'Hello']);
+ * const notes = await db.query('SELECT * FROM notes');
+ */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<MigratedDatabase> {
+  const { migrations, schema } = Array.isArray(options.migrations)
+    ? { migrations: options.migrations, schema: options.schema }
+    : splitMigrationFiles(options.migrations);
+  const worker = options.createWorker?.() ?? startBundledWorker(options.name);
+  const api = wrap<DatabaseWorkerApi>(worker);
+  const listeners = new Set<(event: DatabaseEvent) => void>();
+  let info: DatabaseInfo | undefined;
+  const onEvent = (event: DatabaseEvent) => {
+    info = event.info;
+    for (const listener of listeners) listener(event);
+  };
+  let result: Awaited<ReturnType<DatabaseWorkerApi['open']>>;
+  try {
+    result = await api.open(
+      {
+        name: options.name,
+        migrations,
+        schema: schema ?? options.schema,
+        runOptions: {
+          acceptChangedChecksums: options.acceptChangedChecksums,
+          allowOutOfOrder: options.allowOutOfOrder,
+          checkDrift: options.checkDrift,
+        },
+        storage: options.storage ?? 'auto',
+      },
+      proxy(onEvent),
+    );
+  } catch (error) {
+    stop(api, worker);
+    throw new DatabaseError('OPEN_FAILED', `The database worker failed: ${messageOf(error)}`, {
+      cause: error,
+    });
+  }
+  if (!result.ok) {
+    stop(api, worker);
+    throw reviveError(result.error);
+  }
+  info = result.info;
+  const report = result.report;
+  let closed = false;
+  const live = () => {
+    if (closed) throw new DatabaseError('CLOSED', `The database ${options.name} is closed.`);
+    return api;
+  };
+
+  return {
+    name: options.name,
+    report,
+    info: () => info as DatabaseInfo,
+    async query<T extends Row = Row>(sql: string, params?: SqlValue[]) {
+      return unwrap(await live().query(sql, params)) as T[];
+    },
+    async exec(sql, params) {
+      return unwrap(await live().write([{ sql, params: params ?? [] }]));
+    },
+    async transaction(statements) {
+      return unwrap(await live().write(statements));
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async exportImage() {
+      return live().exportImage();
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      listeners.clear();
+      await api.close().catch(() => {});
+      stop(api, worker);
+    },
+  };
+}
+
+function startBundledWorker(name: string): Worker {
+  // Written out in full so Vite sees it and bundles the worker with its imports.
+  return new Worker(new URL('./database-worker.ts', import.meta.url), {
+    type: 'module',
+    name: `sqljs-migrate ${name}`,
+  });
+}
+
+function stop(api: Remote<DatabaseWorkerApi>, worker: Worker): void {
+  api[releaseProxy]();
+  worker.terminate();
+}
+
+function unwrap<T>(outcome: Outcome<T>): T {
+  if (outcome.ok) return outcome.value;
+  throw new DatabaseError(outcome.error.code, outcome.error.message);
+}
+
+/** Turns an error that crossed the worker boundary as data back into its class. */
+export function reviveError(error: SerializedOpenError): MigrationError | DatabaseError {
+  if (error.name === 'DatabaseError') return new DatabaseError(error.code, error.message);
+  return new MigrationError(error.code, error.message, {
+    migrationName: error.migrationName ?? undefined,
+    statement: error.statement ?? undefined,
+    line: error.line ?? undefined,
+    cause: error.cause ?? undefined,
+    differences: error.differences ?? undefined,
+  });
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

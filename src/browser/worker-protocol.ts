@@ -1,0 +1,91 @@
+import type { SerializedMigrationError } from '../core/errors.ts';
+import type { Migration, MigrationReport, RunOptions, SqlValue } from '../core/types.ts';
+import type { SerializedDatabaseError } from './database-error.ts';
+
+/**
+ * The page and its database worker speak through Comlink; these are the shapes that cross.
+ * Errors cross as plain data because Comlink keeps only an error's name and message.
+ */
+
+/** The run options that make sense across a worker boundary (no callbacks). */
+export type WorkerRunOptions = Pick<
+  RunOptions,
+  'acceptChangedChecksums' | 'allowOutOfOrder' | 'checkDrift'
+>;
+
+/** What the page asks the worker to open. */
+export interface OpenRequest {
+  name: string;
+  migrations: Migration[];
+  schema: string | undefined;
+  runOptions: WorkerRunOptions;
+  /** `memory` skips IndexedDB on purpose; `auto` uses it when the browser allows. */
+  storage: 'auto' | 'memory';
+}
+
+/** Where the database stands, for a status line. */
+export interface DatabaseInfo {
+  /** `indexeddb` when changes survive a reload, `memory` when they do not. */
+  storage: 'indexeddb' | 'memory';
+  /** Why the database runs in memory, or why the last save failed; null when all is well. */
+  storageProblem: string | null;
+  /** Counts saves of the stored image by any tab; a larger one is newer. */
+  generation: number;
+  /** The database file's size in bytes. */
+  sizeBytes: number;
+  /** Set when a newer version of the app changed the database: writes are refused until a reload. */
+  staleReason: string | null;
+}
+
+/** A failure while opening, as plain data. */
+export type SerializedOpenError = SerializedMigrationError | SerializedDatabaseError;
+
+export type OpenResult =
+  | { ok: true; report: MigrationReport; info: DatabaseInfo }
+  | { ok: false; error: SerializedOpenError };
+
+/** One statement of a write, with its parameters. */
+export interface WriteStatement {
+  sql: string;
+  params?: SqlValue[];
+}
+
+/** What a write did. */
+export interface WriteResult {
+  /** Rows changed by all its statements together. */
+  changes: number;
+  /** SQLite's `last_insert_rowid()` after the last statement. */
+  lastInsertRowid: number;
+  /** The generation the write was saved as. */
+  generation: number;
+}
+
+/** A row of a query, by column name. */
+export type Row = Record<string, SqlValue>;
+
+/** The result of a call that may fail without a migration being involved. */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: SerializedDatabaseError };
+
+/** Told to the page: its data changed (by this tab or another), or its status did. */
+export interface DatabaseEvent {
+  kind: 'changed' | 'status';
+  /** For `changed`: `local` after this tab's write, `remote` after another tab's. */
+  origin: 'local' | 'remote' | null;
+  info: DatabaseInfo;
+}
+
+/** The worker's API, as the page sees it through Comlink. */
+export interface DatabaseWorkerApi {
+  open(request: OpenRequest, onEvent: (event: DatabaseEvent) => void): Promise<OpenResult>;
+  query(sql: string, params: SqlValue[] | undefined): Promise<Outcome<Row[]>>;
+  write(statements: WriteStatement[]): Promise<Outcome<WriteResult>>;
+  /** The live database's file, for a download. */
+  exportImage(): Promise<Uint8Array>;
+  close(): Promise<void>;
+}
+
+/** The message a tab posts on the database's BroadcastChannel after every save. */
+export interface SavedAnnouncement {
+  type: 'saved';
+  generation: number;
+}

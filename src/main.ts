@@ -1,0 +1,129 @@
+// The demo page: a notes app on the StarPunk-shaped schema beside a migrations panel. It uses
+// only the public browser API, as any other Vite app would.
+import {
+  type DatabaseInfo,
+  isDatabaseError,
+  isMigrationError,
+  type MigratedDatabase,
+  openDatabase,
+  readStoredImage,
+} from './browser/index.ts';
+import { renderMigrationsPanel } from './ui/migrations-panel.ts';
+import { addNote, deleteNote, listNotes } from './ui/notes-store.ts';
+import { createNotesView } from './ui/notes-view.ts';
+import { renderStatusBanner } from './ui/status-banner.ts';
+
+/** The stored database's name: every build of the demo shares it, so upgrades meet old data. */
+const DATABASE_NAME = 'starpunk-notes';
+
+// `@migrations` is the folder chosen at build time (MIGRATIONS_DIR, see vite.config.ts).
+const migrationFiles = import.meta.glob<string>('@migrations/*.sql', {
+  query: '?raw',
+  import: 'default',
+  eager: true,
+});
+
+const panel = mustFind('migrations-panel');
+const notesRoot = mustFind('notes');
+const banner = mustFind('status-banner');
+const panelActions = { downloadStored: () => void downloadStored() };
+
+async function start(): Promise<void> {
+  renderMigrationsPanel(panel, { phase: 'loading' }, panelActions);
+  let db: MigratedDatabase;
+  try {
+    db = await openDatabase({ name: DATABASE_NAME, migrations: migrationFiles });
+  } catch (error) {
+    await showFailure(error);
+    return;
+  }
+  renderMigrationsPanel(
+    panel,
+    { phase: 'ready', report: db.report, info: db.info() },
+    panelActions,
+  );
+  await openNotes(db);
+}
+
+async function openNotes(db: MigratedDatabase): Promise<void> {
+  let problem: string | null = null;
+  const render = async () => {
+    const info = db.info();
+    renderStatusBanner(banner, info, { reload: () => location.reload() });
+    renderNotes({ notes: await listNotes(db), writable: info.staleReason === null, problem });
+  };
+  const attempt = async (write: () => Promise<void>) => {
+    try {
+      await write();
+      problem = null;
+    } catch (error) {
+      problem = isDatabaseError(error) ? error.message : String(error);
+    }
+    await render();
+  };
+  const renderNotes = createNotesView(notesRoot, {
+    add: (content) => attempt(() => addNote(db, content)),
+    remove: (id) => attempt(() => deleteNote(db, id)),
+  });
+  db.subscribe(() => {
+    refreshPanelInfo(db, db.info());
+    void render();
+  });
+  await render();
+}
+
+function refreshPanelInfo(db: MigratedDatabase, info: DatabaseInfo): void {
+  renderMigrationsPanel(panel, { phase: 'ready', report: db.report, info }, panelActions);
+}
+
+async function showFailure(error: unknown): Promise<void> {
+  const stored = await readStoredImage(DATABASE_NAME);
+  const panelError = isMigrationError(error)
+    ? {
+        code: error.code,
+        message: error.message,
+        migrationName: error.migrationName,
+        statement: error.statement,
+        line: error.line,
+        cause: error.cause === undefined ? undefined : String(error.cause),
+      }
+    : {
+        code: isDatabaseError(error) ? error.code : 'UNEXPECTED',
+        message: error instanceof Error ? error.message : String(error),
+      };
+  renderMigrationsPanel(
+    panel,
+    { phase: 'failed', error: panelError, storedSizeBytes: stored?.byteLength ?? null },
+    panelActions,
+  );
+  notesRoot.replaceChildren();
+  notesRoot.append(
+    Object.assign(document.createElement('p'), {
+      className: 'muted',
+      textContent:
+        'The notes stay closed until the migration is fixed; the stored database is untouched.',
+    }),
+  );
+}
+
+async function downloadStored(): Promise<void> {
+  const bytes = await readStoredImage(DATABASE_NAME);
+  if (bytes === undefined) return;
+  const url = URL.createObjectURL(
+    new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/vnd.sqlite3' }),
+  );
+  const link = Object.assign(document.createElement('a'), {
+    href: url,
+    download: `${DATABASE_NAME}.sqlite`,
+  });
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function mustFind(id: string): HTMLElement {
+  const element = document.getElementById(id);
+  if (element === null) throw new Error(`index.html lacks #${id}`);
+  return element;
+}
+
+void start();

@@ -1,0 +1,41 @@
+import type { MigrationReport } from '../core/types.ts';
+
+/** `1.4 MB`, `812 KB`, `96 B`. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/** `0.4 ms`, `12 ms`, `1.3 s`; an em dash when unknown. */
+export function formatDuration(ms: number | null): string {
+  if (ms === null) return '—';
+  if (ms < 10) return `${ms.toFixed(1)} ms`;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** How the database looked before this load, in words: what the report's state says. */
+export function describeState(report: MigrationReport): string {
+  switch (report.state) {
+    case 'fresh':
+      return 'fresh (no tables)';
+    case 'legacy':
+      return report.legacyVersion === null
+        ? 'legacy, untracked, at no known migration'
+        : `legacy, untracked, at ${report.legacyVersion}`;
+    case 'tracked':
+      return 'tracked by the migration ledger';
+  }
+}
+
+/** What this load did, in words: the report's lists, counted. */
+export function describeRun(report: MigrationReport): string {
+  if (report.upToDate)
+    return `up to date: nothing ran, nothing was saved (${formatDuration(report.durationMs)})`;
+  const parts: string[] = [];
+  if (report.executed.length > 0) parts.push(`executed ${report.executed.length}`);
+  if (report.baselined.length > 0) parts.push(`baselined ${report.baselined.length}`);
+  if (report.ledgerUpgraded) parts.push('upgraded the ledger');
+  return `${parts.join(', ')} (${formatDuration(report.durationMs)})`;
+}

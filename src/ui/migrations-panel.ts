@@ -1,0 +1,192 @@
+import type { DatabaseInfo } from '../browser/index.ts';
+import type { MigrationOutcome, MigrationReport } from '../core/types.ts';
+import { el, replaceChildren } from './dom.ts';
+import { describeRun, describeState, formatBytes, formatDuration } from './format.ts';
+
+/** A failure to show: a `MigrationError`'s fields, or just a code and a message. */
+export interface PanelError {
+  code: string;
+  message: string;
+  migrationName?: string | undefined;
+  statement?: string | undefined;
+  line?: number | undefined;
+  /** SQLite's own message, when a statement failed. */
+  cause?: string | undefined;
+}
+
+/** What the panel shows; it renders this and decides nothing. */
+export type PanelState =
+  | { phase: 'loading' }
+  | { phase: 'ready'; report: MigrationReport; info: DatabaseInfo }
+  | { phase: 'failed'; error: PanelError; storedSizeBytes: number | null };
+
+/** What the panel's buttons ask for. */
+export interface PanelActions {
+  downloadStored(): void;
+}
+
+/** Renders the migrations panel into `root`, replacing what was there. */
+export function renderMigrationsPanel(
+  root: HTMLElement,
+  state: PanelState,
+  actions: PanelActions,
+): void {
+  replaceChildren(
+    root,
+    el('h2', {}, 'Migrations'),
+    statusLine(state),
+    state.phase === 'ready' ? readyDetails(state.report, state.info) : null,
+    state.phase === 'failed' ? failure(state.error, state.storedSizeBytes, actions) : null,
+  );
+}
+
+function statusLine(state: PanelState) {
+  const text =
+    state.phase === 'loading'
+      ? 'Opening the database…'
+      : state.phase === 'ready'
+        ? 'Ready'
+        : 'Migration failed: the notes stay closed';
+  return el(
+    'p',
+    {
+      testid: 'migration-status',
+      className: `status status-${state.phase}`,
+      attrs: { 'data-state': state.phase, role: 'status' },
+    },
+    text,
+  );
+}
+
+function readyDetails(report: MigrationReport, info: DatabaseInfo) {
+  const applied = report.migrations.filter((outcome) => outcome.how !== null);
+  const pending = report.migrations.filter((outcome) => outcome.how === null);
+  return el(
+    'div',
+    {},
+    el(
+      'dl',
+      { className: 'facts' },
+      fact('Found', describeState(report)),
+      el(
+        'div',
+        {
+          testid: 'run-summary',
+          attrs: {
+            'data-detected': report.state,
+            'data-up-to-date': String(report.upToDate),
+            'data-executed': report.executed.length,
+            'data-baselined': report.baselined.length,
+          },
+        },
+        el('dt', {}, 'This load'),
+        el('dd', {}, describeRun(report)),
+      ),
+      fact('Size', formatBytes(info.sizeBytes)),
+      fact(
+        'Saved',
+        info.storage === 'indexeddb' ? `generation ${info.generation}` : 'not saved (memory)',
+      ),
+    ),
+    report.drift !== null && report.drift.length > 0
+      ? el(
+          'div',
+          { className: 'warning', testid: 'drift' },
+          el('strong', {}, 'The schema differs from schema.sql:'),
+          el(
+            'ul',
+            {},
+            ...report.drift.map((d) => el('li', {}, `${d.kind} ${d.object}: ${d.detail}`)),
+          ),
+        )
+      : null,
+    el('h3', {}, `Applied (${applied.length})`),
+    el('ol', { testid: 'applied-list', className: 'migrations' }, ...applied.map(appliedItem)),
+    el('h3', {}, `Pending (${pending.length})`),
+    pending.length === 0
+      ? el('p', { className: 'muted' }, 'None.')
+      : el('ol', { testid: 'pending-list', className: 'migrations' }, ...pending.map(pendingItem)),
+  );
+}
+
+function fact(term: string, value: string) {
+  return el('div', {}, el('dt', {}, term), el('dd', {}, value));
+}
+
+function appliedItem(outcome: MigrationOutcome) {
+  const how = outcome.how ?? 'unknown';
+  return el(
+    'li',
+    {
+      testid: 'applied-migration',
+      attrs: { 'data-name': outcome.name, 'data-how': how, 'data-status': outcome.status },
+    },
+    el('span', { className: 'name' }, outcome.name),
+    el(
+      'span',
+      { className: 'meta' },
+      el('span', { className: `badge badge-${how}` }, how),
+      ` ${outcome.appliedAt ?? '—'} UTC · ${formatDuration(outcome.durationMs)} · `,
+      el(
+        'span',
+        {
+          className: `checksum checksum-${outcome.checksumStatus}`,
+          attrs: { title: outcome.checksum },
+        },
+        `checksum ${outcome.checksumStatus}`,
+      ),
+      outcome.status === 'executed' || outcome.status === 'baselined' ? ' · this load' : '',
+    ),
+  );
+}
+
+function pendingItem(outcome: MigrationOutcome) {
+  return el(
+    'li',
+    { attrs: { 'data-name': outcome.name } },
+    el('span', { className: 'name' }, outcome.name),
+    el('span', { className: 'meta' }, outcome.status),
+  );
+}
+
+function failure(error: PanelError, storedSizeBytes: number | null, actions: PanelActions) {
+  return el(
+    'div',
+    {
+      testid: 'migration-error',
+      className: 'error',
+      attrs: { 'data-code': error.code, role: 'alert' },
+    },
+    el(
+      'p',
+      { className: 'error-title' },
+      error.migrationName === undefined
+        ? error.code
+        : `${error.migrationName} failed (${error.code})`,
+    ),
+    el('p', { testid: 'migration-error-message' }, error.message),
+    error.statement === undefined
+      ? null
+      : el(
+          'div',
+          {},
+          el('h3', {}, error.line === undefined ? 'Statement' : `Statement (line ${error.line})`),
+          el('pre', { testid: 'migration-error-statement' }, error.statement),
+        ),
+    error.cause === undefined
+      ? null
+      : el('p', {}, 'SQLite said: ', el('code', { testid: 'migration-error-cause' }, error.cause)),
+    el('p', {}, 'The stored database was not changed.'),
+    storedSizeBytes === null
+      ? el('p', { className: 'muted' }, 'Nothing is stored in this browser yet.')
+      : el(
+          'button',
+          {
+            testid: 'download-database',
+            attrs: { type: 'button' },
+            on: { click: () => actions.downloadStored() },
+          },
+          `Download the stored database (${formatBytes(storedSizeBytes)})`,
+        ),
+  );
+}

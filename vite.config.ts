@@ -1,0 +1,85 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { defineConfig, type Plugin, searchForWorkspaceRoot } from 'vite';
+import { splitMigrationFiles } from './src/index.ts';
+
+/**
+ * The alias the demo's `import.meta.glob('@migrations/*.sql', …)` goes through. A glob needs a
+ * literal pattern, so the folder chosen at build time is reached through this alias instead.
+ */
+export const MIGRATIONS_ALIAS = '@migrations';
+
+/** Where the migrations come from: env `MIGRATIONS_DIR`, relative to the project or absolute. */
+export function resolveMigrationsDir(root: string, env = process.env): string {
+  return path.resolve(root, env.MIGRATIONS_DIR || 'migrations');
+}
+
+/**
+ * Points `@migrations` at the chosen folder, lets the dev server read it even when it lies
+ * outside the project, checks the file names up front (a bad name fails the build), and in dev
+ * reloads the page when a `.sql` file is added, changed or removed there.
+ */
+export function migrationsFolder(): Plugin {
+  let dir = '';
+  let isBuild = false;
+  return {
+    name: 'sqljs-migrate:migrations-folder',
+    config(config, env) {
+      const root = path.resolve(config.root ?? process.cwd());
+      dir = resolveMigrationsDir(root);
+      isBuild = env.command === 'build';
+      return {
+        resolve: { alias: [{ find: MIGRATIONS_ALIAS, replacement: dir }] },
+        server: { fs: { allow: [searchForWorkspaceRoot(root), dir] } },
+      };
+    },
+    buildStart() {
+      const problem = checkMigrationsFolder(dir);
+      if (problem === null) return;
+      // A build must not ship a broken set; the dev server keeps running so the page can show
+      // the same problem and a fixed file is picked up without a restart.
+      if (isBuild) this.error(problem);
+      else this.warn(problem);
+    },
+    configureServer(server) {
+      server.watcher.add(dir);
+      const reloadOnSql = (file: string) => {
+        if (path.dirname(path.resolve(file)) !== dir || !file.endsWith('.sql')) return;
+        // The glob's importer is invalidated by Vite; a full reload re-runs the migrations.
+        for (const module of server.moduleGraph.getModulesByFile(path.resolve(file)) ?? []) {
+          server.moduleGraph.invalidateModule(module);
+        }
+        server.ws.send({ type: 'full-reload' });
+      };
+      server.watcher.on('add', reloadOnSql);
+      server.watcher.on('unlink', reloadOnSql);
+    },
+  };
+}
+
+/** Null when the folder holds a loadable migration set, else a message naming the problem. */
+export function checkMigrationsFolder(dir: string): string | null {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    return `MIGRATIONS_DIR ${dir} is not a folder: set MIGRATIONS_DIR to the folder holding NNN_description.sql files.`;
+  }
+  const files: Record<string, string> = {};
+  for (const name of readdirSync(dir)) {
+    if (name.endsWith('.sql')) files[name] = readFileSync(path.join(dir, name), 'utf8');
+  }
+  try {
+    splitMigrationFiles(files);
+    return null;
+  } catch (error) {
+    return `Migrations in ${dir}: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+export default defineConfig({
+  plugins: [migrationsFolder()],
+  build: {
+    target: 'es2022',
+    // The wasm is fetched by URL from the worker; inlining it would defeat streaming compilation.
+    assetsInlineLimit: (file) => (file.endsWith('.wasm') ? false : undefined),
+  },
+  worker: { format: 'es' },
+});
