@@ -1,0 +1,51 @@
+import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
+
+/**
+ * sql.js, loaded once per test file: compiling the wasm module is the slowest step of a test, so
+ * every database in a file shares one instance.
+ */
+export const SQL: SqlJsStatic = await initSqlJs();
+
+/** An in-memory database, empty or opened from a file's bytes. */
+export function openDatabase(bytes?: Uint8Array): Database {
+  return new SQL.Database(bytes);
+}
+
+/** A database built by running `sql` (whole script, sql.js's own `exec`) on an empty one. */
+export function databaseFrom(sql: string): Database {
+  const db = openDatabase();
+  db.exec(sql);
+  return db;
+}
+
+/** Rows of a query as objects keyed by column name. */
+export function rows(db: Database, sql: string): Record<string, unknown>[] {
+  const [result] = db.exec(sql);
+  if (!result) return [];
+  return result.values.map((values) =>
+    Object.fromEntries(result.columns.map((column, i) => [column, values[i]])),
+  );
+}
+
+/** The single value of a query returning one row of one column. */
+export function scalar(db: Database, sql: string): unknown {
+  return db.exec(sql)[0]?.values[0]?.[0];
+}
+
+/**
+ * The database's bytes. `export()` closes and reopens the connection, which turns foreign keys
+ * off, so they are turned back on to leave the connection as a migrated app would hold it.
+ */
+export function bytesOf(db: Database): Uint8Array {
+  const bytes = db.export();
+  db.run('PRAGMA foreign_keys = ON');
+  return bytes;
+}
+
+/** Names of the app's tables (not SQLite's, not FTS shadow tables), sorted. */
+export function tableNames(db: Database): string[] {
+  return rows(
+    db,
+    "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type IN ('table', 'virtual') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
+  ).map((row) => String(row.name));
+}
