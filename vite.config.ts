@@ -82,4 +82,7 @@ export default defineConfig({
     assetsInlineLimit: (file) => (file.endsWith('.wasm') ? false : undefined),
   },
   worker: { format: 'es' },
+  // Pre-bundled at dev start: found later (sql.js is only imported by the worker), they would
+  // trigger a second page reload right after the first load.
+  optimizeDeps: { include: ['comlink', 'idb-keyval', 'sql.js'] },
 });

@@ -82,9 +82,10 @@ export class DatabaseHost implements DatabaseWorkerApi {
       }
       this.db = db;
       this.generation = stored.generation;
+      // Listening first: the save below announces itself on the channel.
+      this.listenForOtherTabs(request.name);
       // Nothing is written unless the run changed something: an up-to-date load only reads.
       if (report.changed) await this.save(stored.bytes);
-      this.listenForOtherTabs(request.name);
       return { ok: true, report, info: this.info() };
     });
   }

@@ -1,0 +1,49 @@
+import { defineConfig } from '@playwright/test';
+import { chromiumLaunchOptions } from './test/e2e/support/chromium.ts';
+import {
+  DEV_MIGRATIONS_DIR,
+  DEV_ORIGIN,
+  DEV_PORT,
+  PREVIEW_ORIGIN,
+  PREVIEW_PORT,
+  SITE_DIR,
+} from './test/e2e/support/sites.ts';
+
+// Throws, with what to run, when no Chromium is installed: the suite never skips for want of one.
+const launchOptions = chromiumLaunchOptions();
+
+export default defineConfig({
+  testDir: 'test/e2e',
+  // Each test starts its own Chromium; two at a time suit a two-core machine.
+  workers: 2,
+  fullyParallel: true,
+  forbidOnly: true,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  reporter: [['list']],
+  use: {
+    browserName: 'chromium',
+    launchOptions,
+    trace: 'retain-on-failure',
+  },
+  webServer: [
+    {
+      // Builds every variant of the demo (see test/e2e/support/sites.ts), then serves them all
+      // from one origin under /base/, /plus-one/, /failing/ — one origin, one IndexedDB.
+      command: `node_modules/.bin/tsx test/e2e/support/build-sites.ts && node_modules/.bin/vite preview --outDir ${SITE_DIR} --host 127.0.0.1 --port ${PREVIEW_PORT} --strictPort`,
+      url: `${PREVIEW_ORIGIN}/base/`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: 'ignore',
+    },
+    {
+      command: `node_modules/.bin/tsx test/e2e/support/prepare-dev-migrations.ts && node_modules/.bin/vite --host 127.0.0.1 --port ${DEV_PORT} --strictPort`,
+      url: `${DEV_ORIGIN}/`,
+      env: { MIGRATIONS_DIR: DEV_MIGRATIONS_DIR },
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: 'ignore',
+    },
+  ],
+});

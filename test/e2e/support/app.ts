@@ -1,0 +1,120 @@
+// How the tests read and drive the page: through data-testid only, plus direct reads of the
+// stored database where "nothing was written" is the claim.
+import { readdirSync } from 'node:fs';
+import type { BrowserContext, Page } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { DEMO_MIGRATIONS_DIR } from './sites.ts';
+
+/** The IndexedDB database and store the browser layer keeps the image in (see `storeNames`). */
+const STORED = { database: 'sqljs-migrate:starpunk-notes', store: 'images' };
+
+/** The demo's migration file names, in run order. */
+export function demoMigrationNames(): string[] {
+  return readdirSync(DEMO_MIGRATIONS_DIR)
+    .filter((name) => /^\d+_.+\.sql$/.test(name))
+    .sort();
+}
+
+export async function expectState(page: Page, state: 'ready' | 'failed'): Promise<void> {
+  await expect(page.getByTestId('migration-status')).toHaveAttribute('data-state', state);
+}
+
+/** What this load did, as the panel's run summary says. */
+export async function runSummary(page: Page) {
+  const summary = page.getByTestId('run-summary');
+  await expect(summary).toBeVisible();
+  return {
+    detected: await summary.getAttribute('data-detected'),
+    upToDate: (await summary.getAttribute('data-up-to-date')) === 'true',
+    executed: Number(await summary.getAttribute('data-executed')),
+    baselined: Number(await summary.getAttribute('data-baselined')),
+  };
+}
+
+/** Every applied migration the panel lists: its name, how it was applied, what this load did. */
+export function appliedMigrations(page: Page) {
+  return page.getByTestId('applied-migration').evaluateAll((items) =>
+    items.map((item) => ({
+      name: item.getAttribute('data-name'),
+      how: item.getAttribute('data-how'),
+      status: item.getAttribute('data-status'),
+    })),
+  );
+}
+
+export async function addNote(page: Page, text: string): Promise<void> {
+  await page.getByTestId('note-input').fill(text);
+  await page.getByTestId('note-add').click();
+  await expect(page.getByTestId('note').filter({ hasText: text })).toHaveCount(1);
+}
+
+export function noteTexts(page: Page): Promise<string[]> {
+  return page.getByTestId('note-text').allTextContents();
+}
+
+/** The stored image as IndexedDB holds it, read with the raw API (no app code involved). */
+export interface StoredDatabase {
+  imageSha256: string | null;
+  backupSha256: string | null;
+  imageBytes: number;
+  generation: number | null;
+}
+
+export function readStoredDatabase(page: Page): Promise<StoredDatabase> {
+  return page.evaluate(async ({ database, store }) => {
+    const none = { imageSha256: null, backupSha256: null, imageBytes: 0, generation: null };
+    // Opening a database that does not exist would create it (empty): check first.
+    if (!(await indexedDB.databases()).some((info) => info.name === database)) return none;
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open(database);
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    try {
+      const objects = db.transaction(store, 'readonly').objectStore(store);
+      const read = (key: string) =>
+        new Promise<unknown>((resolve, reject) => {
+          const request = objects.get(key);
+          request.onsuccess = () => resolve(request.result);
+          request.onerror = () => reject(request.error);
+        });
+      const [image, backup, generation] = await Promise.all([
+        read('image'),
+        read('backup'),
+        read('generation'),
+      ]);
+      const sha256 = async (value: unknown) => {
+        if (!(value instanceof Uint8Array)) return null;
+        const digest = new Uint8Array(
+          await crypto.subtle.digest('SHA-256', value as Uint8Array<ArrayBuffer>),
+        );
+        return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
+      };
+      return {
+        imageSha256: await sha256(image),
+        backupSha256: await sha256(backup),
+        imageBytes: image instanceof Uint8Array ? image.byteLength : 0,
+        generation: typeof generation === 'number' ? generation : null,
+      };
+    } finally {
+      db.close();
+    }
+  }, STORED);
+}
+
+/**
+ * Counts writes to the stored database as Chromium itself reports them (DevTools' IndexedDB
+ * content-updated events), so a write by any tab or worker is seen, whatever the app claims.
+ */
+export async function watchIndexedDbWrites(context: BrowserContext, page: Page, origin: string) {
+  const session = await context.newCDPSession(page);
+  const writes: string[] = [];
+  session.on('Storage.indexedDBContentUpdated', (event) => {
+    if (event.databaseName === STORED.database) writes.push(event.objectStoreName);
+  });
+  await session.send('Storage.trackIndexedDBForStorageKey', { storageKey: `${origin}/` });
+  return {
+    count: () => writes.length,
+    stop: () => session.detach(),
+  };
+}

@@ -1,0 +1,26 @@
+// Builds every variant of the demo the suite serves (see sites.ts), each with its own
+// MIGRATIONS_DIR, into one folder that a single preview server serves. Playwright's webServer
+// runs this first, so `npm test` on a fresh clone needs no separate build step.
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { build } from 'vite';
+import { assembleMigrations } from './assemble-migrations.ts';
+import { BUILDS, type BuildName, E2E_ROOT, PROJECT_ROOT, SITE_DIR } from './sites.ts';
+
+async function buildSite(name: BuildName): Promise<void> {
+  const migrationsDir = path.join(E2E_ROOT, 'migrations', name);
+  assembleMigrations(migrationsDir, BUILDS[name].extra);
+  process.env.MIGRATIONS_DIR = migrationsDir;
+  await build({
+    root: PROJECT_ROOT,
+    base: `/${name}/`,
+    logLevel: 'warn',
+    build: { outDir: path.join(SITE_DIR, name), emptyOutDir: true },
+  });
+}
+
+rmSync(SITE_DIR, { recursive: true, force: true });
+for (const name of Object.keys(BUILDS) as BuildName[]) await buildSite(name);
+console.log(
+  `built ${Object.keys(BUILDS).join(', ')} into ${path.relative(PROJECT_ROOT, SITE_DIR)}`,
+);

@@ -1,0 +1,38 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The project's root folder. */
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** Everything the suite builds lives here (git-ignored). */
+export const E2E_ROOT = path.join(PROJECT_ROOT, '.tmp/e2e');
+
+/** One server serves every build under its own path, so all builds share one origin — and so one IndexedDB. */
+export const PREVIEW_PORT = 4317;
+export const PREVIEW_ORIGIN = `http://127.0.0.1:${PREVIEW_PORT}`;
+export const SITE_DIR = path.join(E2E_ROOT, 'site');
+
+/** The dev server, for the checks that only make sense under `vite` (CSP with its client, reload on a new file). */
+export const DEV_PORT = 4318;
+export const DEV_ORIGIN = `http://127.0.0.1:${DEV_PORT}`;
+export const DEV_MIGRATIONS_DIR = path.join(E2E_ROOT, 'dev-migrations');
+
+/** The demo's own migrations. */
+export const DEMO_MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'migrations');
+
+/**
+ * The builds: the demo as it is, its next release with one more migration, and a release whose
+ * new migration fails. Each is the demo's migrations folder plus the named fixture folder.
+ */
+export const BUILDS = {
+  base: { extra: null },
+  'plus-one': { extra: path.join(PROJECT_ROOT, 'test/fixtures/extra-migration') },
+  failing: { extra: path.join(PROJECT_ROOT, 'test/fixtures/failing-migration') },
+} as const;
+
+export type BuildName = keyof typeof BUILDS;
+
+/** The URL of one build's page. */
+export function buildUrl(build: BuildName): string {
+  return `${PREVIEW_ORIGIN}/${build}/`;
+}
