@@ -1,0 +1,477 @@
+import { describe, expect, test } from 'vitest';
+import { columnExists, runMigrations, tableExists } from '../../../src/index.ts';
+import { catchMigrationError, migration } from '../../helpers/migration-error.ts';
+import { bytesOf, openDatabase, rows, scalar } from '../../helpers/sqljs.ts';
+
+const CREATE_AUTHORS = migration(
+  '001_authors_and_books.sql',
+  `CREATE TABLE authors (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+CREATE TABLE books (
+  id INTEGER PRIMARY KEY,
+  title TEXT NOT NULL,
+  author_id INTEGER NOT NULL REFERENCES authors(id) ON DELETE CASCADE
+);
+INSERT INTO authors (id, name) VALUES (1, 'Ada'), (2, 'Grace');
+INSERT INTO books (id, title, author_id) VALUES (1, 'Notes', 1), (2, 'Compilers', 2), (3, 'More notes', 1);
+`,
+);
+
+/** A tracked database with authors and books (foreign keys on), migrated by the runner. */
+function libraryDatabase() {
+  const db = openDatabase();
+  db.run('PRAGMA foreign_keys = ON');
+  runMigrations(db, [CREATE_AUTHORS]);
+  return db;
+}
+
+function ledgerNames(db: ReturnType<typeof openDatabase>): string[] {
+  return rows(db, 'SELECT migration_name FROM schema_migrations ORDER BY id').map((row) =>
+    String(row.migration_name),
+  );
+}
+
+describe('applying one migration', () => {
+  test('runs every statement and records it', () => {
+    const db = libraryDatabase();
+    const report = runMigrations(db, [
+      CREATE_AUTHORS,
+      migration(
+        '002_reviews.sql',
+        'CREATE TABLE reviews (id INTEGER PRIMARY KEY, book_id INTEGER);\nALTER TABLE books ADD COLUMN year INTEGER;\n',
+      ),
+    ]);
+    expect(report.executed).toEqual(['002_reviews.sql']);
+    expect(tableExists(db, 'reviews')).toBe(true);
+    expect(columnExists(db, 'books', 'year')).toBe(true);
+    expect(ledgerNames(db)).toEqual(['001_authors_and_books.sql', '002_reviews.sql']);
+  });
+
+  test('rolls back its earlier statements when a later one fails', () => {
+    const db = libraryDatabase();
+    catchMigrationError(() =>
+      runMigrations(db, [
+        CREATE_AUTHORS,
+        migration(
+          '002_reviews.sql',
+          'CREATE TABLE reviews (id INTEGER PRIMARY KEY);\nINSERT INTO no_such_table VALUES (1);\n',
+        ),
+      ]),
+    );
+    expect(tableExists(db, 'reviews')).toBe(false);
+    expect(ledgerNames(db)).toEqual(['001_authors_and_books.sql']);
+  });
+
+  test('returns rows of a statement that yields some (a PRAGMA, a SELECT) without complaint', () => {
+    const db = libraryDatabase();
+    const report = runMigrations(db, [
+      CREATE_AUTHORS,
+      migration(
+        '002_checks.sql',
+        'SELECT * FROM books;\nPRAGMA table_info(books);\nCREATE TABLE c (x);\n',
+      ),
+    ]);
+    expect(report.executed).toEqual(['002_checks.sql']);
+    expect(tableExists(db, 'c')).toBe(true);
+  });
+});
+
+describe('a file with its own BEGIN/COMMIT and PRAGMA foreign_keys', () => {
+  const OWN_TRANSACTION = (body: string) =>
+    migration(
+      '002_own_transaction.sql',
+      `PRAGMA foreign_keys=OFF;
+BEGIN TRANSACTION;
+${body}
+COMMIT;
+PRAGMA foreign_keys=ON;
+`,
+    );
+
+  test('runs, and is recorded with the ledger row in the same commit', () => {
+    const db = libraryDatabase();
+    const report = runMigrations(db, [
+      CREATE_AUTHORS,
+      OWN_TRANSACTION('CREATE TABLE shelves (id INTEGER PRIMARY KEY);'),
+    ]);
+    expect(report.executed).toEqual(['002_own_transaction.sql']);
+    expect(tableExists(db, 'shelves')).toBe(true);
+    expect(ledgerNames(db)).toContain('002_own_transaction.sql');
+  });
+
+  test('leaves the database unchanged when it fails after its BEGIN', () => {
+    const db = libraryDatabase();
+    const before = bytesOf(db);
+    const error = catchMigrationError(() =>
+      runMigrations(db, [
+        CREATE_AUTHORS,
+        OWN_TRANSACTION(
+          "CREATE TABLE shelves (id INTEGER PRIMARY KEY);\nINSERT INTO authors (id, name) VALUES (3, 'Edsger');\nINSERT INTO authors (id, name) VALUES (1, 'duplicate id');",
+        ),
+      ]),
+    );
+    expect(error.code).toBe('SQL_FAILED');
+    expect(bytesOf(db)).toEqual(before);
+  });
+
+  test('also with the lower-case, unspaced and BEGIN IMMEDIATE / END spellings', () => {
+    const db = libraryDatabase();
+    const report = runMigrations(db, [
+      CREATE_AUTHORS,
+      migration(
+        '002_spellings.sql',
+        'pragma foreign_keys = off;\nbegin immediate;\ncreate table a (x);\nend transaction;\npragma foreign_keys=1;\n',
+      ),
+    ]);
+    expect(report.executed).toEqual(['002_spellings.sql']);
+    expect(tableExists(db, 'a')).toBe(true);
+  });
+});
+
+describe('trigger bodies', () => {
+  test('are not taken for transactions: a BEGIN … END trigger is created whole and fires', () => {
+    const db = libraryDatabase();
+    runMigrations(db, [
+      CREATE_AUTHORS,
+      migration(
+        '002_book_count.sql',
+        `ALTER TABLE authors ADD COLUMN book_count INTEGER NOT NULL DEFAULT 0;
+UPDATE authors SET book_count = (SELECT count(*) FROM books WHERE author_id = authors.id);
+CREATE TRIGGER books_counted AFTER INSERT ON books
+BEGIN
+  UPDATE authors SET book_count = book_count + 1 WHERE id = new.author_id;
+  SELECT 1;
+END;
+CREATE TABLE after_trigger (id INTEGER);
+`,
+      ),
+    ]);
+    db.run("INSERT INTO books (id, title, author_id) VALUES (4, 'Yet more', 1)");
+    expect(scalar(db, 'SELECT book_count FROM authors WHERE id = 1')).toBe(3);
+    expect(tableExists(db, 'after_trigger')).toBe(true);
+  });
+});
+
+describe('statement separators', () => {
+  test('--> statement-breakpoint comments are fine', () => {
+    const db = openDatabase();
+    runMigrations(db, [
+      migration(
+        '001_breakpoints.sql',
+        'CREATE TABLE a (id INTEGER);\n--> statement-breakpoint\nCREATE TABLE b (id INTEGER);\n--> statement-breakpoint\n',
+      ),
+    ]);
+    expect(tableExists(db, 'a')).toBe(true);
+    expect(tableExists(db, 'b')).toBe(true);
+  });
+
+  test('an empty statement (;;) mid-file does not stop execution: the statements after it run', () => {
+    const db = openDatabase();
+    runMigrations(db, [
+      migration(
+        '001_empty_statements.sql',
+        'CREATE TABLE a (id INTEGER);;\nCREATE TABLE b (id INTEGER);\n;\n-- a comment\n;;\nCREATE TABLE c (id INTEGER);',
+      ),
+    ]);
+    expect(['a', 'b', 'c'].map((table) => tableExists(db, table))).toEqual([true, true, true]);
+  });
+
+  test('a last statement without a semicolon runs', () => {
+    const db = openDatabase();
+    runMigrations(db, [migration('001_no_semicolon.sql', 'CREATE TABLE a (id INTEGER)')]);
+    expect(tableExists(db, 'a')).toBe(true);
+  });
+
+  test('a file of only comments runs and is recorded', () => {
+    const db = openDatabase();
+    const report = runMigrations(db, [
+      migration('001_nothing.sql', '-- nothing yet\n/* really */\n'),
+    ]);
+    expect(report.executed).toEqual(['001_nothing.sql']);
+  });
+});
+
+describe('a sqlite3 shell dot-command', () => {
+  const DOT = migration(
+    '002_with_timeout.sql',
+    '-- written for the sqlite3 shell\nCREATE TABLE a (id INTEGER);\n.timeout 30000\nCREATE TABLE b (id INTEGER);\n',
+  );
+
+  test('fails with DOT_COMMAND naming the file and the line', () => {
+    const error = catchMigrationError(() =>
+      runMigrations(libraryDatabase(), [CREATE_AUTHORS, DOT]),
+    );
+    expect(error.code).toBe('DOT_COMMAND');
+    expect(error.migrationName).toBe('002_with_timeout.sql');
+    expect(error.line).toBe(3);
+    expect(error.message).toMatch(/^002_with_timeout\.sql line 3: .*\.timeout 30000/);
+    expect(error.statement).toBe('.timeout 30000');
+  });
+
+  test('is recognised, with its line, right after an empty statement too', () => {
+    const error = catchMigrationError(() =>
+      runMigrations(libraryDatabase(), [
+        CREATE_AUTHORS,
+        migration('002_dot_after_empty.sql', 'CREATE TABLE a (id INTEGER);\n;\n.timeout 30000\n'),
+      ]),
+    );
+    expect(error.code).toBe('DOT_COMMAND');
+    expect(error.line).toBe(3);
+  });
+
+  test('leaves the database unchanged', () => {
+    const db = libraryDatabase();
+    const before = bytesOf(db);
+    catchMigrationError(() => runMigrations(db, [CREATE_AUTHORS, DOT]));
+    expect(bytesOf(db)).toEqual(before);
+  });
+});
+
+describe('a statement failing mid-file', () => {
+  const FAILING = migration(
+    '002_add_reviews.sql',
+    `-- Reviews of books.
+CREATE TABLE reviews (
+  id INTEGER PRIMARY KEY,
+  book_id INTEGER NOT NULL REFERENCES books(id)
+);
+
+INSERT INTO reviews (id, book_id)
+SELECT id, no_such_column FROM books;
+
+CREATE INDEX idx_reviews_book_id ON reviews(book_id);
+`,
+  );
+
+  const fail = (db = libraryDatabase()) =>
+    catchMigrationError(() => runMigrations(db, [CREATE_AUTHORS, FAILING]));
+
+  test('throws SQL_FAILED', () => {
+    expect(fail().code).toBe('SQL_FAILED');
+  });
+
+  test('names the migration', () => {
+    expect(fail().migrationName).toBe('002_add_reviews.sql');
+  });
+
+  test('gives the line the failing statement starts on', () => {
+    expect(fail().line).toBe(7);
+  });
+
+  test('gives the failing statement', () => {
+    expect(fail().statement).toMatch(
+      /^INSERT INTO reviews \(id, book_id\)\s+SELECT id, no_such_column FROM books;?$/,
+    );
+  });
+
+  test("carries SQLite's message as the cause", () => {
+    const error = fail();
+    expect(error.cause).toBeInstanceOf(Error);
+    expect((error.cause as Error).message).toContain('no such column: no_such_column');
+  });
+
+  test('has a message that starts with the file name and line and says the database is unchanged', () => {
+    expect(fail().message).toMatch(
+      /^002_add_reviews\.sql line 7: .*no such column: no_such_column.*unchanged/,
+    );
+  });
+
+  test('leaves the database byte-identical to before the run', () => {
+    const db = libraryDatabase();
+    const before = bytesOf(db);
+    fail(db);
+    expect(bytesOf(db)).toEqual(before);
+  });
+
+  test('as the first migration of a fresh database, leaves it byte-identical (no ledger either)', () => {
+    const db = openDatabase();
+    const before = bytesOf(db);
+    catchMigrationError(() => runMigrations(db, [FAILING]));
+    expect(bytesOf(db)).toEqual(before);
+    expect(tableExists(db, 'schema_migrations')).toBe(false);
+  });
+
+  test('as the second of two pending, keeps the first applied and leaves no trace of the second', () => {
+    const db = openDatabase();
+    db.run('PRAGMA foreign_keys = ON');
+    const error = catchMigrationError(() => runMigrations(db, [CREATE_AUTHORS, FAILING]));
+    expect(error.migrationName).toBe('002_add_reviews.sql');
+    expect(ledgerNames(db)).toEqual(['001_authors_and_books.sql']);
+    expect(tableExists(db, 'books')).toBe(true);
+    expect(tableExists(db, 'reviews')).toBe(false);
+    expect(scalar(db, 'SELECT count(*) FROM books')).toBe(3);
+  });
+
+  test('as the second of two pending, leaves the same bytes as running the first alone', () => {
+    const alone = openDatabase();
+    runMigrations(alone, [CREATE_AUTHORS]);
+    const both = openDatabase();
+    catchMigrationError(() => runMigrations(both, [CREATE_AUTHORS, FAILING]));
+    // Only applied_at/duration of the first may differ; compare everything else.
+    const strip = (db: ReturnType<typeof openDatabase>) => {
+      db.run('UPDATE schema_migrations SET applied_at = NULL, duration_ms = NULL');
+      return bytesOf(db);
+    };
+    expect(strip(both)).toEqual(strip(alone));
+  });
+
+  test('reports the line correctly after CRLF line endings', () => {
+    const error = catchMigrationError(() =>
+      runMigrations(libraryDatabase(), [
+        CREATE_AUTHORS,
+        migration(FAILING.name, FAILING.sql.replaceAll('\n', '\r\n')),
+      ]),
+    );
+    expect(error.line).toBe(7);
+  });
+
+  test('reports the line correctly after a skipped empty statement', () => {
+    const error = catchMigrationError(() =>
+      runMigrations(libraryDatabase(), [
+        CREATE_AUTHORS,
+        migration(
+          '002_after_empty.sql',
+          'CREATE TABLE a (x);;\n\n;\nINSERT INTO nope VALUES (1);\n',
+        ),
+      ]),
+    );
+    expect(error.line).toBe(4);
+    expect(error.statement).toContain('INSERT INTO nope');
+  });
+
+  test('reports a syntax error with its line', () => {
+    const error = catchMigrationError(() =>
+      runMigrations(libraryDatabase(), [
+        CREATE_AUTHORS,
+        migration('002_typo.sql', 'CREATE TABLE a (x);\n\nCREAT TABLE b (y);\n'),
+      ]),
+    );
+    expect(error.code).toBe('SQL_FAILED');
+    expect(error.line).toBe(3);
+    expect(error.statement).toContain('CREAT TABLE b');
+  });
+});
+
+describe('a table rebuild under foreign keys (the 12-step procedure)', () => {
+  // Rebuilds the parent table: with foreign keys on, DROP TABLE authors would cascade to books.
+  const REBUILD = migration(
+    '002_rebuild_authors.sql',
+    `PRAGMA foreign_keys = OFF;
+BEGIN;
+CREATE TABLE new_authors (id INTEGER PRIMARY KEY, name TEXT NOT NULL, born INTEGER);
+INSERT INTO new_authors (id, name) SELECT id, name FROM authors;
+DROP TABLE authors;
+ALTER TABLE new_authors RENAME TO authors;
+PRAGMA foreign_key_check;
+COMMIT;
+PRAGMA foreign_keys = ON;
+`,
+  );
+
+  test('keeps the child rows that a cascade would have deleted', () => {
+    const db = libraryDatabase();
+    runMigrations(db, [CREATE_AUTHORS, REBUILD]);
+    expect(scalar(db, 'SELECT count(*) FROM books')).toBe(3);
+    expect(columnExists(db, 'authors', 'born')).toBe(true);
+  });
+
+  test('leaves foreign keys on after the run', () => {
+    const db = libraryDatabase();
+    runMigrations(db, [CREATE_AUTHORS, REBUILD]);
+    expect(scalar(db, 'PRAGMA foreign_keys')).toBe(1);
+  });
+
+  test('leaves foreign keys on after the run even when they were off before it', () => {
+    const db = libraryDatabase();
+    db.run('PRAGMA foreign_keys = OFF');
+    runMigrations(db, [CREATE_AUTHORS, REBUILD]);
+    expect(scalar(db, 'PRAGMA foreign_keys')).toBe(1);
+  });
+
+  test('leaves foreign keys on after a failed run', () => {
+    const db = libraryDatabase();
+    catchMigrationError(() =>
+      runMigrations(db, [CREATE_AUTHORS, migration('002_bad.sql', 'INSERT INTO nope VALUES (1);')]),
+    );
+    expect(scalar(db, 'PRAGMA foreign_keys')).toBe(1);
+  });
+
+  test('keeps the foreign key pointing at the rebuilt table', () => {
+    const db = libraryDatabase();
+    runMigrations(db, [CREATE_AUTHORS, REBUILD]);
+    expect(rows(db, 'SELECT "table", "on_delete" FROM pragma_foreign_key_list(\'books\')')).toEqual(
+      [{ table: 'authors', on_delete: 'CASCADE' }],
+    );
+    expect(rows(db, 'PRAGMA foreign_key_check')).toEqual([]);
+  });
+});
+
+describe('a migration that leaves a dangling foreign key', () => {
+  const DANGLING = migration(
+    '002_orphan_book.sql',
+    "INSERT INTO books (id, title, author_id) VALUES (9, 'Orphan', 999);\n",
+  );
+
+  test('fails with FOREIGN_KEY_VIOLATION naming it', () => {
+    const error = catchMigrationError(() =>
+      runMigrations(libraryDatabase(), [CREATE_AUTHORS, DANGLING]),
+    );
+    expect(error.code).toBe('FOREIGN_KEY_VIOLATION');
+    expect(error.migrationName).toBe('002_orphan_book.sql');
+    expect(error.message).toMatch(/^002_orphan_book\.sql: .*books/);
+  });
+
+  test('leaves the database unchanged', () => {
+    const db = libraryDatabase();
+    const before = bytesOf(db);
+    catchMigrationError(() => runMigrations(db, [CREATE_AUTHORS, DANGLING]));
+    expect(bytesOf(db)).toEqual(before);
+  });
+});
+
+describe('ROLLBACK in a migration', () => {
+  const WITH_ROLLBACK = migration(
+    '002_with_rollback.sql',
+    'BEGIN;\nCREATE TABLE a (id INTEGER);\nROLLBACK;\n',
+  );
+
+  test('fails with TRANSACTION_CONTROL naming the file and line', () => {
+    const error = catchMigrationError(() =>
+      runMigrations(libraryDatabase(), [CREATE_AUTHORS, WITH_ROLLBACK]),
+    );
+    expect(error.code).toBe('TRANSACTION_CONTROL');
+    expect(error.migrationName).toBe('002_with_rollback.sql');
+    expect(error.line).toBe(3);
+    expect(error.message.startsWith('002_with_rollback.sql line 3')).toBe(true);
+  });
+
+  test('leaves the database unchanged', () => {
+    const db = libraryDatabase();
+    const before = bytesOf(db);
+    catchMigrationError(() => runMigrations(db, [CREATE_AUTHORS, WITH_ROLLBACK]));
+    expect(bytesOf(db)).toEqual(before);
+  });
+});
+
+describe('a database inside an open transaction', () => {
+  test('is refused with IN_TRANSACTION', () => {
+    const db = libraryDatabase();
+    db.run('BEGIN');
+    const error = catchMigrationError(() =>
+      runMigrations(db, [CREATE_AUTHORS, migration('002_a.sql', 'CREATE TABLE a (x);')]),
+    );
+    expect(error.code).toBe('IN_TRANSACTION');
+  });
+
+  test("is left in the caller's transaction, with nothing of the run in it", () => {
+    const db = libraryDatabase();
+    db.run('BEGIN');
+    db.run("INSERT INTO authors (id, name) VALUES (7, 'uncommitted')");
+    catchMigrationError(() =>
+      runMigrations(db, [CREATE_AUTHORS, migration('002_a.sql', 'CREATE TABLE a (x);')]),
+    );
+    expect(tableExists(db, 'a')).toBe(false);
+    expect(scalar(db, 'SELECT count(*) FROM authors WHERE id = 7')).toBe(1);
+    db.run('ROLLBACK');
+    expect(scalar(db, 'SELECT count(*) FROM authors WHERE id = 7')).toBe(0);
+  });
+});
