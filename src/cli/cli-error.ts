@@ -1,0 +1,78 @@
+/** Why the command line refused to go on, apart from the migration errors the core throws. */
+export type CliErrorCode =
+  /** An unknown command or flag, a missing argument, flags that exclude each other. */
+  | 'USAGE'
+  /** A file or folder that cannot be read, or is not what it should be. */
+  | 'UNREADABLE_INPUT'
+  /** The database file changed on disk while it was being migrated in memory. */
+  | 'CHANGED_DURING_RUN'
+  /** The migrated database could not be written back. */
+  | 'WRITE_FAILED';
+
+/** Usage and input errors exit 2 (fix the command); the rest exit 1 like a migration problem. */
+const EXIT_CODES: Record<CliErrorCode, 1 | 2> = {
+  USAGE: 2,
+  UNREADABLE_INPUT: 2,
+  CHANGED_DURING_RUN: 1,
+  WRITE_FAILED: 1,
+};
+
+/** An error of the command line itself, with a stable code and the file it concerns. */
+export class CliError extends Error {
+  override readonly name = 'CliError';
+  readonly code: CliErrorCode;
+  readonly file: string | undefined;
+
+  constructor(
+    code: CliErrorCode,
+    message: string,
+    options: { file?: string; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.file = options.file;
+  }
+
+  /** The process exit code this error leads to. */
+  get exitCode(): 1 | 2 {
+    return EXIT_CODES[this.code];
+  }
+
+  /** A plain object for `--json` output. */
+  toJSON(): SerializedCliError {
+    return { name: 'CliError', code: this.code, message: this.message, file: this.file ?? null };
+  }
+}
+
+/** A `CliError` as plain data. */
+export interface SerializedCliError {
+  name: 'CliError';
+  code: CliErrorCode;
+  message: string;
+  file: string | null;
+}
+
+/** True for a `CliError`. */
+export function isCliError(value: unknown): value is CliError {
+  return (
+    typeof value === 'object' && value !== null && (value as { name?: unknown }).name === 'CliError'
+  );
+}
+
+/** A short reason from a Node file-system error: `no such file or directory`, `permission denied`. */
+export function describeFsError(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a folder, not a file';
+    case 'ENOTDIR':
+      return 'is not a folder';
+    default:
+      return error instanceof Error ? error.message : String(error);
+  }
+}

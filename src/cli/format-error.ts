@@ -1,0 +1,37 @@
+import { isMigrationError } from '../index.ts';
+import { isCliError } from './cli-error.ts';
+import { formatDifference } from './format-report.ts';
+
+/** `error [CODE]: message`, then the failing statement and the nearest-version differences. */
+export function formatError(error: unknown): string {
+  if (isCliError(error)) {
+    const hint = error.code === 'USAGE' ? '\nrun sqljs-migrate --help for usage' : '';
+    return `error [${error.code}]: ${error.message}${hint}\n`;
+  }
+  if (!isMigrationError(error)) {
+    return `error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`;
+  }
+  const lines = [`error [${error.code}]: ${error.message}`];
+  if (error.statement !== undefined) {
+    const where = error.line === undefined ? '' : ` (line ${error.line})`;
+    lines.push(`  failing statement${where}:`, ...indent(error.statement.trim(), '    '));
+  }
+  const cause = error.toJSON().cause;
+  if (cause !== null && !error.message.includes(cause)) lines.push(`  cause: ${cause}`);
+  if (error.differences !== undefined && error.differences.length > 0) {
+    lines.push('  differences from the nearest known version:');
+    lines.push(...error.differences.map((d) => `    ${formatDifference(d)}`));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The `error` member of a failed `--json` document. */
+export function serializeError(error: unknown): Record<string, unknown> {
+  if (isCliError(error) || isMigrationError(error)) return { ...error.toJSON() };
+  const message = error instanceof Error ? error.message : String(error);
+  return { name: 'Error', code: 'INTERNAL', message };
+}
+
+function indent(text: string, prefix: string): string[] {
+  return text.split('\n').map((line) => `${prefix}${line}`);
+}

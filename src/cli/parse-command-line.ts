@@ -1,0 +1,105 @@
+import { parseArgs } from 'node:util';
+import { CliError } from './cli-error.ts';
+
+/** The commands the CLI knows. */
+export type CommandName = 'migrate' | 'status' | 'verify';
+
+/** A validated command line, ready for a command handler. */
+export interface CommandLine {
+  command: CommandName;
+  /** The database file (`migrate`, `status`); null for `verify`. */
+  file: string | null;
+  dir: string;
+  /** `--schema FILE`; null to use `DIR/schema.sql`. */
+  schemaFile: string | null;
+  /** `--no-schema`: ignore `DIR/schema.sql`. */
+  noSchema: boolean;
+  dryRun: boolean;
+  json: boolean;
+}
+
+/** What the arguments ask for: help, or a command to run. */
+export type ParsedCommandLine = { kind: 'help' } | { kind: 'run'; commandLine: CommandLine };
+
+const COMMANDS: readonly CommandName[] = ['migrate', 'status', 'verify'];
+
+const OPTIONS = {
+  dir: { type: 'string' },
+  schema: { type: 'string' },
+  'no-schema': { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/**
+ * Parses `process.argv.slice(2)` strictly; throws a `USAGE` `CliError` for anything unknown,
+ * missing or contradictory.
+ */
+export function parseCommandLine(args: string[]): ParsedCommandLine {
+  const { values, positionals } = parseStrictly(args);
+  if (values.help) return { kind: 'help' };
+
+  const [command, ...operands] = positionals;
+  if (command === undefined) throw usageError('missing command (migrate, status or verify)');
+  if (!isCommandName(command)) {
+    throw usageError(`unknown command "${command}" (expected migrate, status or verify)`);
+  }
+
+  const takesFile = command !== 'verify';
+  const expectedOperands = takesFile ? 1 : 0;
+  if (takesFile && operands.length === 0) throw usageError(`${command} needs a database FILE`);
+  if (operands.length > expectedOperands) {
+    throw usageError(
+      `${command} takes ${takesFile ? 'one FILE' : 'no FILE'}; unexpected "${operands[expectedOperands]}"`,
+    );
+  }
+  if (values.dir === undefined || values.dir === '') throw usageError(`${command} needs --dir DIR`);
+  if (values.schema !== undefined && values['no-schema']) {
+    throw usageError('--schema and --no-schema exclude each other');
+  }
+  if (values['dry-run'] && command !== 'migrate') {
+    throw usageError(`--dry-run applies to migrate only (${command} never changes anything)`);
+  }
+
+  return {
+    kind: 'run',
+    commandLine: {
+      command,
+      file: takesFile ? (operands[0] ?? null) : null,
+      dir: values.dir,
+      schemaFile: values.schema ?? null,
+      noSchema: values['no-schema'] ?? false,
+      dryRun: values['dry-run'] ?? false,
+      json: values.json ?? false,
+    },
+  };
+}
+
+/** The command named in the arguments, when there is a known one; for error output. */
+export function guessCommand(args: string[]): CommandName | null {
+  const first = args.find((arg) => !arg.startsWith('-'));
+  return first !== undefined && isCommandName(first) ? first : null;
+}
+
+/** Whether `--json` was asked for, even when the rest of the command line is wrong. */
+export function wantsJson(args: string[]): boolean {
+  return args.includes('--json');
+}
+
+function parseStrictly(args: string[]) {
+  try {
+    return parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    // Node's messages are good ("Unknown option '--force'"); keep them, drop the stack.
+    throw usageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function isCommandName(value: string): value is CommandName {
+  return (COMMANDS as readonly string[]).includes(value);
+}
+
+function usageError(message: string): CliError {
+  return new CliError('USAGE', message);
+}

@@ -1,0 +1,82 @@
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { CliError, describeFsError } from './cli-error.ts';
+
+/** Every SQLite 3 database file begins with these 16 bytes. */
+const SQLITE_HEADER = 'SQLite format 3\0';
+
+/** A database file as read from disk, or the note that it does not exist yet. */
+export interface DatabaseFile {
+  /** The path as the user gave it, for messages. */
+  path: string;
+  /** Where to write: the symlink's target when the path is a symlink. */
+  realPath: string;
+  /** The file's bytes; null when the file does not exist (a fresh database). */
+  bytes: Uint8Array | null;
+  /** Permission bits to keep when the file is replaced. */
+  mode: number | null;
+}
+
+/**
+ * Reads a database file and checks it is one. A path that does not exist is a fresh database,
+ * but its folder must exist. Throws an `UNREADABLE_INPUT` `CliError` naming the file otherwise.
+ */
+export function readDatabaseFile(path: string): DatabaseFile {
+  if (!existsSync(path)) return readMissingFile(path);
+
+  const realPath = realpathSync(path);
+  let bytes: Uint8Array;
+  let mode: number;
+  try {
+    mode = statSync(realPath).mode & 0o7777;
+    bytes = readFileSync(realPath);
+  } catch (error) {
+    throw unreadable(path, `cannot read it: ${describeFsError(error)}`, error);
+  }
+  if (bytes.length === 0) {
+    throw unreadable(path, 'empty, not a SQLite database (delete it to start a fresh one)');
+  }
+  if (!hasSqliteHeader(bytes)) {
+    throw unreadable(path, 'not a SQLite database (it does not start with "SQLite format 3")');
+  }
+  refusePendingJournal(path, realPath);
+  return { path, realPath, bytes, mode };
+}
+
+function readMissingFile(path: string): DatabaseFile {
+  const folder = dirname(path);
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) {
+    throw unreadable(path, `does not exist, and neither does its folder ${folder}`);
+  }
+  return { path, realPath: path, bytes: null, mode: null };
+}
+
+/** True when the bytes start with SQLite's 16-byte magic string. */
+export function hasSqliteHeader(bytes: Uint8Array): boolean {
+  if (bytes.length < SQLITE_HEADER.length) return false;
+  for (let i = 0; i < SQLITE_HEADER.length; i++) {
+    if (bytes[i] !== SQLITE_HEADER.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/**
+ * Committed data can still sit in a `-wal` file, and a `-journal` file means an interrupted
+ * write: the main file alone is then not the database, and replacing it would lose data.
+ */
+function refusePendingJournal(path: string, realPath: string): void {
+  for (const suffix of ['-wal', '-journal']) {
+    const sidecar = realPath + suffix;
+    if (existsSync(sidecar) && statSync(sidecar).size > 0) {
+      throw unreadable(
+        path,
+        `${sidecar} is not empty, so the file alone is not the whole database; close the ` +
+          `program using it, or run sqlite3 ${path} "PRAGMA wal_checkpoint(TRUNCATE)", then retry`,
+      );
+    }
+  }
+}
+
+function unreadable(path: string, reason: string, cause?: unknown): CliError {
+  return new CliError('UNREADABLE_INPUT', `${path}: ${reason}`, { file: path, cause });
+}

@@ -1,0 +1,166 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  ADD_NOTE_TITLE,
+  CREATE_NOTES,
+  CREATE_TAGS,
+  GOOD_SET,
+  listFolder,
+  makeTempDir,
+  runCli,
+  snapshot,
+  writeFolder,
+} from './cli-harness.ts';
+
+/** A folder with only the first migration, migrated into `notes.db`: a database at version 001. */
+function databaseAtFirstVersion() {
+  const root = makeTempDir();
+  const dir = writeFolder(root, 'migrations', { '001_create_notes.sql': CREATE_NOTES });
+  const file = join(root, 'notes.db');
+  const first = runCli(['migrate', file, '--dir', dir]);
+  expect(first.code, first.stderr).toBe(0);
+  return { root, dir, file };
+}
+
+describe('sqljs-migrate migrate', () => {
+  it('creates a missing database file and says so', () => {
+    const root = makeTempDir();
+    const dir = writeFolder(root, 'migrations', GOOD_SET);
+    const file = join(root, 'notes.db');
+
+    const run = runCli(['migrate', file, '--dir', dir]);
+
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(`${file} does not exist: starting a fresh database`);
+    expect(run.stdout).toContain(`${file}: fresh database, a new file`);
+    expect(snapshot(file).bytes.subarray(0, 16).toString('latin1')).toBe('SQLite format 3\0');
+    expect(listFolder(root)).toEqual(['migrations', 'notes.db']);
+  });
+
+  it('leaves the bytes and modification time alone when run a second time', () => {
+    const root = makeTempDir();
+    const dir = writeFolder(root, 'migrations', GOOD_SET);
+    const file = join(root, 'notes.db');
+    expect(runCli(['migrate', file, '--dir', dir]).code).toBe(0);
+    const before = snapshot(file);
+
+    const run = runCli(['migrate', file, '--dir', dir]);
+
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('unchanged, already up to date');
+    expect(snapshot(file)).toEqual(before);
+  });
+
+  it('applies a pending migration and replaces the file', () => {
+    const { dir, file } = databaseAtFirstVersion();
+    writeFileSync(join(dir, '002_create_tags.sql'), CREATE_TAGS);
+
+    const run = runCli(['migrate', file, '--dir', dir, '--json']);
+
+    expect(run.code, run.stderr).toBe(0);
+    const { report, written } = JSON.parse(run.stdout);
+    expect(written).toBe(true);
+    expect(report.executed).toEqual(['002_create_tags.sql']);
+    expect(report.alreadyApplied).toEqual(['001_create_notes.sql']);
+  });
+
+  it('keeps the database byte-identical and leaves no temp file when a migration fails mid-file', () => {
+    const { root, dir, file } = databaseAtFirstVersion();
+    writeFileSync(
+      join(dir, '002_tags_then_typo.sql'),
+      `${CREATE_TAGS}INSERT INTO tags (name) VALUES ('first');\nINSERT INTO tagz (name) VALUES ('second');\n`,
+    );
+    const before = snapshot(file);
+
+    const run = runCli(['migrate', file, '--dir', dir]);
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('error [SQL_FAILED]');
+    expect(run.stderr).toContain('002_tags_then_typo.sql');
+    expect(run.stderr).toContain('no such table: tagz');
+    expect(snapshot(file)).toEqual(before);
+    expect(listFolder(root)).toEqual(['migrations', 'notes.db']);
+  });
+
+  it('exits 1 and keeps the file when an applied migration was edited since', () => {
+    const { dir, file } = databaseAtFirstVersion();
+    writeFileSync(join(dir, '001_create_notes.sql'), `${CREATE_NOTES}-- edited after release\n`);
+    const before = snapshot(file);
+
+    const run = runCli(['migrate', file, '--dir', dir]);
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('error [CHECKSUM_MISMATCH]');
+    expect(snapshot(file)).toEqual(before);
+  });
+
+  it('leaves the file byte-identical with --dry-run and says what would run', () => {
+    const { dir, file } = databaseAtFirstVersion();
+    writeFileSync(join(dir, '002_create_tags.sql'), CREATE_TAGS);
+    const before = snapshot(file);
+
+    const run = runCli(['migrate', file, '--dir', dir, '--dry-run']);
+
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/002_create_tags\.sql\s+would execute/);
+    expect(run.stdout).toContain('not written');
+    expect(snapshot(file)).toEqual(before);
+  });
+
+  it('does not create a missing file with --dry-run', () => {
+    const root = makeTempDir();
+    const dir = writeFolder(root, 'migrations', GOOD_SET);
+
+    const run = runCli(['migrate', join(root, 'notes.db'), '--dir', dir, '--dry-run']);
+
+    expect(run.code, run.stderr).toBe(0);
+    expect(listFolder(root)).toEqual(['migrations']);
+  });
+
+  it('prints exactly one JSON document on stdout with --json, progress on stderr', () => {
+    const root = makeTempDir();
+    const dir = writeFolder(root, 'migrations', GOOD_SET);
+    const file = join(root, 'notes.db');
+
+    const run = runCli(['migrate', file, '--dir', dir, '--json']);
+
+    expect(run.code, run.stderr).toBe(0);
+    const document = JSON.parse(run.stdout);
+    expect(document).toMatchObject({ ok: true, command: 'migrate', file, created: true });
+    expect(document.report.state).toBe('fresh');
+    expect(run.stderr).toContain('starting a fresh database');
+  });
+
+  it('prints a migration failure as one JSON document with the error code', () => {
+    const { dir, file } = databaseAtFirstVersion();
+    writeFileSync(join(dir, '002_broken.sql'), 'CREATE TABLE broken (;\n');
+
+    const run = runCli(['migrate', file, '--dir', dir, '--json']);
+
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      ok: false,
+      command: 'migrate',
+      error: { name: 'MigrationError', code: 'SQL_FAILED', migrationName: '002_broken.sql' },
+    });
+  });
+
+  it('keeps a WAL database in WAL mode and readable by the sqlite3 shell', () => {
+    const { dir, file } = databaseAtFirstVersion();
+    const sqlite3 = (sql: string) =>
+      spawnSync('sqlite3', [file, sql], { encoding: 'utf8' }).stdout.trim();
+    expect(sqlite3('PRAGMA journal_mode=WAL;')).toBe('wal');
+    writeFileSync(join(dir, '002_add_note_title.sql'), ADD_NOTE_TITLE);
+
+    const run = runCli(['migrate', file, '--dir', dir]);
+
+    expect(run.code, run.stderr).toBe(0);
+    expect(sqlite3('PRAGMA journal_mode;')).toBe('wal');
+    expect(sqlite3('PRAGMA integrity_check;')).toBe('ok');
+    expect(sqlite3('SELECT migration_name FROM schema_migrations ORDER BY 1;')).toBe(
+      '001_create_notes.sql\n002_add_note_title.sql',
+    );
+  });
+});
