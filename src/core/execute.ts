@@ -11,7 +11,8 @@ import type { SqlDatabase, SqlStatement } from './types.ts';
  */
 export function executeScript(db: SqlDatabase, sql: string, fileName: string): void {
   let offset = 0;
-  // sql.js stops iterating at an empty statement (`;;`), so iteration restarts after each one.
+  // The iterator ends when SQLite finds no further statement. Should it ever end with text left
+  // over, the loop carries on from there, so no statement can be skipped silently.
   while (true) {
     offset = skipEmptyStatements(sql, offset);
     if (offset >= sql.length) return;
@@ -25,7 +26,7 @@ function executeFrom(db: SqlDatabase, sql: string, start: number, fileName: stri
   const iterator = db.iterateStatements(text);
   let consumed = 0;
   while (true) {
-    const statementStart = start + skipTrivia(text, consumed);
+    const statementStart = start + skipEmptyStatements(text, consumed);
     let next: IteratorResult<SqlStatement>;
     try {
       next = iterator.next();

@@ -7,7 +7,7 @@ import { ensureLedger, type LedgerEntry, readLedger, recordApplied } from './led
 import { sortMigrations } from './names.ts';
 import { planRun, type RunPlan } from './plan.ts';
 import { type DatabaseFactory, scratchFactory } from './scratch.ts';
-import { assertForeignKeys, openScope } from './transaction.ts';
+import { assertForeignKeys, foreignKeyViolations, openScope } from './transaction.ts';
 import type {
   Migration,
   MigrationOutcome,
@@ -76,6 +76,9 @@ export function runMigrations(
   } finally {
     scope.finish();
   }
+  // Every start leaves foreign keys enforced, not only the starts that migrated something: a
+  // database reopened from bytes (or after export()) has them off.
+  if (!dryRun) db.run('PRAGMA foreign_keys = ON');
   return buildReport(
     plan,
     sorted,
@@ -140,9 +143,10 @@ function applyPlan(
     progress('migration', 'start', position + 1, total, migration.name);
     scope.atomically(() => {
       bookkeeping();
+      const violationsBefore = foreignKeyViolations(db);
       const startedAt = now();
       executeScript(db, migration.sql, migration.name);
-      assertForeignKeys(db, migration.name);
+      assertForeignKeys(db, migration.name, violationsBefore);
       const duration = roundMs(now() - startedAt);
       recordApplied(db, migration.name, checksumOf(migration.sql), 'executed', duration);
       durations.set(migration.name, duration);

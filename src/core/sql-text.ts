@@ -33,24 +33,30 @@ export function lineAt(text: string, position: number): number {
  * literals lower-cased, whitespace collapsed and removed around punctuation, no trailing `;`.
  */
 export function normalizeSql(sql: string): string {
-  const tokens: string[] = [];
+  // Code and string literals are kept apart: a literal is data, so its spacing and case count.
+  const parts: { literal: boolean; text: string }[] = [];
+  const pushCode = (text: string) => {
+    const last = parts[parts.length - 1];
+    if (last && !last.literal) last.text += text;
+    else parts.push({ literal: false, text });
+  };
   let i = 0;
   while (i < sql.length) {
     const start = skipTrivia(sql, i);
     if (start > i) {
-      tokens.push(' ');
+      pushCode(' ');
       i = start;
       continue;
     }
     const char = sql[i] as string;
     if (char === "'") {
       const end = endOfQuoted(sql, i, "'");
-      tokens.push(sql.slice(i, end));
+      parts.push({ literal: true, text: sql.slice(i, end) });
       i = end;
     } else if (char === '"' || char === '`' || char === '[') {
       const close = char === '[' ? ']' : char;
       const end = endOfQuoted(sql, i, close);
-      tokens.push(
+      pushCode(
         sql
           .slice(i + 1, end - 1)
           .split(close + close)
@@ -59,16 +65,19 @@ export function normalizeSql(sql: string): string {
       );
       i = end;
     } else {
-      tokens.push(char.toLowerCase());
+      pushCode(char.toLowerCase());
       i++;
     }
   }
-  return tokens
+  return parts
+    .map((part) =>
+      part.literal
+        ? part.text
+        : part.text.replace(/\s+/g, ' ').replace(/ ?([(),;=<>+*/|.-]) ?/g, '$1'),
+    )
     .join('')
-    .replace(/\s+/g, ' ')
-    .replace(/ ?([(),;=<>+*/|.-]) ?/g, '$1')
-    .replace(/;+$/, '')
-    .trim();
+    .trim()
+    .replace(/;+$/, '');
 }
 
 /** The position just after a quoted run that starts at `start` (doubled quotes escape). */

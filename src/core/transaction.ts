@@ -85,14 +85,32 @@ function rollbackQuietly(db: SqlDatabase, statement: string): void {
   }
 }
 
-/** Refuses to commit a migration that left rows breaking a foreign key. */
-export function assertForeignKeys(db: SqlDatabase, migrationName: string): void {
-  const violations = queryRows(db, 'PRAGMA foreign_key_check');
-  if (violations.length === 0) return;
-  const first = violations[0] as Record<string, unknown>;
+/** The rows that break a foreign key now, each as `table:rowid:parent:fkid`. */
+export function foreignKeyViolations(db: SqlDatabase): Set<string> {
+  return new Set(
+    queryRows(db, 'PRAGMA foreign_key_check').map(
+      (row) =>
+        `${String(row.table)}:${String(row.rowid)}:${String(row.parent)}:${String(row.fkid)}`,
+    ),
+  );
+}
+
+/**
+ * Refuses to commit a migration that added rows breaking a foreign key. Rows that broke one
+ * before it ran (an app that kept foreign keys off can leave them) are not its doing, and are
+ * not held against it.
+ */
+export function assertForeignKeys(
+  db: SqlDatabase,
+  migrationName: string,
+  before: ReadonlySet<string> = new Set(),
+): void {
+  const added = [...foreignKeyViolations(db)].filter((violation) => !before.has(violation));
+  if (added.length === 0) return;
+  const [table, rowid, parent] = (added[0] as string).split(':');
   throw new MigrationError(
     'FOREIGN_KEY_VIOLATION',
-    `${migrationName}: leaves ${violations.length} row(s) that break a foreign key (first: ${String(first.table)} rowid ${String(first.rowid)} refers to a missing ${String(first.parent)} row); fix the migration's data step (the database is unchanged)`,
+    `${migrationName}: leaves ${added.length} row(s) that break a foreign key (first: ${table} rowid ${rowid} refers to a missing ${parent} row); fix the migration's data step (the database is unchanged)`,
     { migrationName },
   );
 }
