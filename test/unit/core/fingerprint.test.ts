@@ -256,6 +256,22 @@ describe('the fingerprint distinguishes', () => {
     ).toBe(false);
   });
 
+  test('whitespace inside a string literal (it is data, not layout)', () => {
+    expect(
+      same("CREATE TABLE t (a TEXT DEFAULT 'a  b');", "CREATE TABLE t (a TEXT DEFAULT 'a b');"),
+    ).toBe(false);
+  });
+
+  test('spacing after a comma inside a string literal in a view', () => {
+    const table = 'CREATE TABLE t (a TEXT);\n';
+    expect(
+      same(
+        `${table}CREATE VIEW v AS SELECT a FROM t WHERE a = 'x, y';`,
+        `${table}CREATE VIEW v AS SELECT a FROM t WHERE a = 'x,y';`,
+      ),
+    ).toBe(false);
+  });
+
   test('virtual table definitions', () => {
     expect(
       differences(

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { type Migration, runMigrations, tableExists } from '../../../src/index.ts';
 import { DEMO_MIGRATIONS, DEMO_NAMES, DEMO_SCHEMA } from '../../helpers/demo-migrations.ts';
 import { catchMigrationError, migration } from '../../helpers/migration-error.ts';
-import { bytesOf, openDatabase, rows } from '../../helpers/sqljs.ts';
+import { byteDifference, bytesOf, openDatabase, rows } from '../../helpers/sqljs.ts';
 
 /** A database on which the whole demo history ran. */
 function migratedDemo() {
@@ -32,7 +32,7 @@ describe('an applied migration whose SQL changed', () => {
     const db = migratedDemo();
     const before = bytesOf(db);
     catchMigrationError(() => runMigrations(db, edited));
-    expect(bytesOf(db)).toEqual(before);
+    expect(byteDifference(bytesOf(db), before)).toBeNull();
   });
 
   test('is refused even when other migrations are pending', () => {
@@ -106,7 +106,7 @@ describe('a recorded migration this app does not have', () => {
     const db = migratedDemo();
     const before = bytesOf(db);
     catchMigrationError(() => runMigrations(db, older));
-    expect(bytesOf(db)).toEqual(before);
+    expect(byteDifference(bytesOf(db), before)).toBeNull();
   });
 });
 
@@ -133,7 +133,7 @@ describe('a pending migration that sorts before the last applied one', () => {
     const db = withGap();
     const before = bytesOf(db);
     catchMigrationError(() => runMigrations(db, [first, late, third]));
-    expect(bytesOf(db)).toEqual(before);
+    expect(byteDifference(bytesOf(db), before)).toBeNull();
   });
 
   test('is run with allowOutOfOrder', () => {

@@ -1,0 +1,75 @@
+import { describe, expect, test } from 'vitest';
+import {
+  demoDatabaseAt,
+  rowCounts,
+  SEED_LEDGER_DDL,
+  seedDatabaseAt,
+} from '../../helpers/demo-data.ts';
+import { byteDifference, bytesOf, openDatabase, rows } from '../../helpers/sqljs.ts';
+
+// The suite's claims rest on these helpers, so they are checked too: an "unchanged" assertion
+// that could not fail would prove nothing.
+
+describe('byteDifference', () => {
+  test('is null for identical images', () => {
+    const db = demoDatabaseAt(2);
+    expect(byteDifference(bytesOf(db), bytesOf(db))).toBeNull();
+  });
+
+  test('names the first differing byte when one row changed', () => {
+    const db = demoDatabaseAt(2);
+    const before = bytesOf(db);
+    db.run("UPDATE notes SET slug = 'hello-worle' WHERE id = 1");
+    expect(byteDifference(bytesOf(db), before)).toMatch(
+      /^byte \d+ \(page \d+\) is \d+, expected \d+$/,
+    );
+  });
+
+  test('names the lengths when the image grew', () => {
+    const db = openDatabase();
+    const before = bytesOf(db);
+    db.run('CREATE TABLE t (x)');
+    expect(byteDifference(bytesOf(db), before)).toMatch(/bytes, expected/);
+  });
+});
+
+describe('the demo fixtures', () => {
+  test('hold rows at the first version', () => {
+    expect(rowCounts(demoDatabaseAt(1))).toMatchObject({
+      notes: 3,
+      sessions: 3,
+      tokens: 1,
+      auth_state: 1,
+    });
+  });
+
+  test('hold the rows of every later table at the last version', () => {
+    expect(rowCounts(demoDatabaseAt(9))).toMatchObject({
+      notes: 5,
+      sessions: 4,
+      users: 2,
+      tags: 2,
+      note_tags: 3,
+      tokens: 2,
+      authorization_codes: 1,
+      auth_state: 2,
+      notes_fts: 5,
+    });
+  });
+
+  test('write a StarPunk ledger of the original three columns, from 001 on', () => {
+    const db = seedDatabaseAt(3);
+    expect(rows(db, 'SELECT id, migration_name FROM schema_migrations ORDER BY id')).toEqual([
+      { id: 20, migration_name: '001_add_code_verifier_to_auth_state.sql' },
+      { id: 30, migration_name: '002_secure_tokens_and_authorization_codes.sql' },
+    ]);
+  });
+
+  test('SEED_LEDGER_DDL is the table StarPunk creates: three columns, nothing of ours', () => {
+    const db = openDatabase();
+    db.run(SEED_LEDGER_DDL);
+    expect(
+      rows(db, "SELECT name FROM pragma_table_info('schema_migrations')").map((r) => r.name),
+    ).toEqual(['id', 'migration_name', 'applied_at']);
+  });
+});
