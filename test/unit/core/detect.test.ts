@@ -232,3 +232,20 @@ describe('a history that starts from a base schema kept elsewhere', () => {
     expect(report.executed).toEqual([real001.name, fix.name]);
   });
 });
+
+describe('a legacy database whose first pending migration fails', () => {
+  const FAILING = migration(
+    '009_fails.sql',
+    'CREATE TABLE extra (x);\nINSERT INTO nope VALUES (1);\n',
+  );
+
+  test('is left byte-identical: no ledger, no baseline rows', () => {
+    const db = demoDatabaseAt(9);
+    const before = bytesOf(db);
+    const error = catchMigrationError(() =>
+      runMigrations(db, [...DEMO_MIGRATIONS, FAILING], { schema: DEMO_SCHEMA }),
+    );
+    expect(error.migrationName).toBe('009_fails.sql');
+    expect(byteDifference(bytesOf(db), before)).toBeNull();
+  });
+});

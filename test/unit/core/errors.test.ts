@@ -186,6 +186,17 @@ describe('MigrationError', () => {
     });
   });
 
+  test.each([
+    ['an error-like object (an Error after a worker boundary)', { message: 'no such table: nope' }],
+    [
+      'an object without a prototype',
+      Object.assign(Object.create(null) as object, { message: 'no such table: nope' }),
+    ],
+  ])('serialises a cause that is %s by its message, without throwing', (_, cause) => {
+    const withCause = new MigrationError('SQL_FAILED', '002_a.sql line 3: failed', { cause });
+    expect(withCause.toJSON().cause).toBe('no such table: nope');
+  });
+
   test('serialises into an object with the plain Object prototype', () => {
     expect(Object.getPrototypeOf(error.toJSON())).toBe(Object.prototype);
   });

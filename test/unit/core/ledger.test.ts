@@ -224,6 +224,17 @@ describe('a ledger written by StarPunk (the original three columns)', () => {
     expect(report.changed).toBe(true);
   });
 
+  test('stays in its old format, byte for byte, when the first pending migration fails', () => {
+    const db = seedDatabaseAt(VERSION);
+    const before = bytesOf(db);
+    const failing = DEMO_MIGRATIONS.map((m) =>
+      m.name === DEMO_NAMES[VERSION] ? { ...m, sql: `${m.sql}\nINSERT INTO nope VALUES (1);` } : m,
+    );
+    catchMigrationError(() => runMigrations(db, failing, { schema: DEMO_SCHEMA }));
+    expect(byteDifference(bytesOf(db), before)).toBeNull();
+    expect(columnExists(db, 'schema_migrations', 'checksum')).toBe(false);
+  });
+
   test('that exists but is empty (StarPunk created it, then stopped) is treated as no ledger', () => {
     const db = seedDatabaseAt(1);
     const report = runMigrations(db, DEMO_MIGRATIONS, { schema: DEMO_SCHEMA });

@@ -97,3 +97,21 @@ describe('verifyMigrations with names out of form', () => {
     ).toThrow(expect.objectContaining({ code: 'BAD_NAME' }));
   });
 });
+
+describe('verifyMigrations with a schema.sql that does not run', () => {
+  test('reports it as a problem naming schema.sql and the line, like a failing migration', () => {
+    let outcome: unknown;
+    try {
+      outcome = verifyMigrations(DEMO_MIGRATIONS, {
+        schema: 'CREATE TABLE notes (id INTEGER);\nCREATE TABLEX tags (id);\n',
+        createDatabase,
+      });
+    } catch (error) {
+      outcome = { threw: (error as Error).message };
+    }
+    expect(outcome).toMatchObject({
+      ok: false,
+      problems: [expect.stringMatching(/^schema\.sql line 2: /)],
+    });
+  });
+});
