@@ -60,6 +60,28 @@ describe('a fresh database with a schema', () => {
   });
 });
 
+describe('a database with only an empty ledger, a schema and no migrations yet', () => {
+  // An app whose first release ships schema.sql and an empty migrations folder.
+  const SCHEMA = 'CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);';
+  function ledgerOnly() {
+    const db = openDatabase();
+    runMigrations(db, []);
+    return db;
+  }
+
+  test('gets the schema', () => {
+    const db = ledgerOnly();
+    runMigrations(db, [], { schema: SCHEMA });
+    expect(tableExists(db, 'notes')).toBe(true);
+  });
+
+  test('is not reported up to date before it has the schema', () => {
+    const report = runMigrations(ledgerOnly(), [], { schema: SCHEMA });
+    expect(report.upToDate).toBe(false);
+    expect(report.changed).toBe(true);
+  });
+});
+
 describe('a fresh database with a schema.sql that fails', () => {
   const BROKEN = 'CREATE TABLE notes (id INTEGER PRIMARY KEY);\nCREATE TABLEX tags (id);\n';
 
