@@ -113,6 +113,21 @@ PRAGMA foreign_keys=ON;
     expect(byteDifference(bytesOf(db), before)).toBeNull();
   });
 
+  test('is atomic as a whole even with two BEGIN/COMMIT blocks: the second failing undoes the first', () => {
+    const db = libraryDatabase();
+    const before = bytesOf(db);
+    catchMigrationError(() =>
+      runMigrations(db, [
+        CREATE_AUTHORS,
+        migration(
+          '002_two_blocks.sql',
+          'BEGIN;\nCREATE TABLE shelves (id INTEGER);\nCOMMIT;\n\nBEGIN;\nINSERT INTO nope VALUES (1);\nCOMMIT;\n',
+        ),
+      ]),
+    );
+    expect(byteDifference(bytesOf(db), before)).toBeNull();
+  });
+
   test('also with the lower-case, unspaced and BEGIN IMMEDIATE / END spellings', () => {
     const db = libraryDatabase();
     const report = runMigrations(db, [
@@ -347,6 +362,24 @@ CREATE INDEX idx_reviews_book_id ON reviews(book_id);
     );
     expect(error.line).toBe(4);
     expect(error.statement).toContain('INSERT INTO nope');
+  });
+
+  test('reports a constraint failing at run time with its line and statement', () => {
+    const error = catchMigrationError(() =>
+      runMigrations(libraryDatabase(), [
+        CREATE_AUTHORS,
+        migration(
+          '002_duplicate.sql',
+          "INSERT INTO authors (id, name) VALUES (3, 'Edsger');\n\nINSERT INTO authors (id, name)\nVALUES (1, 'Ada again');\n",
+        ),
+      ]),
+    );
+    expect(error.code).toBe('SQL_FAILED');
+    expect(error.line).toBe(3);
+    expect(error.statement).toMatch(
+      /^INSERT INTO authors \(id, name\)\nVALUES \(1, 'Ada again'\);?$/,
+    );
+    expect((error.cause as Error).message).toMatch(/UNIQUE constraint failed: authors\.id/);
   });
 
   test('reports a syntax error with its line', () => {

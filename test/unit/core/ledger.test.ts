@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { checksumOf, columnExists, runMigrations, tableExists } from '../../../src/index.ts';
 import {
   contentOf,
+  demoDatabaseAt,
   demoNameAt,
   demoReferenceFrom,
   seedDatabaseAt,
@@ -233,6 +234,16 @@ describe('a ledger written by StarPunk (the original three columns)', () => {
     catchMigrationError(() => runMigrations(db, failing, { schema: DEMO_SCHEMA }));
     expect(byteDifference(bytesOf(db), before)).toBeNull();
     expect(columnExists(db, 'schema_migrations', 'checksum')).toBe(false);
+  });
+
+  test('gets a timestamp in the rows it adds even when its applied_at has no default', () => {
+    // The issue describes the seed's column as plain `applied_at TIMESTAMP`.
+    const db = demoDatabaseAt(2);
+    db.exec(
+      "CREATE TABLE schema_migrations (id INTEGER PRIMARY KEY, migration_name TEXT UNIQUE NOT NULL, applied_at TIMESTAMP); INSERT INTO schema_migrations (migration_name, applied_at) VALUES ('001_add_code_verifier_to_auth_state.sql', '2024-02-01 12:00:00');",
+    );
+    runMigrations(db, DEMO_MIGRATIONS, { schema: DEMO_SCHEMA });
+    for (const row of ledgerRows(db)) expect(String(row.applied_at)).toMatch(APPLIED_AT);
   });
 
   test('that exists but is empty (StarPunk created it, then stopped) is treated as no ledger', () => {
