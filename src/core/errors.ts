@@ -97,8 +97,14 @@ export function isMigrationError(value: unknown): value is MigrationError {
   );
 }
 
+/** A cause as text; a cause that crossed a worker or a structured clone is a plain object. */
 function causeMessage(cause: unknown): string | null {
   if (cause === undefined || cause === null) return null;
-  if (cause instanceof Error) return cause.message;
-  return String(cause);
+  if (typeof cause === 'object' && typeof (cause as { message?: unknown }).message === 'string')
+    return (cause as { message: string }).message;
+  try {
+    return String(cause);
+  } catch {
+    return Object.prototype.toString.call(cause);
+  }
 }

@@ -99,7 +99,9 @@ export function recordApplied(
   durationMs: number | null,
 ): void {
   db.run(
-    `INSERT INTO ${LEDGER_TABLE} (migration_name, checksum, applied_how, duration_ms) VALUES (?, ?, ?, ?)`,
+    // applied_at is set here, not left to a DEFAULT: a seed ledger's column may have none.
+    `INSERT INTO ${LEDGER_TABLE} (migration_name, applied_at, checksum, applied_how, duration_ms)
+     VALUES (?, CURRENT_TIMESTAMP, ?, ?, ?)`,
     [name, checksum, how, durationMs],
   );
 }

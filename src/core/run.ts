@@ -158,7 +158,12 @@ function applyPlan(
 
 /** True when the plan writes nothing: no ledger to create or upgrade, nothing to record or run. */
 function changedNothing(plan: RunPlan): boolean {
-  return plan.ledgerFormat === 'current' && plan.baseline.length === 0 && plan.execute.length === 0;
+  return (
+    plan.ledgerFormat === 'current' &&
+    !plan.createFromSchema &&
+    plan.baseline.length === 0 &&
+    plan.execute.length === 0
+  );
 }
 
 function logPlan(plan: RunPlan, options: RunOptions): void {

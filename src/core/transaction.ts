@@ -85,14 +85,17 @@ function rollbackQuietly(db: SqlDatabase, statement: string): void {
   }
 }
 
-/** The rows that break a foreign key now, each as `table:rowid:parent:fkid`. */
-export function foreignKeyViolations(db: SqlDatabase): Set<string> {
-  return new Set(
-    queryRows(db, 'PRAGMA foreign_key_check').map(
-      (row) =>
-        `${String(row.table)}:${String(row.rowid)}:${String(row.parent)}:${String(row.fkid)}`,
-    ),
-  );
+/**
+ * The rows that break a foreign key now, counted by `table:rowid:parent:fkid`. Counted rather
+ * than listed because a WITHOUT ROWID table reports every orphan with a NULL rowid.
+ */
+export function foreignKeyViolations(db: SqlDatabase): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const row of queryRows(db, 'PRAGMA foreign_key_check')) {
+    const key = `${String(row.table)}:${String(row.rowid)}:${String(row.parent)}:${String(row.fkid)}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
 }
 
 /**
@@ -103,14 +106,22 @@ export function foreignKeyViolations(db: SqlDatabase): Set<string> {
 export function assertForeignKeys(
   db: SqlDatabase,
   migrationName: string,
-  before: ReadonlySet<string> = new Set(),
+  before: ReadonlyMap<string, number> = new Map(),
 ): void {
-  const added = [...foreignKeyViolations(db)].filter((violation) => !before.has(violation));
-  if (added.length === 0) return;
-  const [table, rowid, parent] = (added[0] as string).split(':');
+  let added = 0;
+  let first = '';
+  for (const [key, count] of foreignKeyViolations(db)) {
+    const extra = count - (before.get(key) ?? 0);
+    if (extra > 0) {
+      added += extra;
+      first ||= key;
+    }
+  }
+  if (added === 0) return;
+  const [table, rowid, parent] = first.split(':');
   throw new MigrationError(
     'FOREIGN_KEY_VIOLATION',
-    `${migrationName}: leaves ${added.length} row(s) that break a foreign key (first: ${table} rowid ${rowid} refers to a missing ${parent} row); fix the migration's data step (the database is unchanged)`,
+    `${migrationName}: leaves ${added} row(s) that break a foreign key (first: ${table} rowid ${rowid} refers to a missing ${parent} row); fix the migration's data step (the database is unchanged)`,
     { migrationName },
   );
 }

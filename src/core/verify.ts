@@ -1,6 +1,6 @@
 import { isMigrationError } from './errors.ts';
 import { executeScript } from './execute.ts';
-import { diffSchemas, sameSchema } from './fingerprint.ts';
+import { diffSchemas, type SchemaFingerprint, sameSchema } from './fingerprint.ts';
 import { fingerprintOfSchema, replayHistory } from './history.ts';
 import { sortMigrations } from './names.ts';
 import { runMigrations } from './run.ts';
@@ -44,9 +44,9 @@ export function verifyMigrations(
       `${history.failure.message.replace(' (the database is unchanged)', '')}, on a database built by the migrations before it`,
     );
   }
-  if (options.schema !== undefined && history.failedAt === null) {
+  const schemaFingerprint = schemaOrProblem(options.schema, create, report);
+  if (schemaFingerprint && history.failedAt === null) {
     const final = history.fingerprints[sorted.length];
-    const schemaFingerprint = fingerprintOfSchema(options.schema, create);
     if (final && !sameSchema(final, schemaFingerprint)) {
       report.differences = diffSchemas(final, schemaFingerprint);
       report.problems.push(
@@ -63,9 +63,26 @@ export function verifyMigrations(
       );
     }
   }
-  if (history.failedAt === null) checkEveryVersion(sorted, options.schema, create, report);
+  if (history.failedAt === null && report.problems.length === 0)
+    checkEveryVersion(sorted, options.schema, create, report);
   report.ok = report.problems.length === 0;
   return report;
+}
+
+/** The schema's fingerprint, or a problem saying why schema.sql does not run. */
+function schemaOrProblem(
+  schema: string | undefined,
+  create: DatabaseFactory,
+  report: VerificationReport,
+): SchemaFingerprint | undefined {
+  if (schema === undefined) return undefined;
+  try {
+    return fingerprintOfSchema(schema, create);
+  } catch (error) {
+    if (!isMigrationError(error)) throw error;
+    report.problems.push(error.message.replace(' (the database is unchanged)', ''));
+    return undefined;
+  }
 }
 
 /** Builds an untracked database at each version k and migrates it as an app would. */
