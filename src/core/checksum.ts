@@ -1,3 +1,5 @@
+import { memoize } from './memo.ts';
+
 /**
  * SHA-256 of a migration's SQL, written out here because the core may use neither Node's
  * `crypto` nor the browser's (async) `crypto.subtle`: it must stay synchronous and portable.
@@ -14,20 +16,10 @@ const ROUND_CONSTANTS = new Uint32Array([
   0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ]);
 
-/** A run asks for each migration's checksum several times; the answer never changes. */
-const checksums = new Map<string, string>();
-const CHECKSUM_CACHE_LIMIT = 1000;
-
 /** The checksum the ledger stores: SHA-256 (hex) of the SQL with `\r\n` and `\r` read as `\n`. */
-export function checksumOf(sql: string): string {
-  let checksum = checksums.get(sql);
-  if (checksum === undefined) {
-    checksum = sha256Hex(utf8Bytes(sql.replace(/\r\n?/g, '\n')));
-    if (checksums.size >= CHECKSUM_CACHE_LIMIT) checksums.clear();
-    checksums.set(sql, checksum);
-  }
-  return checksum;
-}
+export const checksumOf: (sql: string) => string = memoize(1000, (sql) =>
+  sha256Hex(utf8Bytes(sql.replace(/\r\n?/g, '\n'))),
+);
 
 /** SHA-256 of some bytes, as 64 lower-case hex digits. */
 export function sha256Hex(message: Uint8Array): string {

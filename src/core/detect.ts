@@ -7,14 +7,16 @@ import {
   sameSchema,
 } from './fingerprint.ts';
 import { fingerprintOfSchema, replayHistory } from './history.ts';
+import { schemaSignature } from './inspect.ts';
 import { copySchema, type DatabaseFactory, withScratch } from './scratch.ts';
 import type { Migration, SchemaDifference, SqlDatabase } from './types.ts';
 
 /**
  * How many migrations an untracked database already reflects, read from its schema alone.
  *
- * The database's fingerprint is compared with the schema after each step of the history
- * (replayed on a scratch database) and with the full schema; the earliest match wins, so a step
+ * The database's stored definitions are compared with those after each step of the history
+ * (replayed on a scratch database); failing an exact match, its fingerprint is compared with each
+ * step's and with the full schema's. The earliest match wins, so a step
  * that changes no schema (a pure data fix) is run again rather than skipped — which is why such
  * steps must be safe to repeat. When the history cannot be replayed from empty (it starts from a
  * base schema kept elsewhere), each candidate k is tried the other way round: the database's
@@ -27,8 +29,14 @@ export function detectLegacyVersion(
   schema: string | undefined,
   create: DatabaseFactory,
 ): number {
+  // Fast path: a database built by these very migrations has the same stored definitions as
+  // some step of the replay.
+  const signature = schemaSignature(db);
+  const quick = replayHistory(migrations, create, 'signatures');
+  for (let k = 1; k < quick.signatures.length; k++) if (quick.signatures[k] === signature) return k;
+
   const actual = fingerprintSchema(db);
-  const history = replayHistory(migrations, create);
+  const history = replayHistory(migrations, create, 'fingerprints');
   const target = schema === undefined ? undefined : fingerprintOfSchema(schema, create);
 
   for (let k = 1; k < history.fingerprints.length; k++)
@@ -100,7 +108,7 @@ export function reflectsOutOfOrder(
   lastAppliedIndex: number,
   create: DatabaseFactory,
 ): boolean {
-  const { fingerprints } = replayHistory(migrations, create);
+  const { fingerprints } = replayHistory(migrations, create, 'fingerprints');
   const before = fingerprints[outOfOrderIndex];
   const after = fingerprints[outOfOrderIndex + 1];
   const expected = fingerprints[lastAppliedIndex + 1];

@@ -1,4 +1,5 @@
 import { listSchemaObjects, queryRows } from './inspect.ts';
+import { memoize } from './memo.ts';
 import { normalizeSql } from './sql-text.ts';
 import type { ObjectKind, SchemaDifference, SqlDatabase, SqlValue } from './types.ts';
 
@@ -58,14 +59,24 @@ export function fingerprintSchema(db: SqlDatabase): SchemaFingerprint {
   const objects = listSchemaObjects(db).sort((a, b) =>
     a.name.toLowerCase() < b.name.toLowerCase() ? -1 : 1,
   );
+  const tableSqlByName = new Map(
+    objects.filter((o) => o.type === 'table').map((o) => [o.name.toLowerCase(), o.sql ?? '']),
+  );
   for (const object of objects) {
     const name = object.name.toLowerCase();
-    const sql = normalizeSql(object.sql ?? '');
+    const sql = normalizedSql(object.sql ?? '');
     if (object.type === 'table' && object.virtual) fingerprint.virtualTables[name] = sql;
-    else if (object.type === 'table') fingerprint.tables[name] = tableShape(db, object.name);
-    else if (object.type === 'index' && object.sql !== null)
-      fingerprint.indexes[name] = indexShape(db, object.name, object.table, sql);
-    else if (object.type === 'trigger')
+    else if (object.type === 'table')
+      fingerprint.tables[name] = cachedShape(`table\0${object.sql}`, () =>
+        tableShape(db, object.name),
+      );
+    else if (object.type === 'index' && object.sql !== null) {
+      // An index inherits collations from its table, so the table's definition is part of its key.
+      const tableSql = tableSqlByName.get(object.table.toLowerCase()) ?? '';
+      fingerprint.indexes[name] = cachedShape(`index\0${object.sql}\0${tableSql}`, () =>
+        indexShape(db, object.name, object.table, sql),
+      );
+    } else if (object.type === 'trigger')
       fingerprint.triggers[name] = { table: object.table.toLowerCase(), sql };
     else if (object.type === 'view') fingerprint.views[name] = sql;
   }
@@ -74,7 +85,38 @@ export function fingerprintSchema(db: SqlDatabase): SchemaFingerprint {
 
 /** True when two fingerprints describe the same schema. */
 export function sameSchema(a: SchemaFingerprint, b: SchemaFingerprint): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  return serialized(a) === serialized(b);
+}
+
+/**
+ * Table and index shapes depend only on their stored definitions, so they are read once per
+ * distinct definition: replaying a long history re-reads only what each step changed.
+ */
+const shapeCache = new Map<string, unknown>();
+const SHAPE_CACHE_LIMIT = 5000;
+
+function cachedShape<T>(key: string, read: () => T): T {
+  let shape = shapeCache.get(key) as T | undefined;
+  if (shape === undefined) {
+    shape = read();
+    if (shapeCache.size >= SHAPE_CACHE_LIMIT) shapeCache.clear();
+    shapeCache.set(key, shape);
+  }
+  return shape;
+}
+
+const normalizedSql = memoize(5000, normalizeSql);
+
+/** Fingerprints are compared often (once per step of a history) and never change once made. */
+const serializations = new WeakMap<SchemaFingerprint, string>();
+
+function serialized(fingerprint: SchemaFingerprint): string {
+  let text = serializations.get(fingerprint);
+  if (text === undefined) {
+    text = JSON.stringify(fingerprint);
+    serializations.set(fingerprint, text);
+  }
+  return text;
 }
 
 function tableShape(db: SqlDatabase, table: string): TableShape {
@@ -152,7 +194,7 @@ function indexColumns(db: SqlDatabase, index: string, normalizedSql?: string): s
 
 /** Defaults as SQLite reports them, minus spelling: `(0)`, `CURRENT_TIMESTAMP`, `'x'`. */
 function normalizeDefault(value: string): string {
-  let text = normalizeSql(value);
+  let text = normalizedSql(value);
   while (text.startsWith('(') && text.endsWith(')')) text = text.slice(1, -1);
   return text;
 }

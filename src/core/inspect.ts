@@ -84,3 +84,20 @@ export function listSchemaObjects(db: SqlDatabase): SchemaObject[] {
 export function isEmptySchema(db: SqlDatabase): boolean {
   return listSchemaObjects(db).length === 0;
 }
+
+/**
+ * The app's schema as its stored definitions, in one string. Two databases built by the same
+ * statements have equal signatures; a signature is far cheaper than a fingerprint, so detection
+ * tries it first and fingerprints only when it finds no equal.
+ */
+export function schemaSignature(db: SqlDatabase): string {
+  const row = queryRows(
+    db,
+    `SELECT group_concat(type || ' ' || name || ' ' || coalesce(sql, ''), char(10)) AS signature
+     FROM (SELECT type, name, sql FROM sqlite_schema
+           WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND tbl_name <> ? COLLATE NOCASE
+           ORDER BY type, name)`,
+    [LEDGER_TABLE],
+  )[0];
+  return String(row?.signature ?? '');
+}

@@ -38,7 +38,7 @@ export function verifyMigrations(
     differences: [],
     versions: [],
   };
-  const history = replayHistory(sorted, create);
+  const history = replayHistory(sorted, create, 'fingerprints');
   if (history.failure) {
     report.problems.push(
       `${history.failure.message.replace(' (the database is unchanged)', '')}, on a database built by the migrations before it`,
