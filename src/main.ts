@@ -39,7 +39,7 @@ async function start(): Promise<void> {
   }
   renderMigrationsPanel(
     panel,
-    { phase: 'ready', report: db.report, info: db.info() },
+    { phase: 'ready', report: db.report, info: db.info(), timings: db.timings },
     panelActions,
   );
   await openNotes(db);
@@ -73,7 +73,11 @@ async function openNotes(db: MigratedDatabase): Promise<void> {
 }
 
 function refreshPanelInfo(db: MigratedDatabase, info: DatabaseInfo): void {
-  renderMigrationsPanel(panel, { phase: 'ready', report: db.report, info }, panelActions);
+  renderMigrationsPanel(
+    panel,
+    { phase: 'ready', report: db.report, info, timings: db.timings },
+    panelActions,
+  );
 }
 
 async function showFailure(error: unknown): Promise<void> {

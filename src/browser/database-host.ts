@@ -11,11 +11,14 @@ import {
   memoryImageStore,
   type StoredImage,
 } from './image-store.ts';
+import { beginLockedLoad, type LockedLoad } from './locked-load.ts';
 import { exportImage, loadSqlJs, openImage } from './sql-loader.ts';
+import { warmUp } from './warm-up.ts';
 import type {
   DatabaseEvent,
   DatabaseInfo,
   DatabaseWorkerApi,
+  LoadTimings,
   OpenRequest,
   OpenResult,
   Outcome,
@@ -40,12 +43,29 @@ export class DatabaseHost implements DatabaseWorkerApi {
   private db: Database | undefined;
   private store: ImageStore = memoryImageStore();
   private generation = 0;
+  /** The file's size, known from the bytes last read or saved, so reporting it costs no query. */
+  private sizeBytes = 0;
   private storageProblem: string | null = null;
   private staleReason: string | null = null;
   private channel: BroadcastChannel | undefined;
   private onEvent: (event: DatabaseEvent) => void = () => {};
   // Writes and reloads of this tab run one at a time, in the order they were asked for.
   private queue: Promise<unknown> = Promise.resolve();
+
+  private early: LockedLoad | undefined;
+
+  /**
+   * Begins opening before the page asks, when the worker was started with the name
+   * `sqljs-migrate:<database>` (as `openDatabase` does): the lock and the IndexedDB read — the
+   * slow part of an up-to-date load — then overlap with the page sending its migrations.
+   */
+  start(workerName: string): void {
+    const prefix = lockName('');
+    if (!workerName.startsWith(prefix) || this.early !== undefined) return;
+    const name = workerName.slice(prefix.length);
+    this.store = indexedDbImageStore(name);
+    this.early = beginLockedLoad(name, lockName(name), this.reader());
+  }
 
   async open(request: OpenRequest, onEvent: (event: DatabaseEvent) => void): Promise<OpenResult> {
     if (this.request !== undefined) {
@@ -56,38 +76,74 @@ export class DatabaseHost implements DatabaseWorkerApi {
     // Compiling the wasm overlaps with waiting for the lock and reading IndexedDB.
     const sqlReady = loadSqlJs();
     sqlReady.catch(() => {});
+    let load = this.early;
+    this.early = undefined;
+    if (load !== undefined && (load.name !== request.name || request.storage === 'memory')) {
+      load.release();
+      load = undefined;
+    }
     if (request.storage === 'memory') {
+      this.store = memoryImageStore();
       this.storageProblem = 'Running in memory as asked: nothing is saved.';
-    } else {
+    } else if (load === undefined) {
       this.store = indexedDbImageStore(request.name);
     }
-    return withLock(lockName(request.name), async () => {
-      const stored = await this.loadOrFallBackToMemory();
-      try {
-        this.sql = await sqlReady;
-      } catch (error) {
-        return {
-          ok: false,
-          error: databaseError('OPEN_FAILED', `SQLite failed to load: ${messageOf(error)}`),
-        };
-      }
-      const db = openImage(this.sql, stored.bytes);
-      let report: ReturnType<typeof runMigrations>;
-      try {
-        report = runMigrations(db, request.migrations, this.runOptions());
-      } catch (error) {
-        db.close();
-        if (isMigrationError(error)) return { ok: false, error: error.toJSON() };
-        return { ok: false, error: databaseError('OPEN_FAILED', messageOf(error)) };
-      }
-      this.db = db;
-      this.generation = stored.generation;
-      // Listening first: the save below announces itself on the channel.
-      this.listenForOtherTabs(request.name);
-      // Nothing is written unless the run changed something: an up-to-date load only reads.
-      if (report.changed) await this.save(stored.bytes);
-      return { ok: true, report, info: this.info() };
-    });
+    load ??= beginLockedLoad(request.name, lockName(request.name), this.reader());
+    void warmUp(request.migrations, load.stored);
+    try {
+      const stored = await load.stored;
+      return await this.migrateAndSave(request, sqlReady, stored, load);
+    } finally {
+      load.release();
+    }
+  }
+
+  /** The part of opening that runs once the image is read, still under the lock. */
+  private async migrateAndSave(
+    request: OpenRequest,
+    sqlReady: Promise<SqlJsStatic>,
+    stored: StoredImage,
+    load: LockedLoad,
+  ): Promise<OpenResult> {
+    const arrivedAt = performance.now();
+    try {
+      this.sql = await sqlReady;
+    } catch (error) {
+      return {
+        ok: false,
+        error: databaseError('OPEN_FAILED', `SQLite failed to load: ${messageOf(error)}`),
+      };
+    }
+    const engineAt = performance.now();
+    const db = openImage(this.sql, stored.bytes);
+    const openedAt = performance.now();
+    let report: ReturnType<typeof runMigrations>;
+    try {
+      report = runMigrations(db, request.migrations, this.runOptions());
+    } catch (error) {
+      db.close();
+      if (isMigrationError(error)) return { ok: false, error: error.toJSON() };
+      return { ok: false, error: databaseError('OPEN_FAILED', messageOf(error)) };
+    }
+    const migratedAt = performance.now();
+    this.db = db;
+    this.generation = stored.generation;
+    this.sizeBytes = stored.bytes?.byteLength ?? fileSize(db);
+    // Listening first: the save below announces itself on the channel.
+    this.listenForOtherTabs(request.name);
+    // Nothing is written unless the run changed something: an up-to-date load only reads.
+    if (report.changed) await this.save(stored.bytes);
+    const doneAt = performance.now();
+    const timings: LoadTimings = {
+      workerStartedAt: performance.timeOrigin,
+      ...load.timings,
+      engineWaitMs: engineAt - arrivedAt,
+      openMs: openedAt - engineAt,
+      migrateMs: migratedAt - openedAt,
+      saveMs: doneAt - migratedAt,
+      totalMs: doneAt,
+    };
+    return { ok: true, report, info: this.info(), timings };
   }
 
   async query(sql: string, params: SqlValue[] | undefined): Promise<Outcome<Row[]>> {
@@ -192,6 +248,7 @@ export class DatabaseHost implements DatabaseWorkerApi {
     this.db?.close();
     this.db = db;
     this.generation = stored.generation;
+    this.sizeBytes = stored.bytes?.byteLength ?? fileSize(db);
     if (changed) await this.save(stored.bytes);
     return true;
   }
@@ -200,7 +257,11 @@ export class DatabaseHost implements DatabaseWorkerApi {
   private async save(
     backup: Uint8Array | undefined,
   ): Promise<ReturnType<typeof databaseError> | null> {
-    if (this.db === undefined || this.store.kind === 'memory') return null;
+    if (this.db === undefined) return null;
+    if (this.store.kind === 'memory') {
+      this.sizeBytes = fileSize(this.db);
+      return null;
+    }
     const bytes = exportImage(this.db);
     const generation = this.generation + 1;
     try {
@@ -216,6 +277,7 @@ export class DatabaseHost implements DatabaseWorkerApi {
       );
     }
     this.generation = generation;
+    this.sizeBytes = bytes.byteLength;
     if (this.storageProblem !== null) {
       this.storageProblem = null;
       this.emit('status', null);
@@ -240,19 +302,26 @@ export class DatabaseHost implements DatabaseWorkerApi {
     };
   }
 
+  private reader() {
+    return {
+      read: () => this.loadOrFallBackToMemory(),
+      readGeneration: () => this.store.loadGeneration(),
+    };
+  }
+
   private async loadOrFallBackToMemory(): Promise<StoredImage> {
     try {
       return await this.store.load();
     } catch (error) {
       this.store = memoryImageStore();
-      this.storageProblem = `IndexedDB is unavailable here (${messageOf(error)}): the database runs in memory and nothing is saved.`;
+      this.storageProblem = `IndexedDB is unavailable here: ${messageOf(error)}`;
       return { bytes: undefined, generation: 0 };
     }
   }
 
   private becomeStale(error: unknown): void {
     const because = isMigrationError(error) ? (error as MigrationError).message : messageOf(error);
-    this.staleReason = `Another tab changed the database in a way this version cannot follow: ${because} Reload this tab to continue.`;
+    this.staleReason = `A newer version of this app has changed the database, so this tab no longer saves anything: reload it to continue. (${because})`;
     this.emit('status', null);
   }
 
@@ -265,7 +334,7 @@ export class DatabaseHost implements DatabaseWorkerApi {
       storage: this.store.kind,
       storageProblem: this.storageProblem,
       generation: this.generation,
-      sizeBytes: this.db === undefined ? 0 : fileSize(this.db),
+      sizeBytes: this.sizeBytes,
       staleReason: this.staleReason,
     };
   }

@@ -28,6 +28,7 @@ export { readStoredImage } from './read-stored-image.ts';
 export type {
   DatabaseEvent,
   DatabaseInfo,
+  LoadTimings,
   Row,
   WriteResult,
   WriteStatement,

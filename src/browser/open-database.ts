@@ -1,11 +1,13 @@
 import { proxy, type Remote, releaseProxy, wrap } from 'comlink';
 import type { Migration, MigrationReport, SqlValue } from '../core/types.ts';
 import { MigrationError, splitMigrationFiles } from '../index.ts';
+import { lockName } from './cross-tab-lock.ts';
 import { DatabaseError } from './database-error.ts';
 import type {
   DatabaseEvent,
   DatabaseInfo,
   DatabaseWorkerApi,
+  LoadTimings,
   Outcome,
   Row,
   SerializedOpenError,
@@ -36,6 +38,8 @@ export interface MigratedDatabase {
   readonly name: string;
   /** What the migration run on open did and found. */
   readonly report: MigrationReport;
+  /** Where the open's time went (lock, IndexedDB read, engine, migration, save). */
+  readonly timings: LoadTimings;
   /** Storage, size, generation and staleness, as of the last event. */
   info(): DatabaseInfo;
   /** Runs a read and returns its rows by column name. */
@@ -68,11 +72,19 @@ export interface MigratedDatabase {
  * const notes = await db.query('SELECT * FROM notes');
  */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<MigratedDatabase> {
-  const { migrations, schema } = Array.isArray(options.migrations)
-    ? { migrations: options.migrations, schema: options.schema }
-    : splitMigrationFiles(options.migrations);
+  // The worker first: it starts reading the stored image while the files are sorted out here.
   const worker = options.createWorker?.() ?? startBundledWorker(options.name);
   const api = wrap<DatabaseWorkerApi>(worker);
+  let migrations: Migration[];
+  let schema: string | undefined;
+  try {
+    ({ migrations, schema } = Array.isArray(options.migrations)
+      ? { migrations: options.migrations, schema: options.schema }
+      : splitMigrationFiles(options.migrations));
+  } catch (error) {
+    stop(api, worker);
+    throw error;
+  }
   const listeners = new Set<(event: DatabaseEvent) => void>();
   let info: DatabaseInfo | undefined;
   const onEvent = (event: DatabaseEvent) => {
@@ -116,6 +128,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Migrat
   return {
     name: options.name,
     report,
+    timings: result.timings,
     info: () => info as DatabaseInfo,
     async query<T extends Row = Row>(sql: string, params?: SqlValue[]) {
       return unwrap(await live().query(sql, params)) as T[];
@@ -144,10 +157,11 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Migrat
 }
 
 function startBundledWorker(name: string): Worker {
-  // Written out in full so Vite sees it and bundles the worker with its imports.
+  // Written out in full so Vite sees it and bundles the worker with its imports. The name tells
+  // the worker which database to start loading before the page's first message arrives.
   return new Worker(new URL('./database-worker.ts', import.meta.url), {
     type: 'module',
-    name: `sqljs-migrate ${name}`,
+    name: lockName(name),
   });
 }
 

@@ -40,8 +40,30 @@ export interface DatabaseInfo {
 /** A failure while opening, as plain data. */
 export type SerializedOpenError = SerializedMigrationError | SerializedDatabaseError;
 
+/** Where an open's time went, in milliseconds, as the worker measured it. */
+export interface LoadTimings {
+  /** When the worker started, in milliseconds since the epoch (its `performance.timeOrigin`). */
+  workerStartedAt: number;
+  /** Waiting for the cross-tab lock, from its request (the read runs meanwhile). */
+  lockMs: number;
+  /** Reading the stored image from IndexedDB, from the request. */
+  readMs: number;
+  /** Checking, under the lock, that no tab saved since the read (and reading again if one did). */
+  verifyMs: number;
+  /** Waiting for SQLite's wasm once the image was there (0 when it was ready first). */
+  engineWaitMs: number;
+  /** Opening the image in sql.js, foreign keys on. */
+  openMs: number;
+  /** The migration run. */
+  migrateMs: number;
+  /** Saving, when the run changed something (0 otherwise). */
+  saveMs: number;
+  /** From the worker's start until the result. */
+  totalMs: number;
+}
+
 export type OpenResult =
-  | { ok: true; report: MigrationReport; info: DatabaseInfo }
+  | { ok: true; report: MigrationReport; info: DatabaseInfo; timings: LoadTimings }
   | { ok: false; error: SerializedOpenError };
 
 /** One statement of a write, with its parameters. */

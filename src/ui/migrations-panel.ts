@@ -1,4 +1,4 @@
-import type { DatabaseInfo } from '../browser/index.ts';
+import type { DatabaseInfo, LoadTimings } from '../browser/index.ts';
 import type { MigrationOutcome, MigrationReport } from '../core/types.ts';
 import { el, replaceChildren } from './dom.ts';
 import { describeRun, describeState, formatBytes, formatDuration } from './format.ts';
@@ -17,7 +17,7 @@ export interface PanelError {
 /** What the panel shows; it renders this and decides nothing. */
 export type PanelState =
   | { phase: 'loading' }
-  | { phase: 'ready'; report: MigrationReport; info: DatabaseInfo }
+  | { phase: 'ready'; report: MigrationReport; info: DatabaseInfo; timings: LoadTimings }
   | { phase: 'failed'; error: PanelError; storedSizeBytes: number | null };
 
 /** What the panel's buttons ask for. */
@@ -35,7 +35,7 @@ export function renderMigrationsPanel(
     root,
     el('h2', {}, 'Migrations'),
     statusLine(state),
-    state.phase === 'ready' ? readyDetails(state.report, state.info) : null,
+    state.phase === 'ready' ? readyDetails(state.report, state.info, state.timings) : null,
     state.phase === 'failed' ? failure(state.error, state.storedSizeBytes, actions) : null,
   );
 }
@@ -58,7 +58,7 @@ function statusLine(state: PanelState) {
   );
 }
 
-function readyDetails(report: MigrationReport, info: DatabaseInfo) {
+function readyDetails(report: MigrationReport, info: DatabaseInfo, timings: LoadTimings) {
   const applied = report.migrations.filter((outcome) => outcome.how !== null);
   const pending = report.migrations.filter((outcome) => outcome.how === null);
   return el(
@@ -81,6 +81,10 @@ function readyDetails(report: MigrationReport, info: DatabaseInfo) {
         },
         el('dt', {}, 'This load'),
         el('dd', {}, describeRun(report)),
+      ),
+      fact(
+        'Load',
+        `${formatDuration(timings.totalMs)}: read ${formatDuration(timings.readMs)}, open ${formatDuration(timings.openMs)}, migrate ${formatDuration(timings.migrateMs)}`,
       ),
       fact('Size', formatBytes(info.sizeBytes)),
       fact(

@@ -1,0 +1,179 @@
+// `npm run bench`: builds the bench page, serves it, drives system Chromium, and writes
+// bench/report.json (a flat object of named numbers) and a table. See bench/README.md.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type BrowserContext, chromium, type Page } from '@playwright/test';
+import { build, preview } from 'vite';
+import { chromiumLaunchOptions } from '../test/e2e/support/chromium.ts';
+import type { BenchResult } from './bench-protocol.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const WORK = path.join(ROOT, '.tmp/bench');
+const PORT = 4327;
+const ORIGIN = `http://127.0.0.1:${PORT}`;
+/** Measured loads per mode (after one warm-up each); medians are reported. */
+const RUNS = Number(process.env.BENCH_RUNS ?? 9);
+const WRITE_RUNS = 3;
+
+async function main(): Promise<void> {
+  rmSync(WORK, { recursive: true, force: true });
+  mkdirSync(WORK, { recursive: true });
+  const outDir = path.join(WORK, 'site');
+  await build({
+    root: ROOT,
+    logLevel: 'warn',
+    build: {
+      outDir,
+      emptyOutDir: true,
+      rollupOptions: { input: path.join(ROOT, 'bench/index.html') },
+    },
+  });
+  const server = await preview({
+    root: ROOT,
+    logLevel: 'warn',
+    build: { outDir },
+    preview: { host: '127.0.0.1', port: PORT, strictPort: true },
+  });
+  const context = await chromium.launchPersistentContext(
+    path.join(WORK, 'profile'),
+    chromiumLaunchOptions(),
+  );
+  try {
+    const report = await measure(context);
+    writeFileSync(path.join(ROOT, 'bench/report.json'), `${JSON.stringify(report, null, 2)}\n`);
+    printTable(report);
+  } finally {
+    await context.close();
+    await server.close();
+  }
+}
+
+async function measure(context: BrowserContext): Promise<Record<string, number>> {
+  const seeded = await load(context, 'seed', 300_000);
+  console.log(
+    `seeded ${(seeded.sizeBytes / 1024 / 1024).toFixed(1)} MB in ${(seeded.readyMs / 1000).toFixed(1)} s`,
+  );
+
+  const writes = await watchIndexedDbWrites(context);
+  const samples: Record<'library' | 'floor-worker' | 'floor-page', BenchResult[]> = {
+    library: [],
+    'floor-worker': [],
+    'floor-page': [],
+  };
+  const writesPerLibraryLoad: number[] = [];
+  const modes = Object.keys(samples) as (keyof typeof samples)[];
+  for (let round = 0; round <= RUNS; round++) {
+    // Rotating the order spreads any drift (caches warming, the disk) over every mode alike.
+    for (const mode of rotate(modes, round)) {
+      const before = writes.count();
+      const result = await load(context, mode);
+      if (mode === 'library') {
+        if (!result.upToDate) throw new Error('the library load was not up to date');
+        writesPerLibraryLoad.push(writes.count() - before);
+      }
+      if (round > 0) samples[mode].push(result);
+    }
+  }
+  const writeSamples: number[] = [];
+  for (let run = 0; run < WRITE_RUNS; run++)
+    writeSamples.push((await load(context, 'write')).writeMs ?? Number.NaN);
+
+  const library = median(samples.library.map((s) => s.readyMs));
+  const floorWorker = median(samples['floor-worker'].map((s) => s.readyMs));
+  const floorPage = median(samples['floor-page'].map((s) => s.readyMs));
+  return {
+    ...phaseMedians('library', samples.library),
+    ...phaseMedians('floor', samples['floor-worker']),
+    databaseBytes: seeded.sizeBytes,
+    runs: RUNS,
+    upToDateLoadMs: round2(library),
+    floorMs: round2(floorWorker),
+    upToDateLoadRatio: round3(library / floorWorker),
+    floorOnPageMs: round2(floorPage),
+    upToDateLoadRatioVsFloorOnPage: round3(library / floorPage),
+    upToDateRunMigrationsMs: round2(median(samples.library.map((s) => s.runMs ?? Number.NaN))),
+    idbWritesOnUpToDateLoad: Math.max(...writesPerLibraryLoad),
+    noteWriteMs: round2(median(writeSamples)),
+    seedMs: Math.round(seeded.readyMs),
+  };
+}
+
+/** Median of each phase over a mode's loads, named `<prefix><Phase>` (e.g. `libraryReadMs`). */
+function phaseMedians(prefix: string, results: BenchResult[]): Record<string, number> {
+  const names = new Set(results.flatMap((result) => Object.keys(result.phases ?? {})));
+  const medians: Record<string, number> = {};
+  for (const name of names) {
+    const key = `${prefix}${name[0]?.toUpperCase()}${name.slice(1)}`;
+    medians[key] = round2(median(results.map((result) => result.phases?.[name] ?? Number.NaN)));
+  }
+  return medians;
+}
+
+/** Opens one bench page in a new tab, waits for its result, closes the tab. */
+async function load(context: BrowserContext, mode: string, timeout = 60_000): Promise<BenchResult> {
+  const page: Page = await context.newPage();
+  try {
+    await page.goto(`${ORIGIN}/bench/?mode=${mode}`);
+    await page.waitForFunction(() => window.benchResult !== undefined, undefined, { timeout });
+    const result = (await page.evaluate(() => window.benchResult)) as BenchResult;
+    if (result.error !== undefined) throw new Error(`${mode}: ${result.error}`);
+    return result;
+  } finally {
+    await page.close();
+    // Lets the browser finish what a load leaves behind (GC, cache writes) before the next one.
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Counts IndexedDB writes as Chromium reports them, from a tab kept open for that. */
+async function watchIndexedDbWrites(context: BrowserContext) {
+  const observer = await context.newPage();
+  await observer.goto(`${ORIGIN}/bench/?mode=none`);
+  const session = await context.newCDPSession(observer);
+  let count = 0;
+  session.on('Storage.indexedDBContentUpdated', () => {
+    count += 1;
+  });
+  await session.send('Storage.trackIndexedDBForStorageKey', { storageKey: `${ORIGIN}/` });
+  return { count: () => count };
+}
+
+function printTable(report: Record<string, number>): void {
+  const targets: Record<string, string> = {
+    upToDateLoadRatio: '≤ 1.05',
+    idbWritesOnUpToDateLoad: '0',
+  };
+  const rows = Object.entries(report).map(([name, value]) => [
+    name,
+    String(value),
+    targets[name] ?? '',
+  ]);
+  const widths = [0, 1, 2].map((column) =>
+    Math.max(...[['metric', 'value', 'target'], ...rows].map((row) => (row[column] ?? '').length)),
+  );
+  const line = (row: string[]) =>
+    row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ');
+  console.log(line(['metric', 'value', 'target']));
+  console.log(widths.map((width) => '-'.repeat(width)).join('  '));
+  for (const row of rows) console.log(line(row));
+  console.log(`\nwritten to ${path.relative(process.cwd(), path.join(ROOT, 'bench/report.json'))}`);
+}
+
+function rotate<T>(items: T[], by: number): T[] {
+  const shift = by % items.length;
+  return [...items.slice(shift), ...items.slice(0, shift)];
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+const round2 = (value: number) => Math.round(value * 100) / 100;
+const round3 = (value: number) => Math.round(value * 1000) / 1000;
+
+await main();
