@@ -1,13 +1,9 @@
 import { MigrationError } from './errors.ts';
 import { executeScript } from './execute.ts';
-import {
-  diffSchemas,
-  fingerprintSchema,
-  type SchemaFingerprint,
-  sameSchema,
-} from './fingerprint.ts';
+import { fingerprintSchema, type SchemaFingerprint, sameSchema } from './fingerprint.ts';
 import { fingerprintOfSchema, replayHistory } from './history.ts';
 import { schemaSignature } from './inspect.ts';
+import { diffSchemas } from './schema-diff.ts';
 import { copySchema, type DatabaseFactory, withScratch } from './scratch.ts';
 import type { Migration, SchemaDifference, SqlDatabase } from './types.ts';
 

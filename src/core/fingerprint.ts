@@ -1,7 +1,7 @@
 import { listSchemaObjects, queryRows } from './inspect.ts';
 import { memoize } from './memo.ts';
 import { normalizeSql } from './sql-text.ts';
-import type { ObjectKind, SchemaDifference, SqlDatabase, SqlValue } from './types.ts';
+import type { SqlDatabase, SqlValue } from './types.ts';
 
 /**
  * A database's schema reduced to what matters for "is this the same schema?": column order,
@@ -202,117 +202,6 @@ function normalizeDefault(value: string): string {
 function byText(key: string) {
   return (a: Record<string, SqlValue>, b: Record<string, SqlValue>) =>
     String(a[key]).toLowerCase() < String(b[key]).toLowerCase() ? -1 : 1;
-}
-
-/**
- * How `actual` differs from `expected`, object by object, in words a person can act on. An empty
- * list means the schemas are the same.
- */
-export function diffSchemas(
-  actual: SchemaFingerprint,
-  expected: SchemaFingerprint,
-): SchemaDifference[] {
-  const differences: SchemaDifference[] = [];
-  const add = (kind: ObjectKind, object: string, table: string, detail: string) =>
-    differences.push({ kind, object, table, detail });
-
-  compareKeyed(actual.tables, expected.tables, {
-    missing: (name) => add('table', name, name, 'missing from the database'),
-    extra: (name) => add('table', name, name, 'only in the database'),
-    both: (name, got, want) => {
-      for (const detail of diffTables(got, want)) add('table', name, name, detail);
-    },
-  });
-  compareKeyed(actual.virtualTables, expected.virtualTables, {
-    missing: (name) => add('virtual table', name, name, 'missing from the database'),
-    extra: (name) => add('virtual table', name, name, 'only in the database'),
-    both: (name, got, want) => {
-      if (got !== want) add('virtual table', name, name, `defined as ${got}, expected ${want}`);
-    },
-  });
-  compareKeyed(actual.indexes, expected.indexes, {
-    missing: (name, want) => add('index', name, want.table, 'missing from the database'),
-    extra: (name, got) => add('index', name, got.table, 'only in the database'),
-    both: (name, got, want) => {
-      if (JSON.stringify(got) !== JSON.stringify(want))
-        add('index', name, want.table, `is ${describeIndex(got)}, expected ${describeIndex(want)}`);
-    },
-  });
-  compareKeyed(actual.triggers, expected.triggers, {
-    missing: (name, want) => add('trigger', name, want.table, 'missing from the database'),
-    extra: (name, got) => add('trigger', name, got.table, 'only in the database'),
-    both: (name, got, want) => {
-      if (got.sql !== want.sql) add('trigger', name, want.table, 'has a different definition');
-    },
-  });
-  compareKeyed(actual.views, expected.views, {
-    missing: (name) => add('view', name, name, 'missing from the database'),
-    extra: (name) => add('view', name, name, 'only in the database'),
-    both: (name, got, want) => {
-      if (got !== want) add('view', name, name, 'has a different definition');
-    },
-  });
-  return differences;
-}
-
-function diffTables(got: TableShape, want: TableShape): string[] {
-  const details: string[] = [];
-  compareKeyed(got.columns, want.columns, {
-    missing: (name) => details.push(`column ${name}: missing`),
-    extra: (name) => details.push(`column ${name}: only in the database`),
-    both: (name, have, need) => {
-      if (have.type !== need.type)
-        details.push(
-          `column ${name}: type ${have.type || '(none)'}, expected ${need.type || '(none)'}`,
-        );
-      if (have.notNull !== need.notNull)
-        details.push(
-          `column ${name}: ${have.notNull ? 'NOT NULL' : 'nullable'}, expected ${need.notNull ? 'NOT NULL' : 'nullable'}`,
-        );
-      if (have.default !== need.default)
-        details.push(
-          `column ${name}: default ${have.default ?? '(none)'}, expected ${need.default ?? '(none)'}`,
-        );
-      if (have.primaryKey !== need.primaryKey)
-        details.push(
-          `column ${name}: primary key position ${have.primaryKey}, expected ${need.primaryKey}`,
-        );
-      if (have.hidden !== need.hidden) details.push(`column ${name}: generated or hidden differs`);
-    },
-  });
-  const listDiff = (label: string, have: string[], need: string[]) => {
-    for (const item of need) if (!have.includes(item)) details.push(`${label} ${item}: missing`);
-    for (const item of have)
-      if (!need.includes(item)) details.push(`${label} ${item}: only in the database`);
-  };
-  listDiff('foreign key', got.foreignKeys, want.foreignKeys);
-  listDiff('unique constraint on', got.uniqueConstraints, want.uniqueConstraints);
-  if (got.withoutRowid !== want.withoutRowid) details.push('WITHOUT ROWID differs');
-  if (got.strict !== want.strict) details.push('STRICT differs');
-  return details;
-}
-
-function describeIndex(index: IndexShape): string {
-  const where = index.where === null ? '' : ` where ${index.where}`;
-  return `${index.unique ? 'unique ' : ''}on ${index.table}(${index.columns.join(', ')})${where}`;
-}
-
-function compareKeyed<T>(
-  actual: Record<string, T>,
-  expected: Record<string, T>,
-  on: {
-    missing: (name: string, want: T) => void;
-    extra: (name: string, got: T) => void;
-    both: (name: string, got: T, want: T) => void;
-  },
-): void {
-  for (const [name, want] of Object.entries(expected)) {
-    const got = Object.hasOwn(actual, name) ? actual[name] : undefined;
-    if (got === undefined) on.missing(name, want);
-    else on.both(name, got, want);
-  }
-  for (const [name, got] of Object.entries(actual))
-    if (!Object.hasOwn(expected, name)) on.extra(name, got);
 }
 
 /** A record without a prototype, so a table named `constructor` or `__proto__` is just a key. */

@@ -1,11 +1,12 @@
 import { checksumOf } from './checksum.ts';
 import { now, roundMs } from './clock.ts';
 import { executeScript } from './execute.ts';
-import { diffSchemas, fingerprintSchema } from './fingerprint.ts';
+import { fingerprintSchema } from './fingerprint.ts';
 import { fingerprintOfSchema } from './history.ts';
 import { ensureLedger, type LedgerEntry, readLedger, recordApplied } from './ledger.ts';
 import { sortMigrations } from './names.ts';
 import { planRun, type RunPlan } from './plan.ts';
+import { diffSchemas, schemaChanges } from './schema-diff.ts';
 import { type DatabaseFactory, scratchFactory } from './scratch.ts';
 import { assertForeignKeys, foreignKeyViolations, openScope } from './transaction.ts';
 import type {
@@ -60,11 +61,12 @@ export function runMigrations(
   const scope = openScope(db, dryRun);
   const durations = new Map<string, number>();
   let drift: SchemaDifference[] | null = null;
+  let changes: SchemaDifference[] = [];
+  const before = changedNothing(plan) ? null : fingerprintSchema(db);
   try {
     applyPlan(db, plan, options.schema, scope, durations, progress);
-    const changed =
-      plan.ledgerFormat !== 'current' || plan.baseline.length + plan.execute.length > 0;
-    if (options.schema !== undefined && (changed || options.checkDrift)) {
+    if (before) changes = schemaChanges(before, fingerprintSchema(db));
+    if (options.schema !== undefined && (!changedNothing(plan) || options.checkDrift)) {
       progress('drift', 'start', 0, 0, null);
       drift = diffSchemas(fingerprintSchema(db), fingerprintOfSchema(options.schema, create));
       progress('drift', 'done', 0, 0, null);
@@ -84,6 +86,7 @@ export function runMigrations(
     sorted,
     durations,
     drift,
+    changes,
     dryRun,
     changedNothing(plan) || dryRun ? plan.ledger : readLedger(db),
     startedAt,
@@ -189,6 +192,7 @@ function buildReport(
   migrations: readonly Migration[],
   durations: Map<string, number>,
   drift: SchemaDifference[] | null,
+  changes: SchemaDifference[],
   dryRun: boolean,
   ledger: LedgerEntry[],
   startedAt: number,
@@ -237,6 +241,7 @@ function buildReport(
     alreadyApplied: outcomes.filter((o) => o.status === 'already-applied').map((o) => o.name),
     ledgerUpgraded: plan.ledgerFormat === 'original' && !dryRun,
     drift,
+    schemaChanges: changes,
     durationMs: roundMs(now() - startedAt),
   };
 }

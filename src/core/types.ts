@@ -168,5 +168,10 @@ export interface MigrationReport {
   ledgerUpgraded: boolean;
   /** Differences from `schema` after the run; null when no schema was given or it was not checked. */
   drift: SchemaDifference[] | null;
+  /**
+   * What the run did (or, dry, would do) to the schema: tables created or dropped, columns added
+   * or dropped, definitions changed. Empty when it wrote nothing.
+   */
+  schemaChanges: SchemaDifference[];
   durationMs: number;
 }

@@ -1,9 +1,10 @@
 import { isMigrationError } from './errors.ts';
 import { executeScript } from './execute.ts';
-import { diffSchemas, type SchemaFingerprint, sameSchema } from './fingerprint.ts';
+import { type SchemaFingerprint, sameSchema } from './fingerprint.ts';
 import { fingerprintOfSchema, replayHistory } from './history.ts';
 import { sortMigrations } from './names.ts';
 import { runMigrations } from './run.ts';
+import { diffSchemas } from './schema-diff.ts';
 import { type DatabaseFactory, withScratch } from './scratch.ts';
 import type { Migration, SchemaDifference } from './types.ts';
 
