@@ -104,6 +104,20 @@ function readyDetails(report: MigrationReport, info: DatabaseInfo, timings: Load
           ),
         )
       : null,
+    report.schemaChanges.length === 0
+      ? null
+      : el(
+          'div',
+          { testid: 'schema-changes' },
+          el('h3', {}, `Schema changes this load (${report.schemaChanges.length})`),
+          el(
+            'ul',
+            { className: 'changes' },
+            ...report.schemaChanges.map((change) =>
+              el('li', {}, `${change.kind} ${change.object}: ${change.detail}`),
+            ),
+          ),
+        ),
     el('h3', {}, `Applied (${applied.length})`),
     el('ol', { testid: 'applied-list', className: 'migrations' }, ...applied.map(appliedItem)),
     el('h3', {}, `Pending (${pending.length})`),

@@ -14,6 +14,7 @@ const report = (overrides: Partial<MigrationReport>): MigrationReport => ({
   alreadyApplied: [],
   ledgerUpgraded: false,
   drift: null,
+  schemaChanges: [],
   durationMs: 1.5,
   ...overrides,
 });
