@@ -12,7 +12,13 @@
  * await db.exec('INSERT INTO notes (slug, content) VALUES (?, ?)', ['hello', 'Hello']);
  */
 
-export { isMigrationError, MigrationError } from '../index.ts';
+export {
+  isMigrationError,
+  type Migration,
+  MigrationError,
+  type MigrationOutcome,
+  type MigrationReport,
+} from '../index.ts';
 export {
   DatabaseError,
   type DatabaseErrorCode,
