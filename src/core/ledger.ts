@@ -1,5 +1,5 @@
 import { MigrationError } from './errors.ts';
-import { LEDGER_TABLE, queryRows, tableExists } from './inspect.ts';
+import { LEDGER_TABLE, queryRows } from './inspect.ts';
 import type { AppliedHow, SqlDatabase } from './types.ts';
 
 /**
@@ -38,12 +38,12 @@ export type LedgerFormat = 'missing' | 'original' | 'current';
 
 /** Which format the database's ledger is in; refuses a `schema_migrations` of another tool. */
 export function ledgerFormat(db: SqlDatabase): LedgerFormat {
-  if (!tableExists(db, LEDGER_TABLE)) return 'missing';
   const columns = new Set(
     queryRows(db, 'SELECT name FROM pragma_table_info(?)', [LEDGER_TABLE]).map((row) =>
       String(row.name).toLowerCase(),
     ),
   );
+  if (columns.size === 0) return 'missing';
   if (!columns.has('migration_name')) {
     throw new MigrationError(
       'UNRECOGNIZED_SCHEMA',
@@ -54,9 +54,11 @@ export function ledgerFormat(db: SqlDatabase): LedgerFormat {
 }
 
 /** The ledger's rows in the order they were recorded; empty when there is no ledger. */
-export function readLedger(db: SqlDatabase): LedgerEntry[] {
-  if (!tableExists(db, LEDGER_TABLE)) return [];
-  const format = ledgerFormat(db);
+export function readLedger(
+  db: SqlDatabase,
+  format: LedgerFormat = ledgerFormat(db),
+): LedgerEntry[] {
+  if (format === 'missing') return [];
   const extra =
     format === 'current'
       ? 'checksum, applied_how, duration_ms'

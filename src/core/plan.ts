@@ -30,7 +30,7 @@ export function planRun(
   create: DatabaseFactory,
 ): RunPlan {
   const format = ledgerFormat(db);
-  const ledger = readLedger(db);
+  const ledger = readLedger(db, format);
   const base = { ledgerFormat: format, ledger, checksums: new Map<string, ChecksumStatus>() };
 
   if (ledger.length === 0) {
