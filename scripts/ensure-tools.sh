@@ -27,7 +27,7 @@ if [ "${#packages[@]}" -gt 0 ]; then
   echo "ensure-tools: installing ${packages[*]} with apt-get" >&2
   log=$(mktemp)
   if ! { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
-      --no-install-recommends "${packages[@]}"; } >"$log" 2>&1; then
+      "${packages[@]}"; } >"$log" 2>&1; then
     tail -n 30 "$log" >&2
     echo "ensure-tools: apt-get could not install ${packages[*]} (log above)." >&2
     exit 1
