@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { defineConfig, type Plugin, searchForWorkspaceRoot } from 'vite';
+import { SAMPLES_DIR, writeSamples } from './scripts/samples/write-samples.ts';
 import { splitMigrationFiles } from './src/index.ts';
 
 /**
@@ -74,8 +75,33 @@ export function checkMigrationsFolder(dir: string): string | null {
   }
 }
 
+/**
+ * Builds the demo's sample databases (scripts/samples) into `public/samples/` before the dev
+ * server or a build starts, so a fresh clone has them with no extra step; they are generated, not
+ * committed. Always from the demo's own `migrations/`, whatever MIGRATIONS_DIR says: the samples
+ * are StarPunk-shaped. Files already holding the right bytes are left alone.
+ */
+export function demoSamples(): Plugin {
+  let isPreview = false;
+  return {
+    name: 'sqljs-migrate:demo-samples',
+    config(_config, env) {
+      isPreview = env.isPreview === true;
+    },
+    async configResolved(config) {
+      // A preview serves a finished build, which copied the samples when it was made.
+      if (isPreview || !config.publicDir) return;
+      const { written } = await writeSamples({
+        migrationsDir: path.join(config.root, 'migrations'),
+        outDir: path.join(config.root, SAMPLES_DIR),
+      });
+      if (written.length > 0) config.logger.info(`samples: wrote ${written.join(', ')}`);
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [migrationsFolder()],
+  plugins: [migrationsFolder(), demoSamples()],
   build: {
     target: 'es2022',
     // The wasm is fetched by URL from the worker; inlining it would defeat streaming compilation.
