@@ -1,0 +1,3 @@
+-- The per-day report reads events by day.
+
+CREATE INDEX idx_events_day ON events(day);
