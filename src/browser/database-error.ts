@@ -11,7 +11,19 @@ export type DatabaseErrorCode =
   /** The handle was closed, or the database never opened. */
   | 'CLOSED'
   /** Loading the stored image or the engine failed before any migration ran. */
-  | 'OPEN_FAILED';
+  | 'OPEN_FAILED'
+  /** An uploaded file is empty, too short, or lacks SQLite's header: it is not a database. */
+  | 'NOT_A_DATABASE'
+  /** An uploaded file is larger than the configured limit. */
+  | 'TOO_LARGE'
+  /** An uploaded file is larger than the space the browser still allows this site. */
+  | 'NO_ROOM'
+  /** An uploaded file is truncated or damaged: its header or SQLite's integrity check says so. */
+  | 'CORRUPT'
+  /** An upload was asked to be adopted or downloaded before it was upgraded. */
+  | 'NOT_UPGRADED'
+  /** The backup asked for is not (or no longer) stored. */
+  | 'NO_SUCH_BACKUP';
 
 /** The one error the browser layer throws besides the core's `MigrationError`. */
 export class DatabaseError extends Error {
@@ -44,4 +56,17 @@ export function isDatabaseError(value: unknown): value is DatabaseError {
     (value as { name?: unknown }).name === 'DatabaseError' &&
     typeof (value as { code?: unknown }).code === 'string'
   );
+}
+
+/** A `DatabaseError` as the plain data a worker returns instead of throwing across Comlink. */
+export function databaseErrorData(
+  code: DatabaseErrorCode,
+  message: string,
+): SerializedDatabaseError {
+  return new DatabaseError(code, message).toJSON();
+}
+
+/** Any thrown value's message, for errors from SQLite, IndexedDB or the engine. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

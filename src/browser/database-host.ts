@@ -3,16 +3,24 @@ import type { Database, SqlJsStatic } from 'sql.js';
 import type { SqlValue } from '../core/types.ts';
 import { isMigrationError, type MigrationError, runMigrations } from '../index.ts';
 import { lockName, withLock } from './cross-tab-lock.ts';
-import { DatabaseError, type DatabaseErrorCode } from './database-error.ts';
+import {
+  DatabaseError,
+  databaseErrorData,
+  messageOf,
+  type SerializedDatabaseError,
+} from './database-error.ts';
 import {
   type ImageStore,
   indexedDbImageStore,
-  isQuotaError,
   memoryImageStore,
   type StoredImage,
 } from './image-store.ts';
 import { beginLockedLoad, type LockedLoad } from './locked-load.ts';
-import { exportImage, loadSqlJs, openImage } from './sql-loader.ts';
+import { saveImage } from './save-image.ts';
+import { listenForSaves, type SavedAnnouncement } from './saved-channel.ts';
+import { exportImage, fileSize, loadSqlJs, openImage } from './sql-loader.ts';
+import { queryRows, runInTransaction } from './sql-statements.ts';
+import { TaskQueue } from './task-queue.ts';
 import { warmUp } from './warm-up.ts';
 import type {
   DatabaseEvent,
@@ -23,7 +31,6 @@ import type {
   OpenResult,
   Outcome,
   Row,
-  SavedAnnouncement,
   WriteResult,
   WriteStatement,
 } from './worker-protocol.ts';
@@ -35,7 +42,8 @@ import type {
  * number that grows with every save. Opening (load → migrate → save) and every write run under
  * one Web Lock, and a write first catches up with a newer image, so no tab overwrites another's
  * change. After a save a tab announces the new generation on a BroadcastChannel and the others
- * reload; a tab whose build lacks a migration the image has turns stale and refuses writes.
+ * reload; a tab whose build lacks a migration the image has turns stale and refuses writes, and
+ * so does a tab whose image was replaced wholesale (an adopted upload, a restored backup).
  */
 export class DatabaseHost implements DatabaseWorkerApi {
   private request: OpenRequest | undefined;
@@ -47,10 +55,10 @@ export class DatabaseHost implements DatabaseWorkerApi {
   private sizeBytes = 0;
   private storageProblem: string | null = null;
   private staleReason: string | null = null;
-  private channel: BroadcastChannel | undefined;
+  private channel: ReturnType<typeof listenForSaves>;
   private onEvent: (event: DatabaseEvent) => void = () => {};
   // Writes and reloads of this tab run one at a time, in the order they were asked for.
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new TaskQueue();
 
   private early: LockedLoad | undefined;
 
@@ -69,7 +77,7 @@ export class DatabaseHost implements DatabaseWorkerApi {
 
   async open(request: OpenRequest, onEvent: (event: DatabaseEvent) => void): Promise<OpenResult> {
     if (this.request !== undefined) {
-      return { ok: false, error: databaseError('OPEN_FAILED', 'This worker is already open.') };
+      return { ok: false, error: databaseErrorData('OPEN_FAILED', 'This worker is already open.') };
     }
     this.request = request;
     this.onEvent = onEvent;
@@ -111,7 +119,7 @@ export class DatabaseHost implements DatabaseWorkerApi {
     } catch (error) {
       return {
         ok: false,
-        error: databaseError('OPEN_FAILED', `SQLite failed to load: ${messageOf(error)}`),
+        error: databaseErrorData('OPEN_FAILED', `SQLite failed to load: ${messageOf(error)}`),
       };
     }
     const engineAt = performance.now();
@@ -123,7 +131,7 @@ export class DatabaseHost implements DatabaseWorkerApi {
     } catch (error) {
       db.close();
       if (isMigrationError(error)) return { ok: false, error: error.toJSON() };
-      return { ok: false, error: databaseError('OPEN_FAILED', messageOf(error)) };
+      return { ok: false, error: databaseErrorData('OPEN_FAILED', messageOf(error)) };
     }
     const migratedAt = performance.now();
     this.db = db;
@@ -149,25 +157,19 @@ export class DatabaseHost implements DatabaseWorkerApi {
   async query(sql: string, params: SqlValue[] | undefined): Promise<Outcome<Row[]>> {
     const db = this.db;
     if (db === undefined)
-      return { ok: false, error: databaseError('CLOSED', 'The database is not open.') };
-    const statement = db.prepare(sql);
+      return { ok: false, error: databaseErrorData('CLOSED', 'The database is not open.') };
     try {
-      if (params !== undefined) statement.bind(params);
-      const rows: Row[] = [];
-      while (statement.step()) rows.push(statement.getAsObject() as Row);
-      return { ok: true, value: rows };
+      return { ok: true, value: queryRows(db, sql, params) };
     } catch (error) {
-      return { ok: false, error: databaseError('SQL_FAILED', messageOf(error)) };
-    } finally {
-      statement.free();
+      return { ok: false, error: databaseErrorData('SQL_FAILED', messageOf(error)) };
     }
   }
 
   write(statements: WriteStatement[]): Promise<Outcome<WriteResult>> {
-    return this.serially(async () => {
+    return this.queue.run(async () => {
       const request = this.request;
       if (request === undefined || this.db === undefined) {
-        return { ok: false, error: databaseError('CLOSED', 'The database is not open.') };
+        return { ok: false, error: databaseErrorData('CLOSED', 'The database is not open.') };
       }
       return withLock(lockName(request.name), () => this.writeUnderLock(statements));
     });
@@ -183,7 +185,7 @@ export class DatabaseHost implements DatabaseWorkerApi {
   async close(): Promise<void> {
     this.channel?.close();
     this.channel = undefined;
-    await this.queue.catch(() => {});
+    await this.queue.idle();
     this.db?.close();
     this.db = undefined;
   }
@@ -192,23 +194,16 @@ export class DatabaseHost implements DatabaseWorkerApi {
     await this.catchUp();
     const db = this.db;
     if (this.staleReason !== null) {
-      return { ok: false, error: databaseError('STALE', this.staleReason) };
+      return { ok: false, error: databaseErrorData('STALE', this.staleReason) };
     }
     if (db === undefined)
-      return { ok: false, error: databaseError('CLOSED', 'The database is not open.') };
-    let changes = 0;
-    db.exec('BEGIN');
+      return { ok: false, error: databaseErrorData('CLOSED', 'The database is not open.') };
+    let written: ReturnType<typeof runInTransaction>;
     try {
-      for (const statement of statements) {
-        db.run(statement.sql, statement.params ?? []);
-        changes += db.getRowsModified();
-      }
-      db.exec('COMMIT');
+      written = runInTransaction(db, statements);
     } catch (error) {
-      db.exec('ROLLBACK');
-      return { ok: false, error: databaseError('SQL_FAILED', messageOf(error)) };
+      return { ok: false, error: databaseErrorData('SQL_FAILED', messageOf(error)) };
     }
-    const lastInsertRowid = Number(db.exec('SELECT last_insert_rowid()')[0]?.values[0]?.[0] ?? 0);
     const failure = await this.save(undefined);
     if (failure !== null) {
       // The stored image is the last good one; show that instead of a change nobody kept.
@@ -216,7 +211,7 @@ export class DatabaseHost implements DatabaseWorkerApi {
       return { ok: false, error: failure };
     }
     this.emit('changed', 'local');
-    return { ok: true, value: { changes, lastInsertRowid, generation: this.generation } };
+    return { ok: true, value: { ...written, generation: this.generation } };
   }
 
   /** Reloads the stored image when another tab saved a newer one, and migrates it if needed. */
@@ -253,53 +248,54 @@ export class DatabaseHost implements DatabaseWorkerApi {
     return true;
   }
 
-  /** Saves the live database as the next generation; returns the failure, or null. */
-  private async save(
-    backup: Uint8Array | undefined,
-  ): Promise<ReturnType<typeof databaseError> | null> {
+  /**
+   * Saves the live database as the next generation; returns the failure, or null. `replaced` is
+   * the image a migration changed, kept as a backup in the same transaction.
+   */
+  private async save(replaced: Uint8Array | undefined): Promise<SerializedDatabaseError | null> {
     if (this.db === undefined) return null;
     if (this.store.kind === 'memory') {
       this.sizeBytes = fileSize(this.db);
       return null;
     }
-    const bytes = exportImage(this.db);
-    const generation = this.generation + 1;
-    try {
-      await this.store.save({ bytes, generation, backup });
-    } catch (error) {
-      this.storageProblem = isQuotaError(error)
-        ? 'The browser refused to save: its storage for this site is full. The last saved database is kept; free some space and try again.'
-        : `Saving failed (${messageOf(error)}). The last saved database is kept.`;
+    const saved = await saveImage(this.store, this.db, this.generation, replaced);
+    if (!saved.ok) {
+      this.storageProblem = saved.problem;
       this.emit('status', null);
-      return databaseError(
-        isQuotaError(error) ? 'QUOTA_EXCEEDED' : 'SAVE_FAILED',
-        this.storageProblem,
-      );
+      return databaseErrorData(saved.code, saved.problem);
     }
-    this.generation = generation;
-    this.sizeBytes = bytes.byteLength;
+    this.generation = saved.generation;
+    this.sizeBytes = saved.sizeBytes;
     if (this.storageProblem !== null) {
       this.storageProblem = null;
       this.emit('status', null);
     }
-    const announcement: SavedAnnouncement = { type: 'saved', generation };
-    this.channel?.postMessage(announcement);
+    this.channel?.announce({ type: 'saved', generation: saved.generation });
     return null;
   }
 
   private listenForOtherTabs(name: string): void {
-    if (this.store.kind === 'memory' || typeof BroadcastChannel === 'undefined') return;
-    this.channel = new BroadcastChannel(lockName(name));
-    this.channel.onmessage = (message: MessageEvent<SavedAnnouncement>) => {
-      if (message.data?.type !== 'saved' || message.data.generation <= this.generation) return;
-      const request = this.request;
-      if (request === undefined) return;
-      this.serially(() =>
-        withLock(lockName(request.name), async () => {
+    if (this.store.kind === 'memory') return;
+    this.channel = listenForSaves(name, (announcement) => this.onSaved(name, announcement));
+  }
+
+  private onSaved(name: string, announcement: SavedAnnouncement): void {
+    if (announcement.generation <= this.generation) return;
+    if (announcement.replaced === true) {
+      // Catching up would quietly swap every row under the page, and the report it shows would
+      // describe another file: stop writing and let the page reload instead.
+      this.staleReason =
+        'The database was replaced in another tab (an adopted upload or a restored backup): reload to see it.';
+      this.emit('replaced', 'remote');
+      return;
+    }
+    this.queue
+      .run(() =>
+        withLock(lockName(name), async () => {
           if (await this.catchUp()) this.emit('changed', 'remote');
         }),
-      ).catch(() => {});
-    };
+      )
+      .catch(() => {});
   }
 
   private reader() {
@@ -343,25 +339,4 @@ export class DatabaseHost implements DatabaseWorkerApi {
     // The page may be gone (a closed tab); its events are not worth an unhandled rejection.
     Promise.resolve(this.onEvent({ kind, origin, info: this.info() })).catch(() => {});
   }
-
-  private serially<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(task, task);
-    this.queue = run.catch(() => {});
-    return run;
-  }
-}
-
-/** The database file's size, from SQLite's own page count (no export needed). */
-function fileSize(db: Database): number {
-  const pages = db.exec('PRAGMA page_count')[0]?.values[0]?.[0];
-  const pageSize = db.exec('PRAGMA page_size')[0]?.values[0]?.[0];
-  return Number(pages ?? 0) * Number(pageSize ?? 0);
-}
-
-function databaseError(code: DatabaseErrorCode, message: string) {
-  return new DatabaseError(code, message).toJSON();
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,4 +1,13 @@
-import { createStore, getMany, setMany, type UseStore } from 'idb-keyval';
+import { createStore, getMany, promisifyRequest, type UseStore } from 'idb-keyval';
+import {
+  asBackupList,
+  type BackupEntry,
+  type BackupReason,
+  backupKey,
+  newBackupEntry,
+  withBackup,
+} from './backup-list.ts';
+import { DatabaseError } from './database-error.ts';
 
 /** The database file as last saved, and the generation that save was given. */
 export interface StoredImage {
@@ -12,8 +21,18 @@ export interface StoredImage {
 export interface SaveRequest {
   bytes: Uint8Array;
   generation: number;
-  /** The image before a migration, kept under `backup` until the next migration. */
-  backup?: Uint8Array | undefined;
+  /** The image being replaced, kept as a backup (a load keeps the image it migrated). */
+  backup?: { bytes: Uint8Array; generation: number; reason: BackupReason } | undefined;
+}
+
+/** Where a replacing image comes from: given bytes (an adopted upload) or a stored backup. */
+export type ReplacementSource = { bytes: Uint8Array } | { backupId: string };
+
+/** What replacing the image did. */
+export interface Replacement {
+  generation: number;
+  /** The backup the replaced image became; null when nothing was stored before. */
+  backup: BackupEntry | null;
 }
 
 /** Where the database file lives between page loads. */
@@ -25,6 +44,14 @@ export interface ImageStore {
   loadGeneration(): Promise<number>;
   /** Writes everything in one transaction: either all of it lands or none of it does. */
   save(request: SaveRequest): Promise<void>;
+  /** The backups, newest first: metadata only. */
+  listBackups(): Promise<BackupEntry[]>;
+  readBackup(id: string): Promise<Uint8Array | undefined>;
+  /**
+   * Makes `source` the image under the next generation and keeps the current image as a backup,
+   * in one transaction. A restored backup leaves the list: its bytes are the image now.
+   */
+  replace(source: ReplacementSource, reason: BackupReason): Promise<Replacement>;
 }
 
 /** The IndexedDB database and object store names, for tools and tests that read the file. */
@@ -32,10 +59,10 @@ export function storeNames(name: string): { database: string; store: string } {
   return { database: `sqljs-migrate:${name}`, store: 'images' };
 }
 
-/** Keys inside the store. */
+/** Keys inside the store; each backup's bytes live under `backupKey(id)`. */
 export const IMAGE_KEY = 'image';
-export const BACKUP_KEY = 'backup';
 export const GENERATION_KEY = 'generation';
+export const BACKUPS_KEY = 'backups';
 
 /** Keeps the database file in one IndexedDB object store. */
 export function indexedDbImageStore(name: string): ImageStore {
@@ -51,22 +78,64 @@ export function indexedDbImageStore(name: string): ImageStore {
     kind: 'indexeddb',
     async load() {
       const [bytes, generation] = await getMany<unknown>([IMAGE_KEY, GENERATION_KEY], useStore());
-      return {
-        bytes: bytes instanceof Uint8Array ? bytes : undefined,
-        generation: typeof generation === 'number' ? generation : 0,
-      };
+      return { bytes: asBytes(bytes), generation: asGeneration(generation) };
     },
     async loadGeneration() {
       const [generation] = await getMany<unknown>([GENERATION_KEY], useStore());
-      return typeof generation === 'number' ? generation : 0;
+      return asGeneration(generation);
     },
-    async save({ bytes, generation, backup }) {
-      const entries: [IDBValidKey, unknown][] = [
-        [IMAGE_KEY, bytes],
-        [GENERATION_KEY, generation],
-      ];
-      if (backup !== undefined) entries.push([BACKUP_KEY, backup]);
-      await setMany(entries, useStore());
+    save({ bytes, generation, backup }) {
+      return readWrite(useStore(), async (objects) => {
+        objects.put(bytes, IMAGE_KEY);
+        objects.put(generation, GENERATION_KEY);
+        if (backup === undefined) return;
+        const list = asBackupList(await request(objects.get(BACKUPS_KEY)));
+        keepBackup(
+          objects,
+          list,
+          backup.bytes,
+          newBackupEntry(backup.bytes, backup.generation, backup.reason),
+        );
+      });
+    },
+    async listBackups() {
+      const [list] = await getMany<unknown>([BACKUPS_KEY], useStore());
+      return asBackupList(list);
+    },
+    async readBackup(id) {
+      const [bytes] = await getMany<unknown>([backupKey(id)], useStore());
+      return asBytes(bytes);
+    },
+    replace(source, reason) {
+      return readWrite(useStore(), async (objects) => {
+        const [current, generation, stored, restored] = await Promise.all([
+          request(objects.get(IMAGE_KEY)),
+          request(objects.get(GENERATION_KEY)),
+          request(objects.get(BACKUPS_KEY)),
+          'bytes' in source ? source.bytes : request(objects.get(backupKey(source.backupId))),
+        ]);
+        const bytes = asBytes(restored);
+        if (bytes === undefined) {
+          const id = 'backupId' in source ? source.backupId : '';
+          throw new DatabaseError('NO_SUCH_BACKUP', `No backup ${id} is stored any more.`);
+        }
+        let list = asBackupList(stored);
+        if ('backupId' in source) {
+          list = list.filter((entry) => entry.id !== source.backupId);
+          objects.delete(backupKey(source.backupId));
+        }
+        const next = asGeneration(generation) + 1;
+        objects.put(bytes, IMAGE_KEY);
+        objects.put(next, GENERATION_KEY);
+        const currentBytes = asBytes(current);
+        if (currentBytes === undefined) {
+          objects.put(list, BACKUPS_KEY);
+          return { generation: next, backup: null };
+        }
+        const entry = newBackupEntry(currentBytes, asGeneration(generation), reason);
+        keepBackup(objects, list, currentBytes, entry);
+        return { generation: next, backup: entry };
+      });
     },
   };
 }
@@ -82,6 +151,15 @@ export function memoryImageStore(): ImageStore {
       return 0;
     },
     async save() {},
+    async listBackups() {
+      return [];
+    },
+    async readBackup() {
+      return undefined;
+    },
+    async replace() {
+      throw new DatabaseError('SAVE_FAILED', 'Nothing is stored: this database runs in memory.');
+    },
   };
 }
 
@@ -93,4 +171,57 @@ export function isQuotaError(error: unknown): boolean {
     ((error as { name?: unknown }).name === 'QuotaExceededError' ||
       (error as { code?: unknown }).code === 22)
   );
+}
+
+/** Adds a backup's bytes and entry, and deletes the bytes of the backups that fall off the list. */
+function keepBackup(
+  objects: IDBObjectStore,
+  list: BackupEntry[],
+  bytes: Uint8Array,
+  entry: BackupEntry,
+): void {
+  const next = withBackup(list, entry);
+  objects.put(bytes, backupKey(entry.id));
+  objects.put(next.list, BACKUPS_KEY);
+  for (const id of next.dropped) objects.delete(backupKey(id));
+}
+
+/**
+ * Runs `work` in one readwrite transaction and resolves once it has committed. `work` may await
+ * its own requests (the transaction stays open across them) but nothing else. When it throws,
+ * the transaction is aborted, so nothing it wrote lands.
+ */
+function readWrite<T>(
+  useStore: UseStore,
+  work: (objects: IDBObjectStore) => Promise<T>,
+): Promise<T> {
+  return useStore('readwrite', async (objects) => {
+    const committed = promisifyRequest(objects.transaction);
+    let result: T;
+    try {
+      result = await work(objects);
+    } catch (error) {
+      committed.catch(() => {});
+      try {
+        objects.transaction.abort();
+      } catch {
+        // Already finished or aborting: nothing of it landed either way.
+      }
+      throw error;
+    }
+    await committed;
+    return result;
+  });
+}
+
+function request<T>(req: IDBRequest<T>): Promise<T> {
+  return promisifyRequest(req);
+}
+
+function asBytes(value: unknown): Uint8Array | undefined {
+  return value instanceof Uint8Array ? value : undefined;
+}
+
+function asGeneration(value: unknown): number {
+  return typeof value === 'number' ? value : 0;
 }

@@ -1,8 +1,9 @@
 import { proxy, type Remote, releaseProxy, wrap } from 'comlink';
 import type { Migration, MigrationReport, SqlValue } from '../core/types.ts';
-import { MigrationError, splitMigrationFiles } from '../index.ts';
+import { MigrationError } from '../index.ts';
 import { lockName } from './cross-tab-lock.ts';
-import { DatabaseError } from './database-error.ts';
+import { DatabaseError, messageOf } from './database-error.ts';
+import { migrationSet } from './migration-set.ts';
 import type {
   DatabaseEvent,
   DatabaseInfo,
@@ -78,9 +79,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Migrat
   let migrations: Migration[];
   let schema: string | undefined;
   try {
-    ({ migrations, schema } = Array.isArray(options.migrations)
-      ? { migrations: options.migrations, schema: options.schema }
-      : splitMigrationFiles(options.migrations));
+    ({ migrations, schema } = migrationSet(options.migrations, options.schema));
   } catch (error) {
     stop(api, worker);
     throw error;
@@ -97,7 +96,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Migrat
       {
         name: options.name,
         migrations,
-        schema: schema ?? options.schema,
+        schema,
         runOptions: {
           acceptChangedChecksums: options.acceptChangedChecksums,
           allowOutOfOrder: options.allowOutOfOrder,
@@ -185,8 +184,4 @@ export function reviveError(error: SerializedOpenError): MigrationError | Databa
     cause: error.cause ?? undefined,
     differences: error.differences ?? undefined,
   });
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -31,3 +31,10 @@ export function exportImage(db: Database): Uint8Array {
   enforceForeignKeys(db);
   return bytes;
 }
+
+/** The database file's size, from SQLite's own page count (no export needed). */
+export function fileSize(db: Database): number {
+  const pages = db.exec('PRAGMA page_count')[0]?.values[0]?.[0];
+  const pageSize = db.exec('PRAGMA page_size')[0]?.values[0]?.[0];
+  return Number(pages ?? 0) * Number(pageSize ?? 0);
+}

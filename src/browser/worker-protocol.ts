@@ -88,9 +88,13 @@ export type Row = Record<string, SqlValue>;
 /** The result of a call that may fail without a migration being involved. */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: SerializedDatabaseError };
 
-/** Told to the page: its data changed (by this tab or another), or its status did. */
+/**
+ * Told to the page: its data changed (by this tab or another), its status did, or the stored
+ * database was replaced wholesale by another tab (an adopted upload, a restored backup) — then
+ * this tab refuses writes, and the page should reload.
+ */
 export interface DatabaseEvent {
-  kind: 'changed' | 'status';
+  kind: 'changed' | 'status' | 'replaced';
   /** For `changed`: `local` after this tab's write, `remote` after another tab's. */
   origin: 'local' | 'remote' | null;
   info: DatabaseInfo;
@@ -104,10 +108,4 @@ export interface DatabaseWorkerApi {
   /** The live database's file, for a download. */
   exportImage(): Promise<Uint8Array>;
   close(): Promise<void>;
-}
-
-/** The message a tab posts on the database's BroadcastChannel after every save. */
-export interface SavedAnnouncement {
-  type: 'saved';
-  generation: number;
 }

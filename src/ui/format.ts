@@ -1,11 +1,7 @@
 import type { MigrationReport } from '../core/types.ts';
 
-/** `1.4 MB`, `812 KB`, `96 B`. */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
+// One wording for sizes, shared with the messages the browser layer writes.
+export { formatBytes } from '../browser/byte-size.ts';
 
 /** `0.4 ms`, `12 ms`, `1.3 s`; an em dash when unknown. */
 export function formatDuration(ms: number | null): string {

@@ -28,7 +28,7 @@ test('a fresh browser gets the full schema with every migration baselined', asyn
   const stored = await readStoredDatabase(page);
   expect(stored.generation).toBe(1);
   expect(stored.imageSha256).not.toBeNull();
-  expect(stored.backupSha256).toBeNull();
+  expect(stored.backups).toEqual([]);
 });
 
 test('notes can be added and deleted, newest first', async ({ page }) => {

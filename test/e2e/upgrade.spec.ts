@@ -52,7 +52,14 @@ test('the upgrade saves the new image and the previous one as its backup togethe
   await expectState(page, 'ready');
   const after = await readStoredDatabase(page);
 
-  expect(after.backupSha256).toBe(before.imageSha256);
+  expect(after.backups).toEqual([
+    {
+      reason: 'pre-migration',
+      generation: before.generation,
+      sizeBytes: before.imageBytes,
+      sha256: before.imageSha256,
+    },
+  ]);
   expect(after.imageSha256).not.toBe(before.imageSha256);
   expect(after.generation).toBe((before.generation ?? 0) + 1);
 });

@@ -52,17 +52,20 @@ export function noteTexts(page: Page): Promise<string[]> {
   return page.getByTestId('note-text').allTextContents();
 }
 
-/** The stored image as IndexedDB holds it, read with the raw API (no app code involved). */
+/** The stored image and backups as IndexedDB holds them, read with the raw API (no app code). */
 export interface StoredDatabase {
   imageSha256: string | null;
-  backupSha256: string | null;
   imageBytes: number;
   generation: number | null;
+  /** The backup list, newest first, each with the SHA-256 of the bytes stored for it. */
+  backups: { reason: string; generation: number; sizeBytes: number; sha256: string | null }[];
+  /** Every key in the store, sorted: a stray write shows up here too. */
+  keys: string[];
 }
 
 export function readStoredDatabase(page: Page): Promise<StoredDatabase> {
   return page.evaluate(async ({ database, store }) => {
-    const none = { imageSha256: null, backupSha256: null, imageBytes: 0, generation: null };
+    const none = { imageSha256: null, imageBytes: 0, generation: null, backups: [], keys: [] };
     // Opening a database that does not exist would create it (empty): check first.
     if (!(await indexedDB.databases()).some((info) => info.name === database)) return none;
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
@@ -72,17 +75,25 @@ export function readStoredDatabase(page: Page): Promise<StoredDatabase> {
     });
     try {
       const objects = db.transaction(store, 'readonly').objectStore(store);
-      const read = (key: string) =>
-        new Promise<unknown>((resolve, reject) => {
-          const request = objects.get(key);
+      const settle = <T>(request: IDBRequest<T>) =>
+        new Promise<T>((resolve, reject) => {
           request.onsuccess = () => resolve(request.result);
           request.onerror = () => reject(request.error);
         });
-      const [image, backup, generation] = await Promise.all([
+      const read = (key: string) => settle<unknown>(objects.get(key));
+      const [image, generation, list, keys] = await Promise.all([
         read('image'),
-        read('backup'),
         read('generation'),
+        read('backups'),
+        settle(objects.getAllKeys()),
       ]);
+      const entries = (Array.isArray(list) ? list : []) as {
+        id: string;
+        reason: string;
+        generation: number;
+        sizeBytes: number;
+      }[];
+      const backupBytes = await Promise.all(entries.map((entry) => read(`backup:${entry.id}`)));
       const sha256 = async (value: unknown) => {
         if (!(value instanceof Uint8Array)) return null;
         const digest = new Uint8Array(
@@ -92,9 +103,17 @@ export function readStoredDatabase(page: Page): Promise<StoredDatabase> {
       };
       return {
         imageSha256: await sha256(image),
-        backupSha256: await sha256(backup),
         imageBytes: image instanceof Uint8Array ? image.byteLength : 0,
         generation: typeof generation === 'number' ? generation : null,
+        backups: await Promise.all(
+          entries.map(async (entry, index) => ({
+            reason: entry.reason,
+            generation: entry.generation,
+            sizeBytes: entry.sizeBytes,
+            sha256: await sha256(backupBytes[index]),
+          })),
+        ),
+        keys: keys.map(String).sort(),
       };
     } finally {
       db.close();
