@@ -1,0 +1,146 @@
+import { proxy, type Remote, releaseProxy, transfer, wrap } from 'comlink';
+import type { Migration, MigrationProgress } from '../../core/types.ts';
+import { DatabaseError, messageOf } from '../database-error.ts';
+import { migrationSet } from '../migration-set.ts';
+import { reviveError } from '../open-database.ts';
+import type { WorkerRunOptions } from '../worker-protocol.ts';
+import type {
+  AdoptResult,
+  UpgradeResult,
+  UploadInspection,
+  UploadOutcome,
+  UploadWorkerApi,
+} from './upload-protocol.ts';
+
+/** Files larger than this are refused unless `maxBytes` says otherwise. */
+export const DEFAULT_MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
+
+/** What `inspectUpload` needs: the app's migrations, and optionally limits. */
+export interface UploadOptions extends WorkerRunOptions {
+  /** A Vite raw glob of the migrations folder (`schema.sql` included), or migrations already split out. */
+  migrations: Record<string, string> | Migration[];
+  /** The full current schema, when `migrations` is a list. */
+  schema?: string;
+  /** The file's name, for bytes handed over without one (a `File` brings its own). */
+  fileName?: string;
+  /** Larger files are refused before they are read; default `DEFAULT_MAX_UPLOAD_BYTES`. */
+  maxBytes?: number;
+  /** Starts the upload worker; the default is the one bundled beside this file. */
+  createWorker?: () => Worker;
+}
+
+/** A checked upload and its worker: upgrade it, then download or adopt the result. */
+export interface UploadSession {
+  /** The checks, the file's tables and ledger, and the dry run's plan. */
+  readonly inspection: UploadInspection;
+  /** Migrates the worker's copy; `onProgress` hears the core's progress (migration i of n, elapsed). */
+  upgrade(options?: { onProgress?: (progress: MigrationProgress) => void }): Promise<UpgradeResult>;
+  /** The upgraded file, made in the worker, for a download. */
+  download(): Promise<Blob>;
+  /**
+   * Makes the upgraded file database `name`'s stored image, under the cross-tab lock; the
+   * image it replaces becomes a backup in the same transaction, and the other tabs reload.
+   */
+  adopt(name: string): Promise<AdoptResult>;
+  /** Ends the worker and frees its memory; the session refuses calls afterwards. */
+  close(): void;
+}
+
+/**
+ * Checks an untrusted SQLite file and plans its upgrade, in a worker of its own: the size against
+ * `maxBytes` and the browser's free space and the header before anything is read, then SQLite's
+ * integrity checks on a copy opened with an untrusted schema, then a dry run of the migrations.
+ * Nothing is written anywhere. A `File` is handed to the worker as is (the page never reads it);
+ * a `Uint8Array` is transferred, so its buffer is detached afterwards.
+ *
+ * Rejects with `DatabaseError` (`NOT_A_DATABASE`, `TOO_LARGE`, `NO_ROOM`, `CORRUPT`) for a file
+ * that must not be opened, and with `MigrationError` when the migrations refuse it
+ * (`UNRECOGNIZED_SCHEMA`, `UNKNOWN_APPLIED` — a newer app's database — `SQL_FAILED`, …).
+ *
+ * @example
+ * const upload = await inspectUpload(input.files[0], { migrations });
+ * console.log(upload.inspection.plan.executed); // what would run, in order
+ * await upload.upgrade({ onProgress: (p) => console.log(`${p.index} of ${p.total}`) });
+ * await upload.adopt('notes');
+ * upload.close();
+ */
+export async function inspectUpload(
+  file: Blob | Uint8Array,
+  options: UploadOptions,
+): Promise<UploadSession> {
+  const { migrations, schema } = migrationSet(options.migrations, options.schema);
+  const worker = options.createWorker?.() ?? startBundledWorker();
+  const api = wrap<UploadWorkerApi>(worker);
+  let closed = false;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    api[releaseProxy]();
+    worker.terminate();
+  };
+  const call = async <T>(work: (live: Remote<UploadWorkerApi>) => Promise<UploadOutcome<T>>) => {
+    if (closed) throw new DatabaseError('CLOSED', 'This upload is closed.');
+    let outcome: UploadOutcome<T>;
+    try {
+      outcome = await work(api);
+    } catch (error) {
+      throw new DatabaseError('OPEN_FAILED', `The upload worker failed: ${messageOf(error)}`, {
+        cause: error,
+      });
+    }
+    if (!outcome.ok) throw reviveError(outcome.error);
+    return outcome.value;
+  };
+
+  // Asked here, where the page's storage manager answers; the worker only compares.
+  const availableBytes = await availableStorage();
+  let inspection: UploadInspection;
+  try {
+    inspection = await call((live) =>
+      live.inspect(file instanceof Uint8Array ? transfer(file, [file.buffer]) : file, {
+        fileName: file instanceof File ? file.name : (options.fileName ?? 'upload.db'),
+        migrations,
+        schema,
+        runOptions: {
+          acceptChangedChecksums: options.acceptChangedChecksums,
+          allowOutOfOrder: options.allowOutOfOrder,
+          checkDrift: options.checkDrift,
+        },
+        maxBytes: options.maxBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
+        availableBytes,
+      }),
+    );
+  } catch (error) {
+    close();
+    throw error;
+  }
+  return {
+    inspection,
+    upgrade: (upgradeOptions = {}) => {
+      const onProgress = upgradeOptions.onProgress;
+      return call((live) => live.upgrade(onProgress === undefined ? undefined : proxy(onProgress)));
+    },
+    download: () => call((live) => live.download()),
+    adopt: (name) => call((live) => live.adopt(name)),
+    close,
+  };
+}
+
+function startBundledWorker(): Worker {
+  // Written out in full so Vite sees it and bundles the worker with its imports.
+  return new Worker(new URL('./upload-worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'sqljs-migrate-upload',
+  });
+}
+
+/** What the browser still lets this site store, or null when it does not say. */
+async function availableStorage(): Promise<number | null> {
+  try {
+    const estimate = await navigator.storage?.estimate();
+    if (estimate?.quota === undefined || estimate.usage === undefined) return null;
+    return estimate.quota - estimate.usage;
+  } catch {
+    return null;
+  }
+}
