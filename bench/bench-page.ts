@@ -108,12 +108,27 @@ function workerBootMs(workerStartedAt: number): number {
   return workerStartedAt - (performance.timeOrigin + startedAt);
 }
 
+/** Sets up the upload page; the runner then calls `window.benchUpload()` (see upload-bench.ts). */
+async function upload(): Promise<void> {
+  // Loaded only here, so the load modes above measure a page without the upload code.
+  const { prepareUpload } = await import('./upload-bench.ts');
+  await prepareUpload();
+}
+
+/** Sets up the inference page; the runner then calls `window.benchInference()`. */
+async function inference(): Promise<void> {
+  const { runInference } = await import('./inference-bench.ts');
+  window.benchInference = runInference;
+}
+
 const modes: Record<string, () => Promise<void>> = {
   library,
   'floor-worker': floorInWorker,
   'floor-page': floorOnPage,
   seed,
   write,
+  upload,
+  inference,
 };
 
 (modes[mode] ?? library)().catch((error: unknown) => {

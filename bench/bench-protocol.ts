@@ -27,3 +27,53 @@ declare global {
     benchResult?: BenchResult;
   }
 }
+
+/** The stored database the upload bench adopts its upgraded file into. */
+export const UPLOAD_DATABASE = 'bench-upload';
+
+/** What one upload → plan → migrate → save measured, in milliseconds unless named otherwise. */
+export interface UploadBenchResult {
+  /** The uploaded file's size, and the upgraded file's. */
+  sizeBytes: number;
+  upgradedBytes: number;
+  /** `inspectUpload` (read, checks, dry run), `upgrade()` (migrate, export), `adopt()` (save). */
+  inspectMs: number;
+  upgradeMs: number;
+  adoptMs: number;
+  totalMs: number;
+  /** The longest main-thread task that overlapped the run (0 when there was none), and how many. */
+  maxLongTaskMs: number;
+  longTasks: number;
+  /** Phases as the upload worker timed them. */
+  phases: Phases;
+  /** When each step began and the last ended, in epoch milliseconds (to place memory samples). */
+  marks: { startedAt: number; inspectedAt: number; upgradedAt: number; adoptedAt: number };
+  state: string;
+  legacyVersion: string | null;
+  executed: string[];
+}
+
+/** What one cold detection against the 100-migration history measured. */
+export interface InferenceBenchResult {
+  /** `runMigrations(db, hundred, { dryRun: true, schema })`, the first call in a fresh worker. */
+  dryRunMs: number;
+  /** The detection phase of that call (from its onProgress events). */
+  detectMs: number;
+  /** The same two in a fresh worker whose SQLite had first run the same SQL (see inference-worker.ts). */
+  warmEngineDryRunMs: number;
+  warmEngineDetectMs: number;
+  /** `inspectUpload` of the same file in a fresh upload worker: its dry-run phase, and all of it. */
+  uploadDryRunMs: number;
+  uploadInspectMs: number;
+  legacyVersion: string | null;
+  expectedVersion: string;
+}
+
+declare global {
+  interface Window {
+    /** Set by the upload page once its file input holds the file and the store is empty. */
+    benchUploadReady?: boolean;
+    benchUpload?: () => Promise<UploadBenchResult>;
+    benchInference?: () => Promise<InferenceBenchResult>;
+  }
+}
