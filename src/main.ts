@@ -2,16 +2,20 @@
 // only the public browser API, as any other Vite app would.
 import {
   type DatabaseInfo,
+  DEFAULT_MAX_UPLOAD_BYTES,
   isDatabaseError,
   isMigrationError,
   type MigratedDatabase,
   openDatabase,
   readStoredImage,
 } from './browser/index.ts';
+import { startBackupsFlow } from './ui/backups-flow.ts';
 import { renderMigrationsPanel } from './ui/migrations-panel.ts';
 import { addNote, deleteNote, listNotes } from './ui/notes-store.ts';
 import { createNotesView } from './ui/notes-view.ts';
+import { saveFile } from './ui/save-file.ts';
 import { renderStatusBanner } from './ui/status-banner.ts';
+import { startUploadFlow } from './ui/upload-flow.ts';
 
 /** The stored database's name: every build of the demo shares it, so upgrades meet old data. */
 const DATABASE_NAME = 'starpunk-notes';
@@ -27,9 +31,21 @@ const panel = mustFind('migrations-panel');
 const notesRoot = mustFind('notes');
 const banner = mustFind('status-banner');
 const panelActions = { downloadStored: () => void downloadStored() };
+// Adopting an upload or restoring a backup replaces the stored database: the page starts over on it.
+const reload = () => location.reload();
+const refreshBackups = startBackupsFlow(mustFind('backups'), DATABASE_NAME, reload);
 
 async function start(): Promise<void> {
   renderMigrationsPanel(panel, { phase: 'loading' }, panelActions);
+  // Available whatever the load does: a failed start is when a good file is most wanted.
+  startUploadFlow({
+    root: mustFind('upload'),
+    databaseName: DATABASE_NAME,
+    migrations: migrationFiles,
+    maxBytes: uploadLimit(),
+    base: import.meta.env.BASE_URL,
+    onAdopted: reload,
+  });
   let db: MigratedDatabase;
   try {
     db = await openDatabase({ name: DATABASE_NAME, migrations: migrationFiles });
@@ -37,6 +53,8 @@ async function start(): Promise<void> {
     await showFailure(error);
     return;
   }
+  // The load may have migrated the image, filing the one it replaced as a backup.
+  if (db.report.changed) void refreshBackups();
   renderMigrationsPanel(
     panel,
     { phase: 'ready', report: db.report, info: db.info(), timings: db.timings },
@@ -65,8 +83,11 @@ async function openNotes(db: MigratedDatabase): Promise<void> {
     add: (content) => attempt(() => addNote(db, content)),
     remove: (id) => attempt(() => deleteNote(db, id)),
   });
-  db.subscribe(() => {
+  db.subscribe((event) => {
+    // Another tab adopted a file or restored a backup: this tab's report is of another file.
+    if (event.kind === 'replaced') return reload();
     refreshPanelInfo(db, db.info());
+    void refreshBackups();
     void render();
   });
   await render();
@@ -112,16 +133,16 @@ async function showFailure(error: unknown): Promise<void> {
 
 async function downloadStored(): Promise<void> {
   const bytes = await readStoredImage(DATABASE_NAME);
-  if (bytes === undefined) return;
-  const url = URL.createObjectURL(
-    new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/vnd.sqlite3' }),
-  );
-  const link = Object.assign(document.createElement('a'), {
-    href: url,
-    download: `${DATABASE_NAME}.sqlite`,
-  });
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  if (bytes !== undefined) saveFile(bytes, `${DATABASE_NAME}.sqlite`);
+}
+
+/**
+ * The largest upload the page accepts. `?max-upload-bytes=N` lowers it (never raises it), so
+ * the limit can be tried without a huge file.
+ */
+function uploadLimit(): number {
+  const asked = Number(new URLSearchParams(location.search).get('max-upload-bytes'));
+  return asked > 0 ? Math.min(asked, DEFAULT_MAX_UPLOAD_BYTES) : DEFAULT_MAX_UPLOAD_BYTES;
 }
 
 function mustFind(id: string): HTMLElement {

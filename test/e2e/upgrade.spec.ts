@@ -9,6 +9,7 @@ import {
 } from './support/app.ts';
 import { expect, test } from './support/fixtures.ts';
 import { buildUrl } from './support/sites.ts';
+import { listedBackups } from './support/upload-page.ts';
 
 const NEW_MIGRATION = '900_add_pinned_to_notes.sql';
 
@@ -59,6 +60,11 @@ test('the upgrade saves the new image and the previous one as its backup togethe
       sizeBytes: before.imageBytes,
       sha256: before.imageSha256,
     },
+  ]);
+  // The backups card lists it.
+  await expect(page.getByTestId('backup')).toHaveCount(1);
+  expect(await listedBackups(page)).toEqual([
+    { reason: 'pre-migration', generation: before.generation, sizeBytes: before.imageBytes },
   ]);
   expect(after.imageSha256).not.toBe(before.imageSha256);
   expect(after.generation).toBe((before.generation ?? 0) + 1);

@@ -1,0 +1,90 @@
+import type { BackupReason, UploadCheck, UploadInspection } from '../browser/index.ts';
+import type { MigrationProgress, MigrationReport } from '../core/types.ts';
+import { formatDuration } from './format.ts';
+
+/** What each of the upload's checks is called on the page. */
+const CHECK_LABELS: Record<UploadCheck['name'], string> = {
+  header: 'Header',
+  size: 'Size',
+  room: 'Space',
+  journal: 'Journal',
+  integrity: 'Integrity',
+  'foreign-keys': 'Foreign keys',
+};
+
+export function checkLabel(check: UploadCheck): string {
+  return CHECK_LABELS[check.name];
+}
+
+/** The file's ledger in words. */
+export function describeLedger(ledger: UploadInspection['ledger']): string {
+  switch (ledger) {
+    case 'none':
+      return 'none: the file is untracked';
+    case 'original':
+      return 'StarPunk’s three-column ledger: it gains checksum, applied_how and duration_ms';
+    case 'current':
+      return 'this runner’s ledger';
+  }
+}
+
+/** What the dry run says the upgrade would do, counted. */
+export function describePlan(plan: MigrationReport): string {
+  if (plan.upToDate) return 'Nothing to do: the file is already up to date.';
+  const executing = plan.migrations.filter((m) => m.status === 'would-execute').length;
+  const baselining = plan.migrations.filter((m) => m.status === 'would-baseline').length;
+  const parts: string[] = [];
+  if (executing > 0) parts.push(`run ${executing} migration${executing === 1 ? '' : 's'}`);
+  if (baselining > 0) parts.push(`baseline ${baselining}`);
+  if (parts.length === 0) parts.push('upgrade the ledger');
+  return `The upgrade would ${parts.join(' and ')} (dry run: ${formatDuration(plan.durationMs)}).`;
+}
+
+/** One line for a progress event: which migration of how many, and the time so far. */
+export function describeProgress(progress: MigrationProgress): string {
+  const elapsed = formatDuration(progress.elapsedMs);
+  switch (progress.phase) {
+    case 'detect':
+      return `Detecting the file’s version… ${elapsed}`;
+    case 'schema':
+      return `Creating the schema… ${elapsed}`;
+    case 'migration':
+      return `Migration ${progress.index} of ${progress.total}: ${progress.name ?? ''} · ${elapsed}`;
+    case 'drift':
+      return `Comparing the result with schema.sql… ${elapsed}`;
+  }
+}
+
+/** The progress bar's line once the upgrade is done. */
+export function describeFinished(progress: MigrationProgress): string {
+  return progress.total === 0
+    ? `Done in ${formatDuration(progress.elapsedMs)}: no migration had to run.`
+    : `Done in ${formatDuration(progress.elapsedMs)}: ran ${progress.index} of ${progress.total} migrations.`;
+}
+
+/** Why a refused upload cannot go further, for codes where the message alone does not say it. */
+export function refusalNote(code: string): string | null {
+  switch (code) {
+    case 'UNKNOWN_APPLIED':
+      return 'This file was migrated by a newer version of this app, so this version cannot upgrade or adopt it.';
+    case 'UNRECOGNIZED_SCHEMA':
+      return 'Its schema matches no version of this app’s history, so it cannot be upgraded automatically.';
+    case 'SQL_FAILED':
+    case 'FOREIGN_KEY_VIOLATION':
+      return 'A migration failed on this file during the dry run; nothing was written anywhere.';
+    default:
+      return null;
+  }
+}
+
+/** Why a backup was kept, in words. */
+export function describeBackupReason(reason: BackupReason): string {
+  switch (reason) {
+    case 'pre-migration':
+      return 'Before a migration';
+    case 'pre-adopt':
+      return 'Before an adopted upload';
+    case 'pre-restore':
+      return 'Before a restore';
+  }
+}

@@ -1,0 +1,152 @@
+import type { MigrationOutcome, UploadInspection } from '../browser/index.ts';
+import { el } from './dom.ts';
+import { describeState, formatBytes, formatDuration } from './format.ts';
+import { checkLabel, describeLedger, describePlan } from './upload-format.ts';
+
+/**
+ * What an uploaded file is and what upgrading it would do, from the dry run: the checks, its
+ * tables, then every migration the upgrade would baseline or run, in order, with the schema
+ * changes. Rendered before anything is written, with the button that confirms.
+ */
+export function planView(
+  inspection: UploadInspection,
+  confirm: { canApply: boolean; apply(): void },
+) {
+  const plan = inspection.plan;
+  const planned = plan.migrations.filter(
+    (m) => m.status === 'would-execute' || m.status === 'would-baseline',
+  );
+  const applied = plan.migrations.filter((m) => m.status === 'already-applied');
+  return el(
+    'div',
+    { testid: 'upload-inspection' },
+    el('h3', {}, 'The file'),
+    el(
+      'dl',
+      { className: 'facts' },
+      fact('Name', inspection.fileName),
+      fact(
+        'Size',
+        `${formatBytes(inspection.sizeBytes)} (${inspection.pageCount} pages of ${inspection.pageSize} bytes)`,
+      ),
+      fact('Ledger', describeLedger(inspection.ledger)),
+      el(
+        'div',
+        {
+          testid: 'upload-state',
+          attrs: { 'data-state': plan.state, 'data-legacy-version': plan.legacyVersion ?? '' },
+        },
+        el('dt', {}, 'Found'),
+        el('dd', {}, describeState(plan)),
+      ),
+      fact(
+        'Checked',
+        `read ${formatDuration(inspection.timings.readMs)}, checks ${formatDuration(inspection.timings.checkMs)}, dry run ${formatDuration(inspection.timings.dryRunMs)}`,
+      ),
+    ),
+    el(
+      'ul',
+      { className: 'checks' },
+      ...inspection.checks.map((check) =>
+        el(
+          'li',
+          {
+            testid: 'upload-check',
+            className: `check check-${check.level}`,
+            attrs: { 'data-name': check.name, 'data-level': check.level },
+          },
+          el('strong', {}, `${checkLabel(check)}: `),
+          check.detail,
+        ),
+      ),
+    ),
+    el('h3', {}, `Tables (${inspection.tables.length})`),
+    el(
+      'ul',
+      { className: 'tables' },
+      ...inspection.tables.map((table) =>
+        el(
+          'li',
+          {
+            testid: 'upload-table',
+            attrs: { 'data-name': table.name, 'data-rows': table.rows ?? '' },
+          },
+          el('span', { className: 'name' }, table.name),
+          el(
+            'span',
+            { className: 'meta' },
+            table.rows === null ? 'unreadable' : `${table.rows} rows`,
+          ),
+        ),
+      ),
+    ),
+    el('h3', {}, 'The plan'),
+    el('p', { testid: 'upload-plan-summary' }, describePlan(plan)),
+    el('ol', { testid: 'upload-plan', className: 'migrations' }, ...planned.map(plannedItem)),
+    applied.length === 0
+      ? null
+      : el(
+          'p',
+          { className: 'muted', testid: 'upload-already-applied' },
+          `Already applied in the file: ${applied.map((m) => m.name).join(', ')}`,
+        ),
+    plan.schemaChanges.length === 0
+      ? null
+      : el(
+          'div',
+          {},
+          el('h3', {}, `Schema changes (${plan.schemaChanges.length})`),
+          el(
+            'ul',
+            { className: 'changes' },
+            ...plan.schemaChanges.map((change) =>
+              el(
+                'li',
+                { testid: 'upload-schema-change' },
+                `${change.kind} ${change.object}: ${change.detail}`,
+              ),
+            ),
+          ),
+        ),
+    plan.drift === null || plan.drift.length === 0
+      ? null
+      : el(
+          'div',
+          { className: 'warning', testid: 'upload-drift' },
+          el('strong', {}, 'After the upgrade the schema would still differ from schema.sql:'),
+          el(
+            'ul',
+            {},
+            ...plan.drift.map((d) => el('li', {}, `${d.kind} ${d.object}: ${d.detail}`)),
+          ),
+        ),
+    el(
+      'button',
+      {
+        testid: 'upload-apply',
+        attrs: { type: 'button', disabled: !confirm.canApply },
+        on: { click: () => confirm.apply() },
+      },
+      'Upgrade a copy',
+    ),
+  );
+}
+
+function plannedItem(outcome: MigrationOutcome) {
+  const how = outcome.status === 'would-execute' ? 'executed' : 'baselined';
+  return el(
+    'li',
+    { testid: 'planned-migration', attrs: { 'data-name': outcome.name, 'data-how': how } },
+    el('span', { className: 'name' }, outcome.name),
+    el(
+      'span',
+      { className: 'meta' },
+      el('span', { className: `badge badge-${how}` }, how === 'executed' ? 'will run' : 'baseline'),
+      how === 'executed' ? ` ${formatDuration(outcome.durationMs)} in the dry run` : '',
+    ),
+  );
+}
+
+function fact(term: string, value: string) {
+  return el('div', {}, el('dt', {}, term), el('dd', {}, value));
+}

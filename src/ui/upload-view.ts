@@ -1,0 +1,252 @@
+import type {
+  MigrationProgress,
+  SchemaDifference,
+  UpgradeResult,
+  UploadInspection,
+} from '../browser/index.ts';
+import { el, replaceChildren } from './dom.ts';
+import { formatBytes, formatDuration } from './format.ts';
+import { describeFinished, describeProgress, refusalNote } from './upload-format.ts';
+import { planView } from './upload-plan-view.ts';
+
+/** A refusal or failure to show: a `DatabaseError` or `MigrationError`, as plain fields. */
+export interface UploadProblem {
+  code: string;
+  message: string;
+  migrationName?: string | undefined;
+  statement?: string | undefined;
+  /** SQLite's own message. */
+  cause?: string | undefined;
+  /** For an unrecognised schema: how the file differs from the nearest version. */
+  differences?: SchemaDifference[] | undefined;
+}
+
+/** A sample file the page offers (from `samples/index.json`). */
+export interface SampleFile {
+  file: string;
+  title: string;
+  description: string;
+}
+
+/** Everything the upload card shows; it renders this and decides nothing. */
+export interface UploadViewState {
+  samples: SampleFile[];
+  /** The file being handled, once one was picked. */
+  fileName: string | null;
+  /** What is running now, if anything. */
+  busy: 'checking' | 'upgrading' | 'adopting' | null;
+  inspection: UploadInspection | null;
+  /** The last progress of the upgrade; `index`/`total` are those of the last migration event. */
+  progress: MigrationProgress | null;
+  result: UpgradeResult | null;
+  adopted: boolean;
+  problem: UploadProblem | null;
+}
+
+/** What the upload card's controls ask for. */
+export interface UploadActions {
+  pick(file: File): void;
+  pickSample(sample: SampleFile): void;
+  apply(): void;
+  download(): void;
+  adopt(): void;
+}
+
+/**
+ * Builds the upload card once (the file input stays the same element across updates) and
+ * returns the function that re-renders everything below it.
+ */
+export function createUploadView(
+  root: HTMLElement,
+  actions: UploadActions,
+): (state: UploadViewState) => void {
+  const input = el('input', {
+    testid: 'upload',
+    attrs: { type: 'file', accept: '.db,.sqlite,.sqlite3,.db3,application/vnd.sqlite3' },
+  });
+  input.addEventListener('change', () => {
+    const file = input.files?.[0];
+    // Cleared so that picking the same file again is a new change.
+    input.value = '';
+    if (file !== undefined) actions.pick(file);
+  });
+  const samples = el('div', { className: 'samples' });
+  const body = el('div', { testid: 'upload-body' });
+  replaceChildren(
+    root,
+    el('h2', {}, 'Upgrade an existing database'),
+    el(
+      'p',
+      { className: 'muted' },
+      'Pick a SQLite file — a backup of this app from any older version, or a database of the original server app. It is checked and upgraded on a copy in a worker; your file is never changed, and nothing is stored until you adopt the result.',
+    ),
+    el('label', { className: 'file-pick' }, 'Database file ', input),
+    samples,
+    body,
+  );
+
+  return (state) => {
+    input.disabled = state.busy !== null;
+    // Which file the card is about and whether it is still at work, for tests and screen readers.
+    body.dataset.file = state.fileName ?? '';
+    body.dataset.busy = state.busy ?? '';
+    body.setAttribute('aria-busy', String(state.busy !== null));
+    replaceChildren(
+      samples,
+      ...(state.samples.length === 0
+        ? []
+        : [
+            el('span', { className: 'muted' }, 'Or try a sample: '),
+            ...state.samples.map((sample) =>
+              el(
+                'button',
+                {
+                  testid: 'upload-sample',
+                  className: 'secondary',
+                  attrs: {
+                    type: 'button',
+                    'data-file': sample.file,
+                    title: sample.description,
+                    disabled: state.busy !== null,
+                  },
+                  on: { click: () => actions.pickSample(sample) },
+                },
+                sample.title,
+              ),
+            ),
+          ]),
+    );
+    replaceChildren(
+      body,
+      state.busy === 'checking'
+        ? el('p', { testid: 'upload-checking', className: 'status' }, `Checking ${state.fileName}…`)
+        : null,
+      state.problem === null ? null : problemView(state.problem),
+      state.inspection === null
+        ? null
+        : planView(state.inspection, {
+            canApply: state.busy === null && state.result === null,
+            apply: () => actions.apply(),
+          }),
+      state.progress === null ? null : progressView(state.progress, state.busy === 'upgrading'),
+      state.result === null ? null : resultView(state, state.result, actions),
+    );
+  };
+}
+
+function problemView(problem: UploadProblem) {
+  const note = refusalNote(problem.code);
+  return el(
+    'div',
+    {
+      testid: 'upload-error',
+      className: 'error',
+      attrs: { 'data-code': problem.code, role: 'alert' },
+    },
+    el(
+      'p',
+      { className: 'error-title' },
+      problem.migrationName === undefined
+        ? `Refused (${problem.code})`
+        : `${problem.migrationName}: refused (${problem.code})`,
+    ),
+    el('p', { testid: 'upload-error-message' }, problem.message),
+    note === null ? null : el('p', {}, note),
+    problem.statement === undefined ? null : el('pre', {}, problem.statement),
+    problem.cause === undefined
+      ? null
+      : el('p', {}, 'SQLite said: ', el('code', {}, problem.cause)),
+    problem.differences === undefined || problem.differences.length === 0
+      ? null
+      : el(
+          'div',
+          {},
+          el('h3', {}, 'How it differs from the nearest version'),
+          el(
+            'ul',
+            { className: 'changes' },
+            ...problem.differences.map((d) =>
+              el('li', { testid: 'upload-difference' }, `${d.kind} ${d.object}: ${d.detail}`),
+            ),
+          ),
+        ),
+  );
+}
+
+function progressView(progress: MigrationProgress, running: boolean) {
+  return el(
+    'div',
+    {
+      testid: 'upload-progress',
+      className: 'progress',
+      attrs: {
+        'data-phase': progress.phase,
+        'data-index': progress.index,
+        'data-total': progress.total,
+        'data-running': String(running),
+      },
+    },
+    el('progress', {
+      attrs: {
+        max: Math.max(progress.total, 1),
+        value: progress.total === 0 ? (running ? 0 : 1) : progress.index,
+      },
+    }),
+    el(
+      'span',
+      { className: 'meta' },
+      running ? describeProgress(progress) : describeFinished(progress),
+    ),
+  );
+}
+
+function resultView(state: UploadViewState, result: UpgradeResult, actions: UploadActions) {
+  const report = result.report;
+  return el(
+    'div',
+    {
+      testid: 'upload-result',
+      className: 'result',
+      attrs: {
+        'data-executed': report.executed.length,
+        'data-baselined': report.baselined.length,
+        'data-drift': report.drift?.length ?? '',
+      },
+    },
+    el(
+      'p',
+      {},
+      `Upgraded in ${formatDuration(result.timings.totalMs)}: executed ${report.executed.length}, baselined ${report.baselined.length}; ${formatBytes(result.sizeBytes)}.`,
+    ),
+    el(
+      'div',
+      { className: 'actions' },
+      el(
+        'button',
+        {
+          testid: 'upload-download',
+          attrs: { type: 'button' },
+          on: { click: () => actions.download() },
+        },
+        `Download ${result.fileName}`,
+      ),
+      el(
+        'button',
+        {
+          testid: 'upload-adopt',
+          className: 'secondary',
+          attrs: { type: 'button', disabled: state.busy !== null || state.adopted },
+          on: { click: () => actions.adopt() },
+        },
+        'Use it as this app’s database',
+      ),
+    ),
+    el(
+      'p',
+      { className: 'muted' },
+      state.adopted
+        ? 'Adopted: reloading…'
+        : 'Adopting keeps the current database as a backup first, so it can be restored.',
+    ),
+  );
+}
