@@ -1,6 +1,6 @@
 import type { BackupEntry } from './backup-list.ts';
 import { DatabaseError } from './database-error.ts';
-import { indexedDbImageStore } from './image-store.ts';
+import { type ImageStore, indexedDbImageStore } from './image-store.ts';
 import { replaceStoredImage } from './replace-image.ts';
 
 /**
@@ -10,7 +10,7 @@ import { replaceStoredImage } from './replace-image.ts';
  */
 export async function listBackups(name: string): Promise<BackupEntry[]> {
   try {
-    return await indexedDbImageStore(name).listBackups();
+    return await storeOf(name).listBackups();
   } catch {
     return [];
   }
@@ -18,7 +18,7 @@ export async function listBackups(name: string): Promise<BackupEntry[]> {
 
 /** One backup's bytes, e.g. for a download; rejects with `DatabaseError` `NO_SUCH_BACKUP`. */
 export async function readBackup(name: string, id: string): Promise<Uint8Array> {
-  const bytes = await indexedDbImageStore(name).readBackup(id);
+  const bytes = await storeOf(name).readBackup(id);
   if (bytes === undefined)
     throw new DatabaseError('NO_SUCH_BACKUP', `No backup ${id} is stored any more.`);
   return bytes;
@@ -33,4 +33,17 @@ export async function readBackup(name: string, id: string): Promise<Uint8Array> 
 export async function restoreBackup(name: string, id: string): Promise<{ generation: number }> {
   const { generation } = await replaceStoredImage(name, { backupId: id }, 'pre-restore');
   return { generation };
+}
+
+// One store (one IndexedDB connection) per database for the page's life: a page lists its
+// backups after every change, and a connection per read would pile up.
+const stores = new Map<string, ImageStore>();
+
+function storeOf(name: string): ImageStore {
+  let store = stores.get(name);
+  if (store === undefined) {
+    store = indexedDbImageStore(name);
+    stores.set(name, store);
+  }
+  return store;
 }

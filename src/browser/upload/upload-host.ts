@@ -17,6 +17,8 @@ import type {
   UploadWorkerApi,
 } from './upload-protocol.ts';
 
+const EMPTY = new Uint8Array();
+
 /**
  * One uploaded file inside its own worker: checked, dry-run, upgraded, then handed out as a
  * download or adopted as the app's database. The person's file is never changed — the worker
@@ -48,6 +50,9 @@ export class UploadHost implements UploadWorkerApi {
     if (!header.ok) return rejected(header);
 
     let bytes: Uint8Array | undefined = file instanceof Blob ? await readAll(file) : file;
+    // Let go of the transferred bytes through the parameter too: sql.js copies them, and a file
+    // held twice through the dry run would cost a third of the memory an upgrade may use.
+    file = EMPTY;
     const readAt = performance.now();
     if (bytes === undefined || bytes.byteLength !== sizeBytes)
       return failure('NOT_A_DATABASE', `${fileName} could not be read whole; pick it again.`);
