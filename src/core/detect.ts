@@ -1,7 +1,7 @@
 import { MigrationError } from './errors.ts';
 import { executeScript } from './execute.ts';
 import { fingerprintSchema, type SchemaFingerprint, sameSchema } from './fingerprint.ts';
-import { fingerprintOfSchema, replayHistory } from './history.ts';
+import { fingerprintOfSchema, firstStepWithSignature, replayHistory } from './history.ts';
 import { schemaSignature } from './inspect.ts';
 import { diffSchemas } from './schema-diff.ts';
 import { copySchema, type DatabaseFactory, withScratch } from './scratch.ts';
@@ -27,12 +27,11 @@ export function detectLegacyVersion(
 ): number {
   // Fast path: a database built by these very migrations has the same stored definitions as
   // some step of the replay.
-  const signature = schemaSignature(db);
-  const quick = replayHistory(migrations, create, 'signatures');
-  for (let k = 1; k < quick.signatures.length; k++) if (quick.signatures[k] === signature) return k;
+  const exact = firstStepWithSignature(migrations, create, schemaSignature(db));
+  if (exact !== null) return exact;
 
   const actual = fingerprintSchema(db);
-  const history = replayHistory(migrations, create, 'fingerprints');
+  const history = replayHistory(migrations, create);
   const target = schema === undefined ? undefined : fingerprintOfSchema(schema, create);
 
   for (let k = 1; k < history.fingerprints.length; k++)
@@ -104,7 +103,7 @@ export function reflectsOutOfOrder(
   lastAppliedIndex: number,
   create: DatabaseFactory,
 ): boolean {
-  const { fingerprints } = replayHistory(migrations, create, 'fingerprints');
+  const { fingerprints } = replayHistory(migrations, create);
   const before = fingerprints[outOfOrderIndex];
   const after = fingerprints[outOfOrderIndex + 1];
   const expected = fingerprints[lastAppliedIndex + 1];

@@ -39,7 +39,7 @@ export function verifyMigrations(
     differences: [],
     versions: [],
   };
-  const history = replayHistory(sorted, create, 'fingerprints');
+  const history = replayHistory(sorted, create);
   if (history.failure) {
     report.problems.push(
       `${history.failure.message.replace(' (the database is unchanged)', '')}, on a database built by the migrations before it`,
