@@ -1,5 +1,6 @@
 import type { Database } from 'sql.js';
 import type { SqlValue } from '../core/types.ts';
+import { DatabaseError } from './database-error.ts';
 import type { Row, WriteStatement } from './worker-protocol.ts';
 
 /** Runs a read and returns its rows by column name; throws SQLite's error. */
@@ -26,10 +27,7 @@ export function runInTransaction(
   let changes = 0;
   db.exec('BEGIN');
   try {
-    for (const statement of statements) {
-      db.run(statement.sql, statement.params ?? []);
-      changes += db.getRowsModified();
-    }
+    for (const statement of statements) changes += runStatement(db, statement);
     db.exec('COMMIT');
   } catch (error) {
     db.exec('ROLLBACK');
@@ -37,4 +35,37 @@ export function runInTransaction(
   }
   const lastInsertRowid = Number(db.exec('SELECT last_insert_rowid()')[0]?.values[0]?.[0] ?? 0);
   return { changes, lastInsertRowid };
+}
+
+/**
+ * Runs one write and returns the rows it changed. Without parameters the whole text runs,
+ * statement by statement; with them sql.js would bind and run only the first statement and
+ * silently drop the rest, so a second statement is refused instead (and the caller's
+ * transaction rolls back the first).
+ */
+function runStatement(db: Database, { sql, params }: WriteStatement): number {
+  const withParams = params !== undefined && params.length > 0;
+  let changes = 0;
+  let seen = 0;
+  // The iterator frees each statement when it moves on, and all of them when the loop exits.
+  for (const statement of db.iterateStatements(sql)) {
+    seen += 1;
+    if (withParams) {
+      if (seen > 1)
+        throw new DatabaseError(
+          'SQL_FAILED',
+          `A write with parameters must be a single statement, but another follows the first: "${statement.getSQL().slice(0, 80)}". Pass each statement as its own entry.`,
+        );
+      statement.bind(params);
+    }
+    const before = totalChanges(db);
+    while (statement.step()) {}
+    // A read leaves SQLite's count of the last write's rows as it was: count it once only.
+    if (totalChanges(db) !== before) changes += db.getRowsModified();
+  }
+  return changes;
+}
+
+function totalChanges(db: Database): number {
+  return Number(db.exec('SELECT total_changes()')[0]?.values[0]?.[0] ?? 0);
 }
