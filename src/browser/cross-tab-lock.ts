@@ -6,8 +6,8 @@ export function lockName(name: string): string {
 /**
  * Runs `task` while holding the exclusive Web Lock `name`, so tabs that open or write at once
  * take turns. Where Web Locks are missing, or refused because the site's storage is blocked
- * (they share its permission), the task runs unguarded: storage is then per tab anyway, so
- * there is nothing shared to guard.
+ * (they share its permission), the task runs unguarded; every save is then still a
+ * compare-and-set on the stored generation (see `writeSave`), so no tab overwrites another's.
  */
 export async function withLock<T>(name: string, task: () => Promise<T>): Promise<T> {
   const locks = (globalThis.navigator as Navigator | undefined)?.locks;
@@ -22,4 +22,9 @@ export async function withLock<T>(name: string, task: () => Promise<T>): Promise
     if (started) throw error;
     return task();
   }
+}
+
+/** False where the Web Locks API is missing (a non-secure origin, an older browser). */
+export function hasWebLocks(): boolean {
+  return (globalThis.navigator as Navigator | undefined)?.locks !== undefined;
 }

@@ -4,6 +4,8 @@ export type DatabaseErrorCode =
   | 'STALE'
   /** The browser refused the save for want of space; the last good image is kept. */
   | 'QUOTA_EXCEEDED'
+  /** Another tab saved since this tab read the image; nothing was written (catch up, then retry). */
+  | 'CONFLICT'
   /** IndexedDB failed while saving for another reason; the last good image is kept. */
   | 'SAVE_FAILED'
   /** A statement failed; nothing was changed. */

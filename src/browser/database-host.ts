@@ -2,7 +2,7 @@ import { transfer } from 'comlink';
 import type { Database, SqlJsStatic } from 'sql.js';
 import type { SqlValue } from '../core/types.ts';
 import { isMigrationError, type MigrationError, runMigrations } from '../index.ts';
-import { lockName, withLock } from './cross-tab-lock.ts';
+import { hasWebLocks, lockName, withLock } from './cross-tab-lock.ts';
 import {
   DatabaseError,
   databaseErrorData,
@@ -35,6 +35,9 @@ import type {
   WriteStatement,
 } from './worker-protocol.ts';
 
+/** How often a write is tried when its save keeps losing the race with other tabs' saves. */
+const MAX_WRITE_ATTEMPTS = 3;
+
 /**
  * Owns one tab's copy of the database inside its worker.
  *
@@ -54,6 +57,8 @@ export class DatabaseHost implements DatabaseWorkerApi {
   /** The file's size, known from the bytes last read or saved, so reporting it costs no query. */
   private sizeBytes = 0;
   private storageProblem: string | null = null;
+  /** Set where Web Locks are missing: said while storage is otherwise fine. */
+  private lockProblem: string | null = null;
   private staleReason: string | null = null;
   private channel: ReturnType<typeof listenForSaves>;
   private onEvent: (event: DatabaseEvent) => void = () => {};
@@ -97,6 +102,9 @@ export class DatabaseHost implements DatabaseWorkerApi {
       this.store = indexedDbImageStore(request.name);
     }
     load ??= beginLockedLoad(request.name, lockName(request.name), this.reader());
+    if (!hasWebLocks())
+      this.lockProblem =
+        'This browser offers no Web Locks here (a non-secure origin or an older browser), so tabs do not take turns; every save still checks that no other tab saved first, so none is overwritten.';
     void warmUp(request.migrations, load.stored);
     try {
       const stored = await load.stored;
@@ -191,27 +199,32 @@ export class DatabaseHost implements DatabaseWorkerApi {
   }
 
   private async writeUnderLock(statements: WriteStatement[]): Promise<Outcome<WriteResult>> {
-    await this.catchUp();
-    const db = this.db;
-    if (this.staleReason !== null) {
-      return { ok: false, error: databaseErrorData('STALE', this.staleReason) };
-    }
-    if (db === undefined)
-      return { ok: false, error: databaseErrorData('CLOSED', 'The database is not open.') };
-    let written: ReturnType<typeof runInTransaction>;
-    try {
-      written = runInTransaction(db, statements);
-    } catch (error) {
-      return { ok: false, error: databaseErrorData('SQL_FAILED', messageOf(error)) };
-    }
-    const failure = await this.save(undefined);
-    if (failure !== null) {
+    // A save refused as a conflict (another tab saved without the lock, where Web Locks are
+    // missing) is retried on the newer image: the statements run again on top of it.
+    for (let attempt = 1; ; attempt += 1) {
+      await this.catchUp();
+      const db = this.db;
+      if (this.staleReason !== null) {
+        return { ok: false, error: databaseErrorData('STALE', this.staleReason) };
+      }
+      if (db === undefined)
+        return { ok: false, error: databaseErrorData('CLOSED', 'The database is not open.') };
+      let written: ReturnType<typeof runInTransaction>;
+      try {
+        written = runInTransaction(db, statements);
+      } catch (error) {
+        return { ok: false, error: databaseErrorData('SQL_FAILED', messageOf(error)) };
+      }
+      const failure = await this.save(undefined);
+      if (failure === null) {
+        this.emit('changed', 'local');
+        return { ok: true, value: { ...written, generation: this.generation } };
+      }
       // The stored image is the last good one; show that instead of a change nobody kept.
       await this.adopt(await this.store.load());
-      return { ok: false, error: failure };
+      if (failure.code !== 'CONFLICT' || attempt >= MAX_WRITE_ATTEMPTS)
+        return { ok: false, error: failure };
     }
-    this.emit('changed', 'local');
-    return { ok: true, value: { ...written, generation: this.generation } };
   }
 
   /** Reloads the stored image when another tab saved a newer one, and migrates it if needed. */
@@ -328,7 +341,8 @@ export class DatabaseHost implements DatabaseWorkerApi {
   private info(): DatabaseInfo {
     return {
       storage: this.store.kind,
-      storageProblem: this.storageProblem,
+      storageProblem:
+        this.storageProblem ?? (this.store.kind === 'indexeddb' ? this.lockProblem : null),
       generation: this.generation,
       sizeBytes: this.sizeBytes,
       staleReason: this.staleReason,

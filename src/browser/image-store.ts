@@ -84,19 +84,8 @@ export function indexedDbImageStore(name: string): ImageStore {
       const [generation] = await getMany<unknown>([GENERATION_KEY], useStore());
       return asGeneration(generation);
     },
-    save({ bytes, generation, backup }) {
-      return readWrite(useStore(), async (objects) => {
-        objects.put(bytes, IMAGE_KEY);
-        objects.put(generation, GENERATION_KEY);
-        if (backup === undefined) return;
-        const list = asBackupList(await request(objects.get(BACKUPS_KEY)));
-        keepBackup(
-          objects,
-          list,
-          backup.bytes,
-          newBackupEntry(backup.bytes, backup.generation, backup.reason),
-        );
-      });
+    save(request) {
+      return readWrite(useStore(), (objects) => writeSave(objects, request));
     },
     async listBackups() {
       const [list] = await getMany<unknown>([BACKUPS_KEY], useStore());
@@ -140,6 +129,38 @@ export function indexedDbImageStore(name: string): ImageStore {
   };
 }
 
+/** The part of an IndexedDB object store a save uses. */
+export type ObjectWrites = Pick<IDBObjectStore, 'get' | 'put' | 'delete'>;
+
+/**
+ * The body of a save's transaction, a compare-and-set: it writes only when the stored generation
+ * is still the one this save follows (`generation - 1`), and throws `CONFLICT` otherwise, so a
+ * tab that saves without the cross-tab lock (a browser without Web Locks) can never silently
+ * overwrite another tab's newer image. Run inside one readwrite transaction, the check and the
+ * writes land together.
+ */
+export async function writeSave(
+  objects: ObjectWrites,
+  { bytes, generation, backup }: SaveRequest,
+): Promise<void> {
+  const stored = asGeneration(await request(objects.get(GENERATION_KEY)));
+  if (stored !== generation - 1)
+    throw new DatabaseError(
+      'CONFLICT',
+      `Another tab saved the database (generation ${stored}) since this tab read generation ${generation - 1}; nothing was written.`,
+    );
+  objects.put(bytes, IMAGE_KEY);
+  objects.put(generation, GENERATION_KEY);
+  if (backup === undefined) return;
+  const list = asBackupList(await request(objects.get(BACKUPS_KEY)));
+  keepBackup(
+    objects,
+    list,
+    backup.bytes,
+    newBackupEntry(backup.bytes, backup.generation, backup.reason),
+  );
+}
+
 /** Keeps nothing: for browsers where IndexedDB is missing or blocked. */
 export function memoryImageStore(): ImageStore {
   return {
@@ -175,7 +196,7 @@ export function isQuotaError(error: unknown): boolean {
 
 /** Adds a backup's bytes and entry, and deletes the bytes of the backups that fall off the list. */
 function keepBackup(
-  objects: IDBObjectStore,
+  objects: ObjectWrites,
   list: BackupEntry[],
   bytes: Uint8Array,
   entry: BackupEntry,

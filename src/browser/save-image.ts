@@ -1,5 +1,5 @@
 import type { Database } from 'sql.js';
-import { type DatabaseErrorCode, messageOf } from './database-error.ts';
+import { type DatabaseErrorCode, isDatabaseError, messageOf } from './database-error.ts';
 import { type ImageStore, isQuotaError } from './image-store.ts';
 import { exportImage } from './sql-loader.ts';
 
@@ -30,6 +30,8 @@ export async function saveImage(
           : { bytes: replaced, generation, reason: 'pre-migration' },
     });
   } catch (error) {
+    if (isDatabaseError(error) && error.code === 'CONFLICT')
+      return { ok: false, code: 'CONFLICT', problem: error.message };
     return isQuotaError(error)
       ? {
           ok: false,
