@@ -72,13 +72,9 @@ function classify(statementSql: string): StatementKind {
     .replace(/\s+/g, ' ')
     .trim()
     .toUpperCase();
-  if (
-    /^(BEGIN( DEFERRED| IMMEDIATE| EXCLUSIVE)?( TRANSACTION)?|(COMMIT|END)( TRANSACTION)?)$/.test(
-      text,
-    )
-  )
+  if (/^(BEGIN( DEFERRED| IMMEDIATE| EXCLUSIVE)?|COMMIT|END)( TRANSACTION( \S+)?)?$/.test(text))
     return 'transaction';
-  if (/^ROLLBACK( TRANSACTION)?$/.test(text)) return 'rollback';
+  if (/^ROLLBACK( TRANSACTION( \S+)?)?$/.test(text)) return 'rollback';
   if (/^PRAGMA (MAIN\.)?FOREIGN_KEYS ?(= ?\S+|\(\S+\))$/.test(text)) return 'foreign-keys-pragma';
   return 'other';
 }

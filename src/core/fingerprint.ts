@@ -1,6 +1,6 @@
 import { listSchemaObjects, queryRows } from './inspect.ts';
 import { memoize } from './memo.ts';
-import { normalizeSql } from './sql-text.ts';
+import { normalizeSql, unwrapParentheses } from './sql-text.ts';
 import type { SqlDatabase, SqlValue } from './types.ts';
 
 /**
@@ -77,7 +77,11 @@ export function fingerprintSchema(db: SqlDatabase): SchemaFingerprint {
         indexShape(db, object.name, object.table, sql),
       );
     } else if (object.type === 'trigger')
-      fingerprint.triggers[name] = { table: object.table.toLowerCase(), sql };
+      // SQLite has only row triggers, so `FOR EACH ROW` is a spelling, not a difference.
+      fingerprint.triggers[name] = {
+        table: object.table.toLowerCase(),
+        sql: sql.replace(/ for each row\b/, ''),
+      };
     else if (object.type === 'view') fingerprint.views[name] = sql;
   }
   return fingerprint;
@@ -168,12 +172,13 @@ function foreignKeys(db: SqlDatabase, table: string): string[] {
 
 function indexShape(db: SqlDatabase, index: string, table: string, sql: string): IndexShape {
   const unique = /^create unique index/.test(sql);
-  const whereAt = sql.search(/\)where /);
+  // Normalised SQL has no space around parentheses: `…(x)where(x is null)` or `…(x)where x>1`.
+  const whereAt = sql.search(/\)where\b/);
   return {
     table: table.toLowerCase(),
     columns: indexColumns(db, index, sql),
     unique,
-    where: whereAt === -1 ? null : sql.slice(whereAt + ')where '.length),
+    where: whereAt === -1 ? null : unwrapParentheses(sql.slice(whereAt + ')where'.length).trim()),
   };
 }
 
@@ -194,9 +199,7 @@ function indexColumns(db: SqlDatabase, index: string, normalizedSql?: string): s
 
 /** Defaults as SQLite reports them, minus spelling: `(0)`, `CURRENT_TIMESTAMP`, `'x'`. */
 function normalizeDefault(value: string): string {
-  let text = normalizedSql(value);
-  while (text.startsWith('(') && text.endsWith(')')) text = text.slice(1, -1);
-  return text;
+  return unwrapParentheses(normalizedSql(value));
 }
 
 function byText(key: string) {

@@ -44,10 +44,11 @@ export function ledgerFormat(db: SqlDatabase): LedgerFormat {
     ),
   );
   if (columns.size === 0) return 'missing';
-  if (!columns.has('migration_name')) {
+  const missing = ['id', 'migration_name', 'applied_at'].filter((column) => !columns.has(column));
+  if (missing.length > 0) {
     throw new MigrationError(
       'UNRECOGNIZED_SCHEMA',
-      `${LEDGER_TABLE}: this table has no migration_name column, so another tool wrote it; this runner will not guess what it records (nothing was changed)`,
+      `${LEDGER_TABLE}: this table has no ${missing.join(' or ')} column, so another tool wrote it; this runner will not guess what it records (nothing was changed)`,
     );
   }
   return Object.keys(ADDED_COLUMNS).every((column) => columns.has(column)) ? 'current' : 'original';

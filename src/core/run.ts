@@ -1,5 +1,6 @@
 import { checksumOf } from './checksum.ts';
 import { now, roundMs } from './clock.ts';
+import { isMigrationError, MigrationError } from './errors.ts';
 import { executeScript } from './execute.ts';
 import { fingerprintSchema } from './fingerprint.ts';
 import { fingerprintOfSchema } from './history.ts';
@@ -64,7 +65,7 @@ export function runMigrations(
   let changes: SchemaDifference[] = [];
   const before = changedNothing(plan) ? null : fingerprintSchema(db);
   try {
-    applyPlan(db, plan, options.schema, scope, durations, progress);
+    applyPlan(db, plan, options.schema, scope, durations, progress, dryRun);
     if (before) changes = schemaChanges(before, fingerprintSchema(db));
     if (options.schema !== undefined && (!changedNothing(plan) || options.checkDrift)) {
       progress('drift', 'start', 0, 0, null);
@@ -125,6 +126,7 @@ function applyPlan(
   scope: ReturnType<typeof openScope>,
   durations: Map<string, number>,
   progress: Progress,
+  dryRun: boolean,
 ): void {
   let bookkeepingDone = false;
   const bookkeeping = () => {
@@ -144,19 +146,45 @@ function applyPlan(
   const total = plan.execute.length;
   for (const [position, migration] of plan.execute.entries()) {
     progress('migration', 'start', position + 1, total, migration.name);
-    scope.atomically(() => {
-      bookkeeping();
-      const violationsBefore = foreignKeyViolations(db);
-      const startedAt = now();
-      executeScript(db, migration.sql, migration.name);
-      assertForeignKeys(db, migration.name, violationsBefore);
-      const duration = roundMs(now() - startedAt);
-      recordApplied(db, migration.name, checksumOf(migration.sql), 'executed', duration);
-      durations.set(migration.name, duration);
-    });
+    try {
+      scope.atomically(() => {
+        bookkeeping();
+        const violationsBefore = foreignKeyViolations(db);
+        const startedAt = now();
+        executeScript(db, migration.sql, migration.name);
+        assertForeignKeys(db, migration.name, violationsBefore);
+        const duration = roundMs(now() - startedAt);
+        recordApplied(db, migration.name, checksumOf(migration.sql), 'executed', duration);
+        durations.set(migration.name, duration);
+      });
+    } catch (error) {
+      throw position > 0 && !dryRun
+        ? afterEarlierCommits(error, plan.execute.slice(0, position))
+        : error;
+    }
     progress('migration', 'done', position + 1, total, migration.name);
   }
   if (!bookkeepingDone && !changedNothing(plan)) scope.atomically(bookkeeping);
+}
+
+/**
+ * A failure after earlier migrations of the same run committed: the database is not as it was
+ * before the run, only as it was before this migration, and the message must not say otherwise.
+ */
+function afterEarlierCommits(error: unknown, committed: readonly Migration[]): unknown {
+  if (!isMigrationError(error)) return error;
+  const names = committed.map((migration) => migration.name).join(', ');
+  return new MigrationError(
+    error.code,
+    `${error.message.replace(/ \(the database is unchanged\)$/, '')} (this migration was rolled back; the ${committed.length} before it in this run stay applied: ${names})`,
+    {
+      migrationName: error.migrationName,
+      statement: error.statement,
+      line: error.line,
+      cause: error.cause,
+      differences: error.differences,
+    },
+  );
 }
 
 /** True when the plan writes nothing: no ledger to create or upgrade, nothing to record or run. */

@@ -80,6 +80,26 @@ export function normalizeSql(sql: string): string {
     .replace(/;+$/, '');
 }
 
+/** An expression without parentheses that wrap all of it: `((a) or (b))` becomes `(a) or (b)`. */
+export function unwrapParentheses(text: string): string {
+  let result = text;
+  while (result.startsWith('(') && closingParenthesis(result) === result.length - 1)
+    result = result.slice(1, -1).trim();
+  return result;
+}
+
+/** Where the parenthesis opened at position 0 closes, string literals skipped; -1 if never. */
+function closingParenthesis(text: string): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (char === "'") i = endOfQuoted(text, i, "'") - 1;
+    else if (char === '(') depth++;
+    else if (char === ')' && --depth === 0) return i;
+  }
+  return -1;
+}
+
 /** The position just after a quoted run that starts at `start` (doubled quotes escape). */
 function endOfQuoted(sql: string, start: number, close: string): number {
   let i = start + 1;

@@ -86,13 +86,15 @@ function rollbackQuietly(db: SqlDatabase, statement: string): void {
 }
 
 /**
- * The rows that break a foreign key now, counted by `table:rowid:parent:fkid`. Counted rather
- * than listed because a WITHOUT ROWID table reports every orphan with a NULL rowid.
+ * How many rows break a foreign key now, per child table and parent (`table→parent`). Counted by
+ * table rather than by row because a table rebuild renumbers rowids (and can renumber foreign
+ * keys): rows that were orphans before it must not look new after it. A WITHOUT ROWID table
+ * reports every orphan with a NULL rowid anyway.
  */
 export function foreignKeyViolations(db: SqlDatabase): Map<string, number> {
   const counts = new Map<string, number>();
   for (const row of queryRows(db, 'PRAGMA foreign_key_check')) {
-    const key = `${String(row.table)}:${String(row.rowid)}:${String(row.parent)}:${String(row.fkid)}`;
+    const key = `${String(row.table)}→${String(row.parent)}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return counts;
@@ -118,10 +120,10 @@ export function assertForeignKeys(
     }
   }
   if (added === 0) return;
-  const [table, rowid, parent] = first.split(':');
+  const [table, parent] = first.split('→');
   throw new MigrationError(
     'FOREIGN_KEY_VIOLATION',
-    `${migrationName}: leaves ${added} row(s) that break a foreign key (first: ${table} rowid ${rowid} refers to a missing ${parent} row); fix the migration's data step (the database is unchanged)`,
+    `${migrationName}: leaves ${added} more row(s) that break a foreign key (in ${table}, referring to missing ${parent} rows); fix the migration's data step (the database is unchanged)`,
     { migrationName },
   );
 }

@@ -88,7 +88,7 @@ export type MigrationStatus =
 export interface MigrationOutcome {
   name: string;
   status: MigrationStatus;
-  /** SHA-256 (hex) of the bundled SQL with line endings normalised to `\n`. */
+  /** SHA-256 (hex) of the bundled SQL with line endings (`\r\n`, `\r`) normalised to `\n`. */
   checksum: string;
   checksumStatus: ChecksumStatus;
   /** How the ledger records it (after the run). */
