@@ -1,18 +1,35 @@
 import type { Database } from 'sql.js';
 import type { SqlValue } from '../core/types.ts';
-import { DatabaseError } from './database-error.ts';
+import { DatabaseError, messageOf } from './database-error.ts';
 import type { Row, WriteStatement } from './worker-protocol.ts';
 
-/** Runs a read and returns its rows by column name; throws SQLite's error. */
+/**
+ * Runs a read and returns its rows by column name; throws SQLite's error. The read runs with
+ * `PRAGMA query_only` on, so a write slipped into it fails instead of changing this tab's copy
+ * without the lock and without a save (a change later lost, or saved by an unrelated write).
+ */
 export function queryRows(db: Database, sql: string, params: SqlValue[] | undefined): Row[] {
-  const statement = db.prepare(sql);
+  db.exec('PRAGMA query_only = ON');
   try {
-    if (params !== undefined) statement.bind(params);
-    const rows: Row[] = [];
-    while (statement.step()) rows.push(statement.getAsObject() as Row);
-    return rows;
+    const statement = db.prepare(sql);
+    try {
+      if (params !== undefined) statement.bind(params);
+      const rows: Row[] = [];
+      while (statement.step()) rows.push(statement.getAsObject() as Row);
+      return rows;
+    } finally {
+      statement.free();
+    }
+  } catch (error) {
+    if (/readonly/i.test(messageOf(error)))
+      throw new DatabaseError(
+        'SQL_FAILED',
+        `A query only reads: use exec() or transaction() to change the database (${messageOf(error)}).`,
+        { cause: error },
+      );
+    throw error;
   } finally {
-    statement.free();
+    db.exec('PRAGMA query_only = OFF');
   }
 }
 

@@ -1,6 +1,6 @@
 import initSqlJs, { type Database } from 'sql.js';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { runInTransaction } from '../../../src/browser/sql-statements.ts';
+import { queryRows, runInTransaction } from '../../../src/browser/sql-statements.ts';
 
 let db: Database;
 
@@ -52,5 +52,24 @@ describe('runInTransaction', () => {
       { sql: "INSERT INTO notes (slug) VALUES ('a'); SELECT * FROM notes" },
     ]);
     expect(written.changes).toBe(1);
+  });
+});
+
+describe('queryRows', () => {
+  it('returns the rows of a read', () => {
+    db.run("INSERT INTO notes (slug) VALUES ('a')");
+    expect(queryRows(db, 'SELECT slug FROM notes WHERE slug = ?', ['a'])).toEqual([{ slug: 'a' }]);
+  });
+
+  it('refuses a write with a message that points to exec, leaving the rows as they were', () => {
+    db.run("INSERT INTO notes (slug) VALUES ('a')");
+    expect(() => queryRows(db, 'DELETE FROM notes', undefined)).toThrow(/use exec\(\)/);
+    expect(slugs()).toEqual(['a']);
+  });
+
+  it('leaves the database writable after a query', () => {
+    queryRows(db, 'SELECT 1', undefined);
+    runInTransaction(db, [{ sql: "INSERT INTO notes (slug) VALUES ('b')" }]);
+    expect(slugs()).toEqual(['b']);
   });
 });
