@@ -66,6 +66,15 @@ export class DatabaseHost implements DatabaseWorkerApi {
   private readonly queue = new TaskQueue();
 
   private early: LockedLoad | undefined;
+  /**
+   * The image a migration changed, waiting to become a backup: kept until a save succeeds, so a
+   * failed save after a migrating load (a full disk) cannot let a later write store the migrated
+   * image without it.
+   */
+  private pendingBackup: Uint8Array | undefined;
+
+  /** `openStore` picks where database `name` is stored; tests hand in a fake. */
+  constructor(private readonly openStore: (name: string) => ImageStore = indexedDbImageStore) {}
 
   /**
    * Begins opening before the page asks, when the worker was started with the name
@@ -76,7 +85,7 @@ export class DatabaseHost implements DatabaseWorkerApi {
     const prefix = lockName('');
     if (!workerName.startsWith(prefix) || this.early !== undefined) return;
     const name = workerName.slice(prefix.length);
-    this.store = indexedDbImageStore(name);
+    this.store = this.openStore(name);
     this.early = beginLockedLoad(name, lockName(name), this.reader());
   }
 
@@ -99,7 +108,7 @@ export class DatabaseHost implements DatabaseWorkerApi {
       this.store = memoryImageStore();
       this.storageProblem = 'Running in memory as asked: nothing is saved.';
     } else if (load === undefined) {
-      this.store = indexedDbImageStore(request.name);
+      this.store = this.openStore(request.name);
     }
     load ??= beginLockedLoad(request.name, lockName(request.name), this.reader());
     if (!hasWebLocks())
@@ -148,7 +157,8 @@ export class DatabaseHost implements DatabaseWorkerApi {
     // Listening first: the save below announces itself on the channel.
     this.listenForOtherTabs(request.name);
     // Nothing is written unless the run changed something: an up-to-date load only reads.
-    if (report.changed) await this.save(stored.bytes);
+    this.pendingBackup = report.changed ? stored.bytes : undefined;
+    if (report.changed) await this.save();
     const doneAt = performance.now();
     const timings: LoadTimings = {
       workerStartedAt: performance.timeOrigin,
@@ -215,7 +225,7 @@ export class DatabaseHost implements DatabaseWorkerApi {
       } catch (error) {
         return { ok: false, error: databaseErrorData('SQL_FAILED', messageOf(error)) };
       }
-      const failure = await this.save(undefined);
+      const failure = await this.save();
       if (failure === null) {
         this.emit('changed', 'local');
         return { ok: true, value: { ...written, generation: this.generation } };
@@ -257,21 +267,24 @@ export class DatabaseHost implements DatabaseWorkerApi {
     this.db = db;
     this.generation = stored.generation;
     this.sizeBytes = stored.bytes?.byteLength ?? fileSize(db);
-    if (changed) await this.save(stored.bytes);
+    // The image caught up to replaces whatever this tab had waiting to be kept.
+    this.pendingBackup = changed ? stored.bytes : undefined;
+    if (changed) await this.save();
     return true;
   }
 
   /**
-   * Saves the live database as the next generation; returns the failure, or null. `replaced` is
-   * the image a migration changed, kept as a backup in the same transaction.
+   * Saves the live database as the next generation; returns the failure, or null. The image a
+   * migration changed, when one waits, is kept as a backup in the same transaction.
    */
-  private async save(replaced: Uint8Array | undefined): Promise<SerializedDatabaseError | null> {
+  private async save(): Promise<SerializedDatabaseError | null> {
     if (this.db === undefined) return null;
     if (this.store.kind === 'memory') {
       this.sizeBytes = fileSize(this.db);
+      this.pendingBackup = undefined;
       return null;
     }
-    const saved = await saveImage(this.store, this.db, this.generation, replaced);
+    const saved = await saveImage(this.store, this.db, this.generation, this.pendingBackup);
     if (!saved.ok) {
       this.storageProblem = saved.problem;
       this.emit('status', null);
@@ -279,6 +292,7 @@ export class DatabaseHost implements DatabaseWorkerApi {
     }
     this.generation = saved.generation;
     this.sizeBytes = saved.sizeBytes;
+    this.pendingBackup = undefined;
     if (this.storageProblem !== null) {
       this.storageProblem = null;
       this.emit('status', null);
