@@ -4,6 +4,8 @@ export type CliErrorCode =
   | 'USAGE'
   /** A file or folder that cannot be read, or is not what it should be. */
   | 'UNREADABLE_INPUT'
+  /** `-wal`, `-shm` or `-journal` files beside the database: a program has it open. */
+  | 'DATABASE_IN_USE'
   /** The database file changed on disk while it was being migrated in memory. */
   | 'CHANGED_DURING_RUN'
   /** The migrated database could not be written back. */
@@ -13,6 +15,7 @@ export type CliErrorCode =
 const EXIT_CODES: Record<CliErrorCode, 1 | 2> = {
   USAGE: 2,
   UNREADABLE_INPUT: 2,
+  DATABASE_IN_USE: 2,
   CHANGED_DURING_RUN: 1,
   WRITE_FAILED: 1,
 };

@@ -1,5 +1,6 @@
 import { type MigrationProgress, runMigrations } from '../index.ts';
 import type { CommandResult, ProgressSink } from './command-result.ts';
+import { databaseInUseError, databaseInUseWarning } from './database-companion-files.ts';
 import { formatReport } from './format-report.ts';
 import { loadSqlJs, openDatabase } from './open-database.ts';
 import type { CommandLine } from './parse-command-line.ts';
@@ -24,6 +25,11 @@ export async function runMigrateCommand(
   const file = readDatabaseFile(path);
   const created = file.bytes === null;
   const dryRun = command === 'status' || commandLine.dryRun;
+  if (file.companions.length > 0) {
+    // Refuse before any work; replaceDatabaseFile checks again just before the rename.
+    if (!dryRun) throw databaseInUseError(path, file.companions);
+    progress(databaseInUseWarning(path, file.companions));
+  }
   if (created) progress(`${path} does not exist: starting a fresh database`);
 
   const db = openDatabase(await loadSqlJs(), file.bytes, path);

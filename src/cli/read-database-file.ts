@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CliError, describeFsError } from './cli-error.ts';
+import { type CompanionFile, findCompanionFiles } from './database-companion-files.ts';
 
 /** Every SQLite 3 database file begins with these 16 bytes. */
 const SQLITE_HEADER = 'SQLite format 3\0';
@@ -15,11 +16,14 @@ export interface DatabaseFile {
   bytes: Uint8Array | null;
   /** Permission bits to keep when the file is replaced. */
   mode: number | null;
+  /** `-wal`, `-shm`, `-journal` files beside it when it was read: a program may have it open. */
+  companions: CompanionFile[];
 }
 
 /**
  * Reads a database file and checks it is one. A path that does not exist is a fresh database,
  * but its folder must exist. Throws an `UNREADABLE_INPUT` `CliError` naming the file otherwise.
+ * Companion files are only noted: reading is safe, and whether to write is the caller's call.
  */
 export function readDatabaseFile(path: string): DatabaseFile {
   if (!existsSync(path)) return readMissingFile(path);
@@ -39,8 +43,7 @@ export function readDatabaseFile(path: string): DatabaseFile {
   if (!hasSqliteHeader(bytes)) {
     throw unreadable(path, 'not a SQLite database (it does not start with "SQLite format 3")');
   }
-  refusePendingJournal(path, realPath);
-  return { path, realPath, bytes, mode };
+  return { path, realPath, bytes, mode, companions: findCompanionFiles(path, realPath) };
 }
 
 function readMissingFile(path: string): DatabaseFile {
@@ -48,7 +51,8 @@ function readMissingFile(path: string): DatabaseFile {
   if (!existsSync(folder) || !statSync(folder).isDirectory()) {
     throw unreadable(path, `does not exist, and neither does its folder ${folder}`);
   }
-  return { path, realPath: path, bytes: null, mode: null };
+  // A leftover -wal beside a missing file would be replayed into the new one by the next opener.
+  return { path, realPath: path, bytes: null, mode: null, companions: findCompanionFiles(path) };
 }
 
 /** True when the bytes start with SQLite's 16-byte magic string. */
@@ -58,23 +62,6 @@ export function hasSqliteHeader(bytes: Uint8Array): boolean {
     if (bytes[i] !== SQLITE_HEADER.charCodeAt(i)) return false;
   }
   return true;
-}
-
-/**
- * Committed data can still sit in a `-wal` file, and a `-journal` file means an interrupted
- * write: the main file alone is then not the database, and replacing it would lose data.
- */
-function refusePendingJournal(path: string, realPath: string): void {
-  for (const suffix of ['-wal', '-journal']) {
-    const sidecar = realPath + suffix;
-    if (existsSync(sidecar) && statSync(sidecar).size > 0) {
-      throw unreadable(
-        path,
-        `${sidecar} is not empty, so the file alone is not the whole database; close the ` +
-          `program using it, or run sqlite3 ${path} "PRAGMA wal_checkpoint(TRUNCATE)", then retry`,
-      );
-    }
-  }
 }
 
 function unreadable(path: string, reason: string, cause?: unknown): CliError {

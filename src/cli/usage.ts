@@ -4,8 +4,11 @@ export const USAGE = `Usage: sqljs-migrate <command> [options]
 Commands:
   migrate FILE.db --dir DIR   Apply pending migrations to FILE.db (created when missing).
                               The file is replaced atomically, and only when something changed.
+                              Refused while FILE.db-wal, FILE.db-shm or FILE.db-journal exists:
+                              a program has the database open (stop it, or checkpoint and close).
   status FILE.db --dir DIR    Report the detected state, applied and pending migrations,
-                              checksums and drift. Changes nothing.
+                              checksums and drift. Changes nothing; warns when -wal, -shm or
+                              -journal files show a program has the database open.
   verify --dir DIR            Run every migration from an empty database, check that each
                               intermediate version is recognized and that the result matches
                               the schema.

@@ -12,14 +12,18 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { CliError, describeFsError } from './cli-error.ts';
+import { databaseInUseError, findCompanionFiles } from './database-companion-files.ts';
 import type { DatabaseFile } from './read-database-file.ts';
 
 /**
  * Replaces the database file with `bytes` so that a crash leaves either the old file or the new
  * one, never half of each: write a temporary file in the same folder, fsync it, rename it over.
- * Refuses when the file changed since it was read (another program wrote to it meanwhile).
+ * Refuses when a program has the file open (its `-wal`, `-shm` or `-journal` exists, checked
+ * again here because a program may have opened it during the run) or when the file changed since
+ * it was read (another program wrote to it meanwhile).
  */
 export function replaceDatabaseFile(file: DatabaseFile, bytes: Uint8Array): void {
+  assertNotInUse(file);
   assertUnchangedSince(file);
   const folder = dirname(file.realPath);
   const tempPath = join(
@@ -67,6 +71,11 @@ function syncFolder(folder: string): void {
   } catch {
     // The rename is done; only its durability across a power cut is not guaranteed here.
   }
+}
+
+function assertNotInUse(file: DatabaseFile): void {
+  const companions = findCompanionFiles(file.path, file.realPath);
+  if (companions.length > 0) throw databaseInUseError(file.path, companions);
 }
 
 function assertUnchangedSince(file: DatabaseFile): void {

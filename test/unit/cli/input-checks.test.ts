@@ -84,7 +84,7 @@ describe('sqljs-migrate input checks', () => {
     const run = runCli(['migrate', file, '--dir', dir]);
 
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain(`${file}-wal is not empty`);
+    expect(run.stderr).toContain(`error [DATABASE_IN_USE]: ${file}: ${file}-wal exists beside it`);
     expect(snapshot(file)).toEqual(before);
   });
 

@@ -63,4 +63,22 @@ describe('replaceDatabaseFile', () => {
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
     expect(new Uint8Array(readFileSync(path))).toEqual(NEW_BYTES);
   });
+
+  it('refuses, and writes nothing, when a program opened the file after it was read', () => {
+    const { dir, path } = fileWithOldBytes();
+    const file = readDatabaseFile(path);
+    writeFileSync(`${path}-wal`, '');
+    writeFileSync(`${path}-shm`, '');
+
+    let thrown: unknown;
+    try {
+      replaceDatabaseFile(file, NEW_BYTES);
+    } catch (error) {
+      thrown = error;
+    }
+
+    expect(isCliError(thrown) && thrown.code).toBe('DATABASE_IN_USE');
+    expect(readFileSync(path)).toEqual(OLD_BYTES);
+    expect(listFolder(dir)).toEqual(['app.db', 'app.db-shm', 'app.db-wal']);
+  });
 });
