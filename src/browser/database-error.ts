@@ -24,6 +24,8 @@ export type DatabaseErrorCode =
   | 'CORRUPT'
   /** An upload was asked to be adopted or downloaded before it was upgraded. */
   | 'NOT_UPGRADED'
+  /** An upgraded upload's schema still differs from schema.sql, so it is not adopted. */
+  | 'SCHEMA_DRIFT'
   /** The backup asked for is not (or no longer) stored. */
   | 'NO_SUCH_BACKUP';
 

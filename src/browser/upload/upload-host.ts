@@ -156,6 +156,12 @@ export class UploadHost implements UploadWorkerApi {
   async adopt(name: string): Promise<UploadOutcome<AdoptResult>> {
     const upgraded = this.upgraded;
     if (upgraded === undefined) return notUpgraded();
+    const drift = upgraded.result.report.drift ?? [];
+    if (drift.length > 0)
+      return failure(
+        'SCHEMA_DRIFT',
+        `The upgraded file's schema still differs from this app's schema.sql (${drift.map((d) => `${d.kind} ${d.object}: ${d.detail}`).join('; ')}), so it is not adopted: the app could fail on it. Repair the file, or download it to inspect it.`,
+      );
     try {
       return {
         ok: true,
@@ -168,7 +174,9 @@ export class UploadHost implements UploadWorkerApi {
 
   private runOptions<T extends object>(extra: T) {
     const request = this.request;
-    return { ...request?.runOptions, schema: request?.schema, ...extra };
+    // Drift is always checked: a file whose ledger is complete plans as up to date, and only
+    // comparing its schema with schema.sql shows a column or table it lacks.
+    return { ...request?.runOptions, schema: request?.schema, checkDrift: true, ...extra };
   }
 }
 

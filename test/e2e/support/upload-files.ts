@@ -147,3 +147,14 @@ function noise(length: number): Uint8Array {
   }
   return bytes;
 }
+
+/**
+ * A file whose ledger records every migration but whose `notes` lacks the `excerpt` column (and
+ * the view that reads it): it plans as up to date, and only the schema check shows the gap.
+ */
+export function driftedFile(): UploadFile {
+  const db = trackedDatabaseAt(DEMO_MIGRATIONS.length);
+  db.run('DROP VIEW published_notes');
+  db.run('ALTER TABLE notes DROP COLUMN excerpt');
+  return uploadFile('drifted.db', fileOf(db));
+}
