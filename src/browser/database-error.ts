@@ -24,6 +24,10 @@ export type DatabaseErrorCode =
   | 'CORRUPT'
   /** An upload was asked to be adopted or downloaded before it was upgraded. */
   | 'NOT_UPGRADED'
+  /** Checking an uploaded file failed unexpectedly (not a refusal); nothing was written. */
+  | 'INSPECT_FAILED'
+  /** Upgrading an upload's copy failed outside a migration (the engine, its memory); nothing was stored. */
+  | 'UPGRADE_FAILED'
   /** An upgraded upload's schema still differs from schema.sql, so it is not adopted. */
   | 'SCHEMA_DRIFT'
   /** The backup asked for is not (or no longer) stored. */

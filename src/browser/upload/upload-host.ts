@@ -97,7 +97,7 @@ export class UploadHost implements UploadWorkerApi {
       };
     } catch (error) {
       db.close();
-      return thrown(error);
+      return thrown(error, 'inspect');
     }
   }
 
@@ -135,7 +135,7 @@ export class UploadHost implements UploadWorkerApi {
       return { ok: true, value: result };
     } catch (error) {
       // The core left the copy as it was; it can be tried again or dropped.
-      return thrown(error);
+      return thrown(error, 'upgrade');
     } finally {
       (onProgress as { [releaseProxy]?: () => void } | undefined)?.[releaseProxy]?.();
     }
@@ -168,7 +168,7 @@ export class UploadHost implements UploadWorkerApi {
         value: await replaceStoredImage(name, { bytes: upgraded.bytes }, 'pre-adopt'),
       };
     } catch (error) {
-      return thrown(error);
+      return thrown(error, 'adopt');
     }
   }
 
@@ -209,9 +209,19 @@ function failure<T>(
   return { ok: false, error: databaseErrorData(code, message) };
 }
 
-function thrown<T>(error: unknown): UploadOutcome<T> {
+/**
+ * A failure as data: the core's and the browser layer's errors as they are, anything else under
+ * the code of the step it broke (only adopting saves anything).
+ */
+export function thrown<T>(error: unknown, step: 'inspect' | 'upgrade' | 'adopt'): UploadOutcome<T> {
   if (isMigrationError(error)) return { ok: false, error: error.toJSON() };
   if (isDatabaseError(error))
     return { ok: false, error: databaseErrorData(error.code, error.message) };
-  return failure('SAVE_FAILED', messageOf(error));
+  return failure(UNEXPECTED_FAILURE[step], messageOf(error));
 }
+
+const UNEXPECTED_FAILURE = {
+  inspect: 'INSPECT_FAILED',
+  upgrade: 'UPGRADE_FAILED',
+  adopt: 'SAVE_FAILED',
+} as const;
