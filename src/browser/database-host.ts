@@ -231,7 +231,7 @@ export class DatabaseHost implements DatabaseWorkerApi {
         return { ok: true, value: { ...written, generation: this.generation } };
       }
       // The stored image is the last good one; show that instead of a change nobody kept.
-      await this.adopt(await this.store.load());
+      await this.catchUpTo(await this.store.load());
       if (failure.code !== 'CONFLICT' || attempt >= MAX_WRITE_ATTEMPTS)
         return { ok: false, error: failure };
     }
@@ -242,7 +242,7 @@ export class DatabaseHost implements DatabaseWorkerApi {
     if (this.store.kind === 'memory') return false;
     const storedGeneration = await this.store.loadGeneration();
     if (storedGeneration <= this.generation) return false;
-    return this.adopt(await this.store.load());
+    return this.catchUpTo(await this.store.load());
   }
 
   /**
@@ -250,7 +250,7 @@ export class DatabaseHost implements DatabaseWorkerApi {
    * so a run that has to change the image (it is older than this build) may save it. A run that
    * refuses (the image names a migration this build lacks) makes the tab stale.
    */
-  private async adopt(stored: StoredImage): Promise<boolean> {
+  private async catchUpTo(stored: StoredImage): Promise<boolean> {
     const sql = this.sql;
     const request = this.request;
     if (sql === undefined || request === undefined) return false;
