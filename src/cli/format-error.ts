@@ -8,9 +8,7 @@ export function formatError(error: unknown): string {
     const hint = error.code === 'USAGE' ? '\nrun sqljs-migrate --help for usage' : '';
     return `error [${error.code}]: ${error.message}${hint}\n`;
   }
-  if (!isMigrationError(error)) {
-    return `error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`;
-  }
+  if (!isMigrationError(error)) return formatInternalError(error);
   const lines = [`error [${error.code}]: ${error.message}`];
   if (error.statement !== undefined) {
     const where = error.line === undefined ? '' : ` (line ${error.line})`;
@@ -30,6 +28,15 @@ export function serializeError(error: unknown): Record<string, unknown> {
   if (isCliError(error) || isMigrationError(error)) return { ...error.toJSON() };
   const message = error instanceof Error ? error.message : String(error);
   return { name: 'Error', code: 'INTERNAL', message };
+}
+
+/** A fault of this program: the message first, then where it happened, for a bug report. */
+function formatInternalError(error: unknown): string {
+  if (!(error instanceof Error)) return `error [INTERNAL]: ${String(error)}\n`;
+  const frames = (error.stack ?? '')
+    .split('\n')
+    .filter((line) => line.trimStart().startsWith('at '));
+  return `${[`error [INTERNAL]: ${error.message}`, ...frames].join('\n')}\n`;
 }
 
 function indent(text: string, prefix: string): string[] {

@@ -1,15 +1,11 @@
 #!/usr/bin/env node
-import { isMigrationError } from '../index.ts';
-import { isCliError } from './cli-error.ts';
 import type { CommandResult } from './command-result.ts';
+import { exitCodeFor } from './exit-code.ts';
 import { formatError, serializeError } from './format-error.ts';
 import { runMigrateCommand } from './migrate-command.ts';
 import { guessCommand, parseCommandLine, wantsJson } from './parse-command-line.ts';
 import { USAGE } from './usage.ts';
 import { runVerifyCommand } from './verify-command.ts';
-
-/** Migration codes that mean the migration files themselves are misnamed: fix the input, exit 2. */
-const INPUT_MIGRATION_CODES = new Set(['BAD_NAME', 'DUPLICATE_NUMBER']);
 
 /** Runs the command line and returns the exit code; everything it prints goes through `io`. */
 async function main(args: string[], io: Io = processIo): Promise<number> {
@@ -54,12 +50,6 @@ const processIo: Io = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
 };
-
-function exitCodeFor(error: unknown): number {
-  if (isCliError(error)) return error.exitCode;
-  if (isMigrationError(error)) return INPUT_MIGRATION_CODES.has(error.code) ? 2 : 1;
-  return 1;
-}
 
 // process.exitCode (not process.exit) lets stdout drain when it is a pipe.
 main(process.argv.slice(2)).then((code) => {

@@ -2,7 +2,7 @@ import { type MigrationProgress, runMigrations } from '../index.ts';
 import type { CommandResult, ProgressSink } from './command-result.ts';
 import { databaseInUseError, databaseInUseWarning } from './database-companion-files.ts';
 import { formatReport } from './format-report.ts';
-import { loadSqlJs, openDatabase } from './open-database.ts';
+import { loadSqlJs, openDatabase, readingDatabase } from './open-database.ts';
 import type { CommandLine } from './parse-command-line.ts';
 import { readDatabaseFile } from './read-database-file.ts';
 import { readMigrationFolder } from './read-migration-folder.ts';
@@ -34,13 +34,15 @@ export async function runMigrateCommand(
 
   const db = openDatabase(await loadSqlJs(), file.bytes, path);
   try {
-    const report = runMigrations(db, set.migrations, {
-      schema: set.schema,
-      dryRun,
-      checkDrift: set.schema !== undefined,
-      // Progress only: the logger would repeat on stderr what the summary says (drift, plan).
-      onProgress: (p) => reportProgress(p, progress),
-    });
+    const report = readingDatabase(path, () =>
+      runMigrations(db, set.migrations, {
+        schema: set.schema,
+        dryRun,
+        checkDrift: set.schema !== undefined,
+        // Progress only: the logger would repeat on stderr what the summary says (drift, plan).
+        onProgress: (p) => reportProgress(p, progress),
+      }),
+    );
     // A missing file is created even when the run had nothing to write into it.
     const written = !dryRun && (report.changed || created);
     if (written) replaceDatabaseFile(file, keepJournalMode(db.export(), file.bytes));

@@ -1,6 +1,6 @@
 import initSqlJs from 'sql.js';
-import type { SqlDatabase } from '../index.ts';
-import { CliError } from './cli-error.ts';
+import { isMigrationError, type SqlDatabase } from '../index.ts';
+import { CliError, isCliError } from './cli-error.ts';
 
 type SqlJs = Awaited<ReturnType<typeof initSqlJs>>;
 
@@ -14,29 +14,50 @@ export function loadSqlJs(): Promise<SqlJs> {
 
 /**
  * Opens a database from a file's bytes (or an empty one) in memory, with foreign keys enforced
- * as the app would have them. A file whose header looks right but whose schema cannot be read
- * is unreadable input, reported before any migration runs.
+ * as the app would have them. A file whose header looks right but which sql.js cannot open or
+ * whose schema cannot be read is unreadable input, reported before any migration runs.
  */
 export function openDatabase(sql: SqlJs, bytes: Uint8Array | null, path: string): SqlDatabase {
-  // sql.js may keep the array it is given as its in-memory file and write into it; hand it a copy
-  // so the bytes read from disk stay the reference for "did the file change meanwhile".
-  const db = new sql.Database(bytes === null ? null : new Uint8Array(bytes));
+  let db: SqlDatabase | undefined;
   try {
+    // sql.js may keep the array it is given as its in-memory file and write into it; hand it a
+    // copy so the bytes read from disk stay the reference for "did the file change meanwhile".
+    db = new sql.Database(bytes === null ? null : new Uint8Array(bytes));
     db.exec('SELECT name FROM sqlite_master LIMIT 1');
+    return enableForeignKeys(db);
   } catch (error) {
-    db.close();
-    const reason = error instanceof Error ? error.message : String(error);
+    db?.close();
     throw new CliError(
       'UNREADABLE_INPUT',
-      `${path}: cannot be opened as a SQLite database: ${reason}`,
-      {
-        file: path,
-        cause: error,
-      },
+      `${path}: cannot be opened as a SQLite database: ${messageOf(error)}`,
+      { file: path, cause: error },
     );
   }
-  enableForeignKeys(db);
-  return db;
+}
+
+/**
+ * Runs `work` over the user's database and turns any error that is neither a `MigrationError`
+ * nor a `CliError` into an `UNREADABLE_INPUT` one naming the file: the core reports every
+ * migration failure as a `MigrationError`, so a raw SQLite error escaping it (a
+ * `schema_migrations` view, a ledger with a NOT NULL column of its own) means the database has a
+ * shape this runner does not support, which is bad input (exit 2), not a failed migration.
+ */
+export function readingDatabase<T>(path: string, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (isMigrationError(error) || isCliError(error)) throw error;
+    throw new CliError(
+      'UNREADABLE_INPUT',
+      `${path}: cannot be read as a database this runner supports: ${messageOf(error)} ` +
+        '(nothing was changed)',
+      { file: path, cause: error },
+    );
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** A fresh in-memory database with foreign keys on, for `verifyMigrations`. */

@@ -22,5 +22,5 @@ Options:
   -h, --help       Show this help.
 
 Exit codes: 0 success, 1 a migration problem or failed verification (the file is untouched),
-2 a usage error or unreadable input.
+2 a usage error, or input that is unreadable, damaged, of an unsupported shape or in use.
 `;
