@@ -16,6 +16,7 @@ import type {
   WriteResult,
   WriteStatement,
 } from './worker-protocol.ts';
+import { workerRunOptions } from './worker-protocol.ts';
 
 /** What `openDatabase` needs: a name and the app's migrations. */
 export interface OpenDatabaseOptions extends WorkerRunOptions {
@@ -97,11 +98,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Migrat
         name: options.name,
         migrations,
         schema,
-        runOptions: {
-          acceptChangedChecksums: options.acceptChangedChecksums,
-          allowOutOfOrder: options.allowOutOfOrder,
-          checkDrift: options.checkDrift,
-        },
+        runOptions: workerRunOptions(options),
         storage: options.storage ?? 'auto',
       },
       proxy(onEvent),

@@ -13,6 +13,18 @@ export type WorkerRunOptions = Pick<
   'acceptChangedChecksums' | 'allowOutOfOrder' | 'checkDrift'
 >;
 
+/**
+ * Just the run options out of a caller's options object: the rest (callbacks, workers) cannot
+ * cross to a worker, and `postMessage` would refuse the whole request.
+ */
+export function workerRunOptions(options: WorkerRunOptions): WorkerRunOptions {
+  return {
+    acceptChangedChecksums: options.acceptChangedChecksums,
+    allowOutOfOrder: options.allowOutOfOrder,
+    checkDrift: options.checkDrift,
+  };
+}
+
 /** What the page asks the worker to open. */
 export interface OpenRequest {
   name: string;

@@ -3,7 +3,7 @@ import type { Migration, MigrationProgress } from '../../core/types.ts';
 import { DatabaseError, messageOf } from '../database-error.ts';
 import { migrationSet } from '../migration-set.ts';
 import { reviveError } from '../open-database.ts';
-import type { WorkerRunOptions } from '../worker-protocol.ts';
+import { type WorkerRunOptions, workerRunOptions } from '../worker-protocol.ts';
 import type {
   AdoptResult,
   UpgradeResult,
@@ -101,11 +101,7 @@ export async function inspectUpload(
         fileName: file instanceof File ? file.name : (options.fileName ?? 'upload.db'),
         migrations,
         schema,
-        runOptions: {
-          acceptChangedChecksums: options.acceptChangedChecksums,
-          allowOutOfOrder: options.allowOutOfOrder,
-          checkDrift: options.checkDrift,
-        },
+        runOptions: workerRunOptions(options),
         maxBytes: options.maxBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
         availableBytes,
       }),
