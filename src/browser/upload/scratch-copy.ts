@@ -1,5 +1,5 @@
 import type { Database, SqlJsStatic } from 'sql.js';
-import { columnExists, LEDGER_TABLE, tableExists } from '../../index.ts';
+import { ledgerFormat } from '../../core/ledger.ts';
 import { messageOf } from '../database-error.ts';
 import type { Rejection } from './pre-open-checks.ts';
 import type { TableSummary, UploadCheck, UploadInspection } from './upload-protocol.ts';
@@ -85,10 +85,14 @@ export function tableSummaries(db: Database): TableSummary[] {
   });
 }
 
-/** Which ledger the file carries: none, StarPunk's original three columns, or this runner's. */
-export function ledgerFormat(db: Database): UploadInspection['ledger'] {
-  if (!tableExists(db, LEDGER_TABLE)) return 'none';
-  return columnExists(db, LEDGER_TABLE, 'applied_how') ? 'current' : 'original';
+/**
+ * Which ledger the file carries: none, StarPunk's original three columns, or this runner's — as
+ * the core reads it, so the inspection and the run can never disagree. A `schema_migrations` of
+ * another tool's shape throws the core's `UNRECOGNIZED_SCHEMA`, as the dry run would.
+ */
+export function uploadLedger(db: Database): UploadInspection['ledger'] {
+  const format = ledgerFormat(db);
+  return format === 'missing' ? 'none' : format;
 }
 
 function corrupt(fileName: string, said: string): Rejection {

@@ -6,7 +6,7 @@ import { databaseErrorData, isDatabaseError, messageOf } from '../database-error
 import { replaceStoredImage } from '../replace-image.ts';
 import { loadSqlJs } from '../sql-loader.ts';
 import { checkHeader, checkSize, HEADER_BYTES, type Rejection } from './pre-open-checks.ts';
-import { checkIntegrity, ledgerFormat, openUntrusted, tableSummaries } from './scratch-copy.ts';
+import { checkIntegrity, openUntrusted, tableSummaries, uploadLedger } from './scratch-copy.ts';
 import { upgradedFileName } from './upgraded-file-name.ts';
 import type {
   AdoptResult,
@@ -70,9 +70,9 @@ export class UploadHost implements UploadWorkerApi {
       return rejected(integrity);
     }
     const tables = tableSummaries(db);
-    const ledger = ledgerFormat(db);
     const checkedAt = performance.now();
     try {
+      const ledger = uploadLedger(db);
       const plan = runMigrations(db, request.migrations, this.runOptions({ dryRun: true }));
       this.db = db;
       const doneAt = performance.now();
