@@ -34,7 +34,7 @@ export function backupKey(id: string): string {
 
 /** The entry for an image about to become a backup. */
 export function newBackupEntry(
-  bytes: Uint8Array,
+  sizeBytes: number,
   generation: number,
   reason: BackupReason,
   now: Date = new Date(),
@@ -45,7 +45,7 @@ export function newBackupEntry(
     id: `${generation}-${now.getTime().toString(36)}`,
     reason,
     createdAt: now.toISOString(),
-    sizeBytes: bytes.byteLength,
+    sizeBytes,
     generation,
   };
 }

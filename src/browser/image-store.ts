@@ -25,8 +25,15 @@ export interface SaveRequest {
   backup?: { bytes: Uint8Array; generation: number; reason: BackupReason } | undefined;
 }
 
-/** Where a replacing image comes from: given bytes (an adopted upload) or a stored backup. */
-export type ReplacementSource = { bytes: Uint8Array } | { backupId: string };
+/**
+ * An image as IndexedDB may hold it: bytes, as saves write them, or a Blob, as an adopted upload
+ * is written — a Blob's bytes go to the browser's storage as they are, where bytes are serialized
+ * and wrapped first, two more copies of a file that may be hundreds of megabytes.
+ */
+export type StoredBytes = Uint8Array | Blob;
+
+/** Where a replacing image comes from: a given file (an adopted upload) or a stored backup. */
+export type ReplacementSource = { bytes: StoredBytes } | { backupId: string };
 
 /** What replacing the image did. */
 export interface Replacement {
@@ -78,7 +85,7 @@ export function indexedDbImageStore(name: string): ImageStore {
     kind: 'indexeddb',
     async load() {
       const [bytes, generation] = await getMany<unknown>([IMAGE_KEY, GENERATION_KEY], useStore());
-      return { bytes: asBytes(bytes), generation: asGeneration(generation) };
+      return { bytes: await asBytes(bytes), generation: asGeneration(generation) };
     },
     async loadGeneration() {
       const [generation] = await getMany<unknown>([GENERATION_KEY], useStore());
@@ -103,8 +110,7 @@ export function indexedDbImageStore(name: string): ImageStore {
           request(objects.get(BACKUPS_KEY)),
           'bytes' in source ? source.bytes : request(objects.get(backupKey(source.backupId))),
         ]);
-        const bytes = asBytes(restored);
-        if (bytes === undefined) {
+        if (!isImage(restored)) {
           const id = 'backupId' in source ? source.backupId : '';
           throw new DatabaseError('NO_SUCH_BACKUP', `No backup ${id} is stored any more.`);
         }
@@ -114,15 +120,15 @@ export function indexedDbImageStore(name: string): ImageStore {
           objects.delete(backupKey(source.backupId));
         }
         const next = asGeneration(generation) + 1;
-        objects.put(bytes, IMAGE_KEY);
+        objects.put(restored, IMAGE_KEY);
         objects.put(next, GENERATION_KEY);
-        const currentBytes = asBytes(current);
-        if (currentBytes === undefined) {
+        if (!isImage(current)) {
           objects.put(list, BACKUPS_KEY);
           return { generation: next, backup: null };
         }
-        const entry = newBackupEntry(currentBytes, asGeneration(generation), reason);
-        keepBackup(objects, list, currentBytes, entry);
+        // Kept as it is stored: a Blob stays a Blob, and its bytes are never read here.
+        const entry = newBackupEntry(sizeOf(current), asGeneration(generation), reason);
+        keepBackup(objects, list, current, entry);
         return { generation: next, backup: entry };
       });
     },
@@ -157,7 +163,7 @@ export async function writeSave(
     objects,
     list,
     backup.bytes,
-    newBackupEntry(backup.bytes, backup.generation, backup.reason),
+    newBackupEntry(backup.bytes.byteLength, backup.generation, backup.reason),
   );
 }
 
@@ -198,7 +204,7 @@ export function isQuotaError(error: unknown): boolean {
 function keepBackup(
   objects: ObjectWrites,
   list: BackupEntry[],
-  bytes: Uint8Array,
+  bytes: StoredBytes,
   entry: BackupEntry,
 ): void {
   const next = withBackup(list, entry);
@@ -239,8 +245,18 @@ function request<T>(req: IDBRequest<T>): Promise<T> {
   return promisifyRequest(req);
 }
 
-function asBytes(value: unknown): Uint8Array | undefined {
-  return value instanceof Uint8Array ? value : undefined;
+function isImage(value: unknown): value is StoredBytes {
+  return value instanceof Uint8Array || (typeof Blob !== 'undefined' && value instanceof Blob);
+}
+
+function sizeOf(image: StoredBytes): number {
+  return image instanceof Uint8Array ? image.byteLength : image.size;
+}
+
+/** The bytes of a stored image, reading a Blob's (one copy, from the browser's storage). */
+async function asBytes(value: unknown): Promise<Uint8Array | undefined> {
+  if (!isImage(value)) return undefined;
+  return value instanceof Uint8Array ? value : new Uint8Array(await value.arrayBuffer());
 }
 
 function asGeneration(value: unknown): number {

@@ -94,7 +94,11 @@ export function readStoredDatabase(page: Page): Promise<StoredDatabase> {
         sizeBytes: number;
       }[];
       const backupBytes = await Promise.all(entries.map((entry) => read(`backup:${entry.id}`)));
-      const sha256 = async (value: unknown) => {
+      // An image is stored as bytes, or as a Blob once it came from an adopted upload.
+      const bytesOf = async (value: unknown) =>
+        value instanceof Blob ? new Uint8Array(await value.arrayBuffer()) : value;
+      const sha256 = async (stored: unknown) => {
+        const value = await bytesOf(stored);
         if (!(value instanceof Uint8Array)) return null;
         const digest = new Uint8Array(
           await crypto.subtle.digest('SHA-256', value as Uint8Array<ArrayBuffer>),
@@ -103,7 +107,8 @@ export function readStoredDatabase(page: Page): Promise<StoredDatabase> {
       };
       return {
         imageSha256: await sha256(image),
-        imageBytes: image instanceof Uint8Array ? image.byteLength : 0,
+        imageBytes:
+          image instanceof Uint8Array ? image.byteLength : image instanceof Blob ? image.size : 0,
         generation: typeof generation === 'number' ? generation : null,
         backups: await Promise.all(
           entries.map(async (entry, index) => ({

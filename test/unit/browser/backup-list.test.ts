@@ -8,7 +8,7 @@ import {
 
 const at = (second: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, second));
 const entry = (generation: number) =>
-  newBackupEntry(new Uint8Array(10 * generation), generation, 'pre-migration', at(generation));
+  newBackupEntry(10 * generation, generation, 'pre-migration', at(generation));
 
 describe('withBackup', () => {
   it('puts the new backup first', () => {
@@ -25,7 +25,7 @@ describe('withBackup', () => {
 
 describe('newBackupEntry', () => {
   it('records the size, the generation, the reason and when', () => {
-    expect(newBackupEntry(new Uint8Array(42), 7, 'pre-adopt', at(5))).toEqual({
+    expect(newBackupEntry(42, 7, 'pre-adopt', at(5))).toEqual({
       id: `7-${at(5).getTime().toString(36)}`,
       reason: 'pre-adopt',
       createdAt: '2026-01-01T00:00:05.000Z',
