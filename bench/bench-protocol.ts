@@ -36,6 +36,8 @@ export interface UploadBenchResult {
   /** The uploaded file's size, and the upgraded file's. */
   sizeBytes: number;
   upgradedBytes: number;
+  /** True when the upgraded file left SQLite without a copy. */
+  upgradedInPlace: boolean;
   /** `inspectUpload` (read, checks, dry run), `upgrade()` (migrate, export), `adopt()` (save). */
   inspectMs: number;
   upgradeMs: number;
@@ -63,7 +65,7 @@ export interface InferenceBenchResult {
   warmEngineDryRunMs: number;
   warmEngineDetectMs: number;
   /** `inspectUpload` of the same file in a fresh upload worker: its dry-run phase, and all of it. */
-  uploadDryRunMs: number;
+  uploadMigrateMs: number;
   uploadInspectMs: number;
   legacyVersion: string | null;
   expectedVersion: string;

@@ -33,7 +33,7 @@ export async function runInference(): Promise<InferenceBenchResult> {
     detectMs: detected.detectMs ?? Number.NaN,
     warmEngineDryRunMs: warm.dryRunMs ?? Number.NaN,
     warmEngineDetectMs: warm.detectMs ?? Number.NaN,
-    uploadDryRunMs: timings.dryRunMs,
+    uploadMigrateMs: timings.migrateMs,
     uploadInspectMs,
     legacyVersion: detected.legacyVersion ?? null,
     expectedVersion,

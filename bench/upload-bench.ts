@@ -1,6 +1,6 @@
 // The upload bench page (`?mode=upload`): the runner puts the 50 MB legacy file in the file input
 // as a person would pick it, then calls `window.benchUpload()`, which runs the upload feature's
-// public API end to end — inspect (checks and the dry-run plan), upgrade, adopt — and reports
+// public API end to end — inspect (checks, then the migrations on a copy), upgrade, adopt — and reports
 // where the time went and the longest main-thread task meanwhile.
 import { inspectUpload, storeNames } from '../src/browser/index.ts';
 import { UPLOAD_DATABASE, type UploadBenchResult } from './bench-protocol.ts';
@@ -36,9 +36,9 @@ async function runUpload(input: HTMLInputElement): Promise<UploadBenchResult> {
   const file = input.files?.[0];
   if (!file) throw new Error('no file in #upload-file');
   const startedAt = performance.now();
-  const session = await inspectUpload(file, { migrations });
+  const session = await inspectUpload(file, { migrations, onProgress: () => {} });
   const inspectedAt = performance.now();
-  const upgrade = await session.upgrade({ onProgress: () => {} });
+  const upgrade = await session.upgrade();
   const upgradedAt = performance.now();
   await session.adopt(UPLOAD_DATABASE);
   const adoptedAt = performance.now();
@@ -49,11 +49,15 @@ async function runUpload(input: HTMLInputElement): Promise<UploadBenchResult> {
     (task) => task.startTime < adoptedAt && task.startTime + task.duration > startedAt,
   );
   const { inspection } = session;
+  // The migrations run on the copy inside `inspectUpload`; `upgrade()` takes the file out. The
+  // upgrade against the native shell is both: the run as the worker timed it, and the taking.
+  const migrateMs = inspection.timings.migrateMs;
   return {
     sizeBytes: file.size,
     upgradedBytes: upgrade.sizeBytes,
-    inspectMs: inspectedAt - startedAt,
-    upgradeMs: upgradedAt - inspectedAt,
+    upgradedInPlace: upgrade.inPlace,
+    inspectMs: inspectedAt - startedAt - migrateMs,
+    upgradeMs: migrateMs + (upgradedAt - inspectedAt),
     adoptMs: adoptedAt - upgradedAt,
     totalMs: adoptedAt - startedAt,
     maxLongTaskMs: Math.max(0, ...during.map((task) => task.duration)),
@@ -62,9 +66,9 @@ async function runUpload(input: HTMLInputElement): Promise<UploadBenchResult> {
       inspectRead: inspection.timings.readMs,
       inspectOpen: inspection.timings.openMs,
       inspectCheck: inspection.timings.checkMs,
-      inspectDryRun: inspection.timings.dryRunMs,
-      upgradeMigrate: upgrade.timings.migrateMs,
+      upgradeMigrate: migrateMs,
       upgradeExport: upgrade.timings.exportMs,
+      upgradeHandOver: upgradedAt - inspectedAt,
     },
     marks: {
       startedAt: epoch(startedAt),

@@ -81,6 +81,7 @@ export async function measureUpload(setup: UploadBenchSetup): Promise<Record<str
     ),
     ...phaseMedians(results),
     upgradedFileBytes: first.upgradedBytes,
+    upgradedInPlaceRounds: results.filter((r) => r.upgradedInPlace).length,
     maxLongTaskMsDuringUpload: round2(median(longest)),
     maxLongTaskMsDuringUploadWorst: round2(Math.max(...longest)),
     longTasksDuringUpload: median(results.map((r) => r.longTasks)),
@@ -141,7 +142,7 @@ export async function measureInference(setup: UploadBenchSetup): Promise<Record<
     inferenceDryRunMs100: round2(median(results.map((r) => r.dryRunMs))),
     inferenceWarmEngineMs100: round2(median(results.map((r) => r.warmEngineDryRunMs))),
     inferenceWarmEngineDetectMs100: round2(median(results.map((r) => r.warmEngineDetectMs))),
-    inferenceUploadPlanMs100: round2(median(results.map((r) => r.uploadDryRunMs))),
+    inferenceUploadPlanMs100: round2(median(results.map((r) => r.uploadMigrateMs))),
     inferenceUploadInspectMs100: round2(median(results.map((r) => r.uploadInspectMs))),
   };
 }

@@ -24,8 +24,8 @@ export interface UploadFlowOptions {
 }
 
 /**
- * Wires the upload card to the library: a picked file (or a sample) is inspected, its plan shown,
- * and on confirmation upgraded with progress, then downloaded or adopted. Each new file ends the
+ * Wires the upload card to the library: a picked file (or a sample) is checked and a copy
+ * upgraded, with progress, the result shown, and on confirmation kept, then downloaded or adopted. Each new file ends the
  * previous one's worker. The card renders the library's reports; this only keeps them.
  */
 export function startUploadFlow(options: UploadFlowOptions): void {
@@ -71,6 +71,9 @@ export function startUploadFlow(options: UploadFlowOptions): void {
       const inspected = await inspectUpload(file, {
         migrations: options.migrations,
         maxBytes: options.maxBytes,
+        onProgress: (progress) => {
+          if (pick === picks) update({ progress: merged(state.progress, progress) });
+        },
       });
       if (pick !== picks) return inspected.close();
       session = inspected;
@@ -88,9 +91,7 @@ export function startUploadFlow(options: UploadFlowOptions): void {
         const upload = session;
         if (upload === undefined) return;
         update({ busy: 'upgrading', problem: null });
-        const result = await upload.upgrade({
-          onProgress: (progress) => update({ progress: merged(state.progress, progress) }),
-        });
+        const result = await upload.upgrade();
         update({ busy: null, result });
       }),
     download: () =>

@@ -28,16 +28,16 @@ export function describeLedger(ledger: UploadInspection['ledger']): string {
   }
 }
 
-/** What the dry run says the upgrade would do, counted. */
+/** What the upgrade did to the worker's copy, counted. */
 export function describePlan(plan: MigrationReport): string {
   if (plan.upToDate) return 'Nothing to do: the file is already up to date.';
-  const executing = plan.migrations.filter((m) => m.status === 'would-execute').length;
-  const baselining = plan.migrations.filter((m) => m.status === 'would-baseline').length;
+  const executing = plan.migrations.filter((m) => m.status === 'executed').length;
+  const baselining = plan.migrations.filter((m) => m.status === 'baselined').length;
   const parts: string[] = [];
-  if (executing > 0) parts.push(`run ${executing} migration${executing === 1 ? '' : 's'}`);
-  if (baselining > 0) parts.push(`baseline ${baselining}`);
-  if (parts.length === 0) parts.push('upgrade the ledger');
-  return `The upgrade would ${parts.join(' and ')} (dry run: ${formatDuration(plan.durationMs)}).`;
+  if (executing > 0) parts.push(`ran ${executing} migration${executing === 1 ? '' : 's'}`);
+  if (baselining > 0) parts.push(`baselined ${baselining}`);
+  if (parts.length === 0) parts.push('upgrades the ledger');
+  return `The upgrade ${parts.join(' and ')}, on a copy in ${formatDuration(plan.durationMs)}; nothing is kept until you say so.`;
 }
 
 /** One line for a progress event: which migration of how many, and the time so far. */
@@ -71,7 +71,7 @@ export function refusalNote(code: string): string | null {
       return 'Its schema matches no version of this app’s history, so it cannot be upgraded automatically.';
     case 'SQL_FAILED':
     case 'FOREIGN_KEY_VIOLATION':
-      return 'A migration failed on this file during the dry run; nothing was written anywhere.';
+      return 'A migration failed on a copy of this file; the copy was dropped and nothing was written anywhere.';
     default:
       return null;
   }

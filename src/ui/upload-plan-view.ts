@@ -4,9 +4,9 @@ import { describeState, formatBytes, formatDuration } from './format.ts';
 import { checkLabel, describeLedger, describePlan } from './upload-format.ts';
 
 /**
- * What an uploaded file is and what upgrading it would do, from the dry run: the checks, its
- * tables, then every migration the upgrade would baseline or run, in order, with the schema
- * changes. Rendered before anything is written, with the button that confirms.
+ * What an uploaded file is and what upgrading it does, from the run on the worker's copy: the
+ * checks, its tables, then every migration the upgrade baselined or ran, in order, with the
+ * schema changes. Rendered before anything is kept or written, with the button that confirms.
  */
 export function planView(
   inspection: UploadInspection,
@@ -14,7 +14,7 @@ export function planView(
 ) {
   const plan = inspection.plan;
   const planned = plan.migrations.filter(
-    (m) => m.status === 'would-execute' || m.status === 'would-baseline',
+    (m) => m.status === 'executed' || m.status === 'baselined',
   );
   const applied = plan.migrations.filter((m) => m.status === 'already-applied');
   return el(
@@ -41,7 +41,7 @@ export function planView(
       ),
       fact(
         'Checked',
-        `read ${formatDuration(inspection.timings.readMs)}, checks ${formatDuration(inspection.timings.checkMs)}, dry run ${formatDuration(inspection.timings.dryRunMs)}`,
+        `read ${formatDuration(inspection.timings.readMs)}, checks ${formatDuration(inspection.timings.checkMs)}, upgrade of a copy ${formatDuration(inspection.timings.migrateMs)}`,
       ),
     ),
     el(
@@ -113,7 +113,7 @@ export function planView(
       : el(
           'div',
           { className: 'warning', testid: 'upload-drift' },
-          el('strong', {}, 'After the upgrade the schema would still differ from schema.sql:'),
+          el('strong', {}, 'After the upgrade the schema still differs from schema.sql:'),
           el(
             'ul',
             {},
@@ -127,13 +127,13 @@ export function planView(
         attrs: { type: 'button', disabled: !confirm.canApply },
         on: { click: () => confirm.apply() },
       },
-      'Upgrade a copy',
+      'Keep the upgraded copy',
     ),
   );
 }
 
 function plannedItem(outcome: MigrationOutcome) {
-  const how = outcome.status === 'would-execute' ? 'executed' : 'baselined';
+  const how = outcome.status === 'executed' ? 'executed' : 'baselined';
   return el(
     'li',
     { testid: 'planned-migration', attrs: { 'data-name': outcome.name, 'data-how': how } },
@@ -141,8 +141,8 @@ function plannedItem(outcome: MigrationOutcome) {
     el(
       'span',
       { className: 'meta' },
-      el('span', { className: `badge badge-${how}` }, how === 'executed' ? 'will run' : 'baseline'),
-      how === 'executed' ? ` ${formatDuration(outcome.durationMs)} in the dry run` : '',
+      el('span', { className: `badge badge-${how}` }, how === 'executed' ? 'ran' : 'baseline'),
+      how === 'executed' ? ` ${formatDuration(outcome.durationMs)} on the copy` : '',
     ),
   );
 }

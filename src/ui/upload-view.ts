@@ -36,7 +36,7 @@ export interface UploadViewState {
   /** What is running now, if anything. */
   busy: 'checking' | 'upgrading' | 'adopting' | null;
   inspection: UploadInspection | null;
-  /** The last progress of the upgrade; `index`/`total` are those of the last migration event. */
+  /** The last progress of the run on the copy; `index`/`total` are those of the last migration event. */
   progress: MigrationProgress | null;
   result: UpgradeResult | null;
   adopted: boolean;
@@ -119,8 +119,13 @@ export function createUploadView(
     replaceChildren(
       body,
       state.busy === 'checking'
-        ? el('p', { testid: 'upload-checking', className: 'status' }, `Checking ${state.fileName}…`)
+        ? el(
+            'p',
+            { testid: 'upload-checking', className: 'status' },
+            `Checking ${state.fileName} and upgrading a copy…`,
+          )
         : null,
+      state.progress === null ? null : progressView(state.progress, state.busy === 'checking'),
       state.problem === null ? null : problemView(state.problem),
       state.inspection === null
         ? null
@@ -128,7 +133,6 @@ export function createUploadView(
             canApply: state.busy === null && state.result === null,
             apply: () => actions.apply(),
           }),
-      state.progress === null ? null : progressView(state.progress, state.busy === 'upgrading'),
       state.result === null ? null : resultView(state, state.result, actions),
     );
   };
@@ -216,7 +220,7 @@ function resultView(state: UploadViewState, result: UpgradeResult, actions: Uplo
     el(
       'p',
       {},
-      `Upgraded in ${formatDuration(result.timings.totalMs)}: executed ${report.executed.length}, baselined ${report.baselined.length}; ${formatBytes(result.sizeBytes)}.`,
+      `Upgraded in ${formatDuration(report.durationMs)}: executed ${report.executed.length}, baselined ${report.baselined.length}; ${formatBytes(result.sizeBytes)}, ready to download or use.`,
     ),
     el(
       'div',

@@ -25,16 +25,21 @@ export interface UploadOptions extends WorkerRunOptions {
   fileName?: string;
   /** Larger files are refused before they are read; default `DEFAULT_MAX_UPLOAD_BYTES`. */
   maxBytes?: number;
-  /** Starts the upload worker; the default is the one bundled beside this file. */
+  /** Hears the migrations' progress on the copy (migration i of n, elapsed). */
+  onProgress?: (progress: MigrationProgress) => void;
+  /** Starts an upload worker (called twice: see `UploadSession.upgrade`); the default is the one bundled beside this file. */
   createWorker?: () => Worker;
 }
 
-/** A checked upload and its worker: upgrade it, then download or adopt the result. */
+/** A checked and upgraded copy in its worker: take the upgraded file, then download or adopt it. */
 export interface UploadSession {
-  /** The checks, the file's tables and ledger, and the dry run's plan. */
+  /** The checks, the file's tables and ledger, and the upgrade as it ran on the copy. */
   readonly inspection: UploadInspection;
-  /** Migrates the worker's copy; `onProgress` hears the core's progress (migration i of n, elapsed). */
-  upgrade(options?: { onProgress?: (progress: MigrationProgress) => void }): Promise<UpgradeResult>;
+  /**
+   * Takes the upgraded file out of SQLite: the worker that migrated it hands it over and is
+   * ended (freeing SQLite's memory), and a fresh worker keeps it for `download` and `adopt`.
+   */
+  upgrade(): Promise<UpgradeResult>;
   /** The upgraded file, made in the worker, for a download. */
   download(): Promise<Blob>;
   /**
@@ -47,10 +52,11 @@ export interface UploadSession {
 }
 
 /**
- * Checks an untrusted SQLite file and plans its upgrade, in a worker of its own: the size against
- * `maxBytes` and the browser's free space and the header before anything is read, then SQLite's
- * integrity checks on a copy opened with an untrusted schema, then a dry run of the migrations.
- * Nothing is written anywhere. A `File` is handed to the worker as is (the page never reads it);
+ * Checks an untrusted SQLite file and upgrades a copy of it, in a worker of its own: the size
+ * against `maxBytes` and the browser's free space and the header before anything is read, then
+ * SQLite's integrity checks on a copy opened with an untrusted schema, then the migrations, run on
+ * that copy (so the plan shown is what the upgrade does, not a forecast). Nothing is written
+ * anywhere: the person's file is only read, and the copy lives in the worker's memory. A `File` is handed to the worker as is (the page never reads it);
  * a `Uint8Array` is transferred, so its buffer is detached afterwards.
  *
  * Rejects with `DatabaseError` (`NOT_A_DATABASE`, `TOO_LARGE`, `NO_ROOM`, `CORRUPT`) for a file
@@ -58,9 +64,12 @@ export interface UploadSession {
  * (`UNRECOGNIZED_SCHEMA`, `UNKNOWN_APPLIED` — a newer app's database — `SQL_FAILED`, …).
  *
  * @example
- * const upload = await inspectUpload(input.files[0], { migrations });
- * console.log(upload.inspection.plan.executed); // what would run, in order
- * await upload.upgrade({ onProgress: (p) => console.log(`${p.index} of ${p.total}`) });
+ * const upload = await inspectUpload(input.files[0], {
+ *   migrations,
+ *   onProgress: (p) => console.log(`${p.index} of ${p.total}`),
+ * });
+ * console.log(upload.inspection.plan.executed); // what ran on the copy, in order
+ * await upload.upgrade();
  * await upload.adopt('notes');
  * upload.close();
  */
@@ -69,20 +78,27 @@ export async function inspectUpload(
   options: UploadOptions,
 ): Promise<UploadSession> {
   const { migrations, schema } = migrationSet(options.migrations, options.schema);
-  const worker = options.createWorker?.() ?? startBundledWorker();
-  const api = wrap<UploadWorkerApi>(worker);
+  const start = () => {
+    const worker = options.createWorker?.() ?? startBundledWorker();
+    return { worker, api: wrap<UploadWorkerApi>(worker) };
+  };
+  let current: ReturnType<typeof start> | undefined = start();
+  const stop = () => {
+    current?.api[releaseProxy]();
+    current?.worker.terminate();
+    current = undefined;
+  };
   let closed = false;
   const close = () => {
-    if (closed) return;
     closed = true;
-    api[releaseProxy]();
-    worker.terminate();
+    stop();
   };
   const call = async <T>(work: (live: Remote<UploadWorkerApi>) => Promise<UploadOutcome<T>>) => {
-    if (closed) throw new DatabaseError('CLOSED', 'This upload is closed.');
+    if (closed || current === undefined)
+      throw new DatabaseError('CLOSED', 'This upload is closed.');
     let outcome: UploadOutcome<T>;
     try {
-      outcome = await work(api);
+      outcome = await work(current.api);
     } catch (error) {
       throw new DatabaseError('OPEN_FAILED', `The upload worker failed: ${messageOf(error)}`, {
         cause: error,
@@ -94,27 +110,43 @@ export async function inspectUpload(
 
   // Asked here, where the page's storage manager answers; the worker only compares.
   const availableBytes = await availableStorage();
+  const onProgress = options.onProgress;
   let inspection: UploadInspection;
   try {
     inspection = await call((live) =>
-      live.inspect(file instanceof Uint8Array ? transfer(file, [file.buffer]) : file, {
-        fileName: file instanceof File ? file.name : (options.fileName ?? 'upload.db'),
-        migrations,
-        schema,
-        runOptions: workerRunOptions(options),
-        maxBytes: options.maxBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
-        availableBytes,
-      }),
+      live.inspect(
+        file instanceof Uint8Array ? transfer(file, [file.buffer]) : file,
+        {
+          fileName: file instanceof File ? file.name : (options.fileName ?? 'upload.db'),
+          migrations,
+          schema,
+          runOptions: workerRunOptions(options),
+          maxBytes: options.maxBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
+          availableBytes,
+        },
+        onProgress === undefined ? undefined : proxy(onProgress),
+      ),
     );
   } catch (error) {
     close();
     throw error;
   }
+  let upgraded: Promise<UpgradeResult> | undefined;
+  const upgrade = async (): Promise<UpgradeResult> => {
+    const taken = await call((live) => live.finish());
+    // The page only passes the buffer on; ending the migrating worker first frees SQLite's
+    // memory before the file is stored anywhere.
+    stop();
+    if (closed) throw new DatabaseError('CLOSED', 'This upload is closed.');
+    current = start();
+    await current.api.keep(transfer(taken.file, [taken.file]), taken.byteLength, taken.result);
+    return taken.result;
+  };
   return {
     inspection,
-    upgrade: (upgradeOptions = {}) => {
-      const onProgress = upgradeOptions.onProgress;
-      return call((live) => live.upgrade(onProgress === undefined ? undefined : proxy(onProgress)));
+    upgrade: () => {
+      upgraded ??= upgrade();
+      return upgraded;
     },
     download: () => call((live) => live.download()),
     adopt: (name) => call((live) => live.adopt(name)),

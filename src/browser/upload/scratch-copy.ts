@@ -1,20 +1,24 @@
 import type { Database, SqlJsStatic } from 'sql.js';
 import { ledgerFormat } from '../../core/ledger.ts';
 import { messageOf } from '../database-error.ts';
+import { openInPlace } from '../in-place-file.ts';
 import type { Rejection } from './pre-open-checks.ts';
 import type { TableSummary, UploadCheck, UploadInspection } from './upload-protocol.ts';
 
 /**
- * The worker's copy of an uploaded file, opened as SQLite advises for a file from a stranger
- * (https://www.sqlite.org/security.html): the schema is not trusted, so functions and virtual
- * tables with side effects cannot run from its triggers, views or defaults; cells are checked as
- * they are read, so a damaged page fails cleanly instead of being misread.
+ * The worker's copy of an uploaded file, opened in place (see `in-place-file.ts`) and as SQLite
+ * advises for a file from a stranger (https://www.sqlite.org/security.html): the schema is not
+ * trusted, so functions and virtual tables with side effects cannot run from its triggers, views
+ * or defaults; cells are checked as they are read, so a damaged page fails cleanly instead of
+ * being misread. The rollback journal is kept in SQLite's own memory: on the in-memory file
+ * system it would be a second growing file, copied whole each time it grows.
  */
-export function openUntrusted(sql: SqlJsStatic, bytes: Uint8Array): Database {
-  // sql.js copies the bytes into its own file system, so the caller may drop its copy at once.
-  const db = new sql.Database(bytes);
+export function openUntrusted(sql: SqlJsStatic, capacity: Uint8Array, length: number): Database {
+  const db = openInPlace(sql, capacity, length);
   try {
-    db.exec('PRAGMA trusted_schema = OFF; PRAGMA cell_size_check = ON; PRAGMA foreign_keys = ON');
+    db.exec(
+      'PRAGMA trusted_schema = OFF; PRAGMA cell_size_check = ON; PRAGMA foreign_keys = ON; PRAGMA journal_mode = MEMORY; PRAGMA temp_store = MEMORY',
+    );
   } catch (error) {
     db.close();
     throw error;

@@ -1,15 +1,18 @@
-import { releaseProxy } from 'comlink';
+import { releaseProxy, transfer } from 'comlink';
 import type { Database } from 'sql.js';
-import type { MigrationProgress } from '../../core/types.ts';
+import type { MigrationProgress, MigrationReport } from '../../core/types.ts';
 import { isMigrationError, runMigrations } from '../../index.ts';
 import { databaseErrorData, isDatabaseError, messageOf } from '../database-error.ts';
+import { release, takeFile } from '../in-place-file.ts';
 import { replaceStoredImage } from '../replace-image.ts';
 import { loadSqlJs } from '../sql-loader.ts';
 import { checkHeader, checkSize, HEADER_BYTES, type Rejection } from './pre-open-checks.ts';
+import { readWithRoom } from './read-with-room.ts';
 import { checkIntegrity, openUntrusted, tableSummaries, uploadLedger } from './scratch-copy.ts';
 import { upgradedFileName } from './upgraded-file-name.ts';
 import type {
   AdoptResult,
+  TakenUpload,
   UpgradeResult,
   UploadInspection,
   UploadOutcome,
@@ -17,22 +20,38 @@ import type {
   UploadWorkerApi,
 } from './upload-protocol.ts';
 
-const EMPTY = new Uint8Array();
-
 /**
- * One uploaded file inside its own worker: checked, dry-run, upgraded, then handed out as a
+ * One uploaded file inside its worker: checked, then upgraded on a copy, then handed out as a
  * download or adopted as the app's database. The person's file is never changed — the worker
  * works on a copy in SQLite's memory — and nothing is stored until `adopt`.
+ *
+ * The page runs this class in two workers, one after the other: the first checks and migrates,
+ * then hands the upgraded file over (`finish`) and is ended, which frees everything SQLite used
+ * (the journal of the largest migration stays in its memory until then); the second only keeps the
+ * file (`keep`) for `download` and `adopt`, so storing it never meets SQLite's memory.
  */
 export class UploadHost implements UploadWorkerApi {
   private request: UploadRequest | undefined;
-  /** The copy, open from `inspect` until `upgrade` has exported it. */
-  private db: Database | undefined;
-  private upgraded: { bytes: Uint8Array; result: UpgradeResult } | undefined;
+  /** The upgraded copy, open from `inspect` until `finish`, and the buffer it was opened in. */
+  private copy: { db: Database; capacity: Uint8Array; report: MigrationReport } | undefined;
+  private upgraded: { file: Blob; result: UpgradeResult } | undefined;
 
   async inspect(
     file: Blob | Uint8Array,
     request: UploadRequest,
+    onProgress: ((progress: MigrationProgress) => void) | undefined,
+  ): Promise<UploadOutcome<UploadInspection>> {
+    try {
+      return await this.inspectFile(file, request, onProgress);
+    } finally {
+      (onProgress as { [releaseProxy]?: () => void } | undefined)?.[releaseProxy]?.();
+    }
+  }
+
+  private async inspectFile(
+    file: Blob | Uint8Array,
+    request: UploadRequest,
+    onProgress: ((progress: MigrationProgress) => void) | undefined,
   ): Promise<UploadOutcome<UploadInspection>> {
     if (this.request !== undefined) return failure('CLOSED', 'This upload worker is in use.');
     this.request = request;
@@ -49,20 +68,16 @@ export class UploadHost implements UploadWorkerApi {
     const header = checkHeader({ ...input, head });
     if (!header.ok) return rejected(header);
 
-    let bytes: Uint8Array | undefined = file instanceof Blob ? await readAll(file) : file;
-    // Let go of the transferred bytes through the parameter too: sql.js copies them, and a file
-    // held twice through the dry run would cost a third of the memory an upgrade may use.
-    file = EMPTY;
+    const capacity = file instanceof Blob ? await readWithRoom(file) : file;
     const readAt = performance.now();
-    if (bytes === undefined || bytes.byteLength !== sizeBytes)
+    if (capacity === undefined)
       return failure('NOT_A_DATABASE', `${fileName} could not be read whole; pick it again.`);
     let db: Database;
     try {
-      db = openUntrusted(await sqlReady, bytes);
+      db = openUntrusted(await sqlReady, capacity, sizeBytes);
     } catch (error) {
       return failure('CORRUPT', `${fileName} could not be opened: ${messageOf(error)}.`);
     }
-    bytes = undefined; // sql.js holds its own copy; this one can be collected.
     const openedAt = performance.now();
     const integrity = checkIntegrity(db, fileName);
     if (!integrity.ok) {
@@ -71,10 +86,14 @@ export class UploadHost implements UploadWorkerApi {
     }
     const tables = tableSummaries(db);
     const checkedAt = performance.now();
+    // Each call posts a message to the page at once, while the run goes on: the run is
+    // synchronous and never waits for the page (which may even be gone).
+    const tell = (progress: MigrationProgress) =>
+      Promise.resolve(onProgress?.(progress)).catch(() => {});
     try {
       const ledger = uploadLedger(db);
-      const plan = runMigrations(db, request.migrations, this.runOptions({ dryRun: true }));
-      this.db = db;
+      const plan = runMigrations(db, request.migrations, this.runOptions({ onProgress: tell }));
+      this.copy = { db, capacity, report: plan };
       const doneAt = performance.now();
       return {
         ok: true,
@@ -90,67 +109,58 @@ export class UploadHost implements UploadWorkerApi {
             readMs: readAt - startedAt,
             openMs: openedAt - readAt,
             checkMs: checkedAt - openedAt,
-            dryRunMs: doneAt - checkedAt,
+            migrateMs: doneAt - checkedAt,
             totalMs: doneAt - startedAt,
           },
         },
       };
     } catch (error) {
+      // The copy is dropped: the migrations that committed on it never leave this worker.
       db.close();
       return thrown(error, 'inspect');
     }
   }
 
-  async upgrade(
-    onProgress: ((progress: MigrationProgress) => void) | undefined,
-  ): Promise<UploadOutcome<UpgradeResult>> {
+  async finish(): Promise<UploadOutcome<TakenUpload>> {
+    const copy = this.copy;
+    const request = this.request;
+    if (copy === undefined || request === undefined)
+      return failure('CLOSED', 'Nothing was inspected, so there is nothing to upgrade.');
+    this.copy = undefined;
     try {
-      if (this.upgraded !== undefined) return { ok: true, value: this.upgraded.result };
-      const db = this.db;
-      const request = this.request;
-      if (db === undefined || request === undefined)
-        return failure('CLOSED', 'Nothing was inspected, so there is nothing to upgrade.');
       const startedAt = performance.now();
-      // Each call posts a message to the page at once, while the run goes on: the run is
-      // synchronous and never waits for the page (which may even be gone).
-      const tell = (progress: MigrationProgress) =>
-        Promise.resolve(onProgress?.(progress)).catch(() => {});
-      const report = runMigrations(db, request.migrations, this.runOptions({ onProgress: tell }));
-      const migratedAt = performance.now();
-      const bytes = db.export();
-      db.close(); // Frees the copy's memory: from here on only the exported file is kept.
-      this.db = undefined;
-      const doneAt = performance.now();
+      const taken = takeFile(copy.db, copy.capacity);
+      const exportMs = performance.now() - startedAt;
       const result: UpgradeResult = {
-        report,
+        report: copy.report,
         fileName: upgradedFileName(request.fileName),
-        sizeBytes: bytes.byteLength,
-        timings: {
-          migrateMs: migratedAt - startedAt,
-          exportMs: doneAt - migratedAt,
-          totalMs: doneAt - startedAt,
-        },
+        sizeBytes: taken.byteLength,
+        inPlace: taken.inPlace,
+        timings: { exportMs, totalMs: exportMs },
       };
-      this.upgraded = { bytes, result };
-      return { ok: true, value: result };
+      const value = { file: taken.buffer, byteLength: taken.byteLength, result };
+      return transfer({ ok: true, value }, [taken.buffer]);
     } catch (error) {
-      // The core left the copy as it was; it can be tried again or dropped.
       return thrown(error, 'upgrade');
-    } finally {
-      (onProgress as { [releaseProxy]?: () => void } | undefined)?.[releaseProxy]?.();
     }
+  }
+
+  async keep(file: ArrayBuffer, byteLength: number, result: UpgradeResult): Promise<void> {
+    // Here, where nothing else is held (SQLite's memory went with the worker that made the file),
+    // the file becomes a Blob: the browser keeps its bytes from then on, and they are downloaded
+    // or stored as they are, never serialized again.
+    const blob = new Blob([new Uint8Array(file, 0, byteLength)], {
+      type: 'application/vnd.sqlite3',
+    });
+    release(file);
+    this.upgraded = { file: blob, result };
   }
 
   async download(): Promise<UploadOutcome<Blob>> {
     const upgraded = this.upgraded;
     if (upgraded === undefined) return notUpgraded();
     // A Blob crosses to the page as a handle: the page never holds the bytes itself.
-    return {
-      ok: true,
-      value: new Blob([upgraded.bytes as Uint8Array<ArrayBuffer>], {
-        type: 'application/vnd.sqlite3',
-      }),
-    };
+    return { ok: true, value: upgraded.file };
   }
 
   async adopt(name: string): Promise<UploadOutcome<AdoptResult>> {
@@ -165,7 +175,7 @@ export class UploadHost implements UploadWorkerApi {
     try {
       return {
         ok: true,
-        value: await replaceStoredImage(name, { bytes: upgraded.bytes }, 'pre-adopt'),
+        value: await replaceStoredImage(name, { bytes: upgraded.file }, 'pre-adopt'),
       };
     } catch (error) {
       return thrown(error, 'adopt');
@@ -183,15 +193,6 @@ export class UploadHost implements UploadWorkerApi {
 async function firstBytes(file: Blob | Uint8Array, count: number): Promise<Uint8Array> {
   if (file instanceof Uint8Array) return file.subarray(0, count);
   return new Uint8Array(await file.slice(0, count).arrayBuffer());
-}
-
-async function readAll(file: Blob): Promise<Uint8Array | undefined> {
-  try {
-    return new Uint8Array(await file.arrayBuffer());
-  } catch {
-    // The file changed or vanished on disk since it was picked.
-    return undefined;
-  }
 }
 
 function notUpgraded<T>(): UploadOutcome<T> {

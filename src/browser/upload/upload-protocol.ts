@@ -33,7 +33,7 @@ export interface TableSummary {
   rows: number | null;
 }
 
-/** What an uploaded file is, what the checks found, and what upgrading it would do. */
+/** What an uploaded file is, what the checks found, and what upgrading it did to the worker's copy. */
 export interface UploadInspection {
   fileName: string;
   sizeBytes: number;
@@ -47,18 +47,23 @@ export interface UploadInspection {
   ledger: 'none' | 'original' | 'current';
   /** The file's own tables (not SQLite's, not full-text shadow tables), with row counts. */
   tables: TableSummary[];
-  /** The dry run on the worker's copy: what would be baselined and executed, timings, schema changes. */
+  /**
+   * The upgrade as it ran on the worker's copy: what was baselined and executed, timings, schema
+   * changes, drift. Only the copy changed; nothing is kept until `upgrade()` and `adopt()`.
+   */
   plan: MigrationReport;
-  timings: { readMs: number; openMs: number; checkMs: number; dryRunMs: number; totalMs: number };
+  timings: { readMs: number; openMs: number; checkMs: number; migrateMs: number; totalMs: number };
 }
 
-/** What upgrading the worker's copy did; its bytes stay in the worker until downloaded or adopted. */
+/** The upgraded file, taken out of SQLite; its bytes stay in a worker until downloaded or adopted. */
 export interface UpgradeResult {
   report: MigrationReport;
   /** `<name>-upgraded.db`: the name to offer the download under. */
   fileName: string;
   sizeBytes: number;
-  timings: { migrateMs: number; exportMs: number; totalMs: number };
+  /** False when the file had to be copied out of SQLite (it outgrew the room it was read into). */
+  inPlace: boolean;
+  timings: { exportMs: number; totalMs: number };
 }
 
 /** What adopting the upgraded file as an app's database did. */
@@ -71,17 +76,29 @@ export interface AdoptResult {
 
 export type UploadOutcome<T> = { ok: true; value: T } | { ok: false; error: SerializedOpenError };
 
-/** The upload worker's API, as the page sees it through Comlink. */
+/** The upgraded file as it leaves the worker that migrated it: its bytes start `file`. */
+export interface TakenUpload {
+  file: ArrayBuffer;
+  byteLength: number;
+  result: UpgradeResult;
+}
+
+/**
+ * The upload worker's API, as the page sees it through Comlink. One worker checks and migrates
+ * the copy, then hands the file over (`finish`) and is ended, taking SQLite's memory with it; a
+ * second one keeps the file (`keep`) for `download` and `adopt`.
+ */
 export interface UploadWorkerApi {
-  /** Checks `file` and dry-runs the migrations on a copy; keeps the copy for `upgrade`. */
+  /** Checks `file`, then runs the migrations on a copy, reporting progress (a Comlink proxy). */
   inspect(
     file: Blob | Uint8Array,
     request: UploadRequest,
-  ): Promise<UploadOutcome<UploadInspection>>;
-  /** Migrates the copy for real, reporting progress through `onProgress` (a Comlink proxy). */
-  upgrade(
     onProgress: ((progress: MigrationProgress) => void) | undefined,
-  ): Promise<UploadOutcome<UpgradeResult>>;
+  ): Promise<UploadOutcome<UploadInspection>>;
+  /** Closes the upgraded copy and hands its file over (transferred, not copied). */
+  finish(): Promise<UploadOutcome<TakenUpload>>;
+  /** Takes the file `finish` handed over. */
+  keep(file: ArrayBuffer, byteLength: number, result: UpgradeResult): Promise<void>;
   /** The upgraded file. */
   download(): Promise<UploadOutcome<Blob>>;
   /** Makes the upgraded file database `name`'s stored image. */
