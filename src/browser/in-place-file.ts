@@ -1,4 +1,5 @@
 import type { Database, SqlJsStatic } from 'sql.js';
+import { fileSize } from './sql-loader.ts';
 
 /**
  * Large files without copies.
@@ -42,8 +43,7 @@ export interface TakenFile {
 export function takeFile(db: Database, capacity: Uint8Array | undefined): TakenFile {
   try {
     if (capacity !== undefined && writesLandIn(db, capacity)) {
-      const byteLength = pragmaNumber(db, 'page_count') * pragmaNumber(db, 'page_size');
-      return { buffer: capacity.buffer as ArrayBuffer, byteLength, inPlace: true };
+      return { buffer: capacity.buffer as ArrayBuffer, byteLength: fileSize(db), inPlace: true };
     }
     const bytes = db.export();
     return { buffer: bytes.buffer as ArrayBuffer, byteLength: bytes.byteLength, inPlace: false };
@@ -66,14 +66,10 @@ export function release(buffer: ArrayBuffer): void {
 function writesLandIn(db: Database, capacity: Uint8Array): boolean {
   if (capacity.byteLength < 64) return false;
   const header = new DataView(capacity.buffer, capacity.byteOffset, 64);
-  const original = pragmaNumber(db, 'user_version');
+  const original = Number(db.exec('PRAGMA user_version')[0]?.values[0]?.[0] ?? 0);
   const marker = original === 0x5a17e5 ? 0x5a17e6 : 0x5a17e5;
   db.exec(`PRAGMA user_version = ${marker}`);
   const marked = header.getInt32(60) === marker;
   db.exec(`PRAGMA user_version = ${original}`);
   return marked && header.getInt32(60) === original;
-}
-
-function pragmaNumber(db: Database, name: string): number {
-  return Number(db.exec(`PRAGMA ${name}`)[0]?.values[0]?.[0] ?? 0);
 }

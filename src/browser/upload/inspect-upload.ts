@@ -89,13 +89,13 @@ export async function inspectUpload(
     current = undefined;
   };
   let closed = false;
+  const closedError = () => new DatabaseError('CLOSED', 'This upload is closed.');
   const close = () => {
     closed = true;
     stop();
   };
   const call = async <T>(work: (live: Remote<UploadWorkerApi>) => Promise<UploadOutcome<T>>) => {
-    if (closed || current === undefined)
-      throw new DatabaseError('CLOSED', 'This upload is closed.');
+    if (closed || current === undefined) throw closedError();
     let outcome: UploadOutcome<T>;
     try {
       outcome = await work(current.api);
@@ -137,7 +137,7 @@ export async function inspectUpload(
     // The page only passes the buffer on; ending the migrating worker first frees SQLite's
     // memory before the file is stored anywhere.
     stop();
-    if (closed) throw new DatabaseError('CLOSED', 'This upload is closed.');
+    if (closed) throw closedError();
     current = start();
     await current.api.keep(transfer(taken.file, [taken.file]), taken.byteLength, taken.result);
     return taken.result;

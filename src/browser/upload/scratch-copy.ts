@@ -10,8 +10,9 @@ import type { TableSummary, UploadCheck, UploadInspection } from './upload-proto
  * advises for a file from a stranger (https://www.sqlite.org/security.html): the schema is not
  * trusted, so functions and virtual tables with side effects cannot run from its triggers, views
  * or defaults; cells are checked as they are read, so a damaged page fails cleanly instead of
- * being misread. The rollback journal is kept in SQLite's own memory: on the in-memory file
- * system it would be a second growing file, copied whole each time it grows.
+ * being misread. The rollback journal and temporary data (sorting for a new index) are kept in
+ * SQLite's own memory: on the in-memory file system each would be another growing file, copied
+ * whole each time it grows.
  */
 export function openUntrusted(sql: SqlJsStatic, capacity: Uint8Array, length: number): Database {
   const db = openInPlace(sql, capacity, length);

@@ -136,7 +136,7 @@ export class UploadHost implements UploadWorkerApi {
         fileName: upgradedFileName(request.fileName),
         sizeBytes: taken.byteLength,
         inPlace: taken.inPlace,
-        timings: { exportMs, totalMs: exportMs },
+        timings: { exportMs },
       };
       const value = { file: taken.buffer, byteLength: taken.byteLength, result };
       return transfer({ ok: true, value }, [taken.buffer]);

@@ -63,7 +63,8 @@ export interface UpgradeResult {
   sizeBytes: number;
   /** False when the file had to be copied out of SQLite (it outgrew the room it was read into). */
   inPlace: boolean;
-  timings: { exportMs: number; totalMs: number };
+  /** Taking the file out of SQLite (the probe, then the close; an export when it had to copy). */
+  timings: { exportMs: number };
 }
 
 /** What adopting the upgraded file as an app's database did. */
