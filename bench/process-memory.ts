@@ -4,7 +4,8 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
  * Memory of the Chromium the bench drives, as Linux accounts it: each process's resident set
  * (`VmRSS`) and its peak (`VmHWM`), read from /proc. Writing `5` to a process's `clear_refs`
  * resets its peak to its current size (Linux ≥ 4.0), so a peak read after some work is the
- * highest the process reached during that work — no sampling, nothing missed between samples.
+ * highest the process reached during that work, as far as the kernel has noted it; the renderers
+ * are also sampled every few milliseconds, and the higher of the two counts.
  * The page and its dedicated workers share one renderer process, so the renderer's peak covers
  * the page's JavaScript heap, the workers' heaps and their WebAssembly memories together.
  */
@@ -98,8 +99,12 @@ export async function measurePeaks<T>(
   }
   const peaks: ProcessPeak[] = [];
   for (const found of chromiumProcesses(profileDir)) {
-    const peak = statusKb(found.pid, 'VmHWM') * 1024;
-    if (Number.isNaN(peak)) continue;
+    const hwm = statusKb(found.pid, 'VmHWM') * 1024;
+    if (Number.isNaN(hwm)) continue;
+    // Linux folds the resident size into the peak only at some events (unmapping, exit), so a
+    // peak that was freed again by other means can read low: a sample above it counts instead.
+    const sampled = samples.map((s) => s.residentBytes.get(found.pid) ?? 0);
+    const peak = Math.max(hwm, ...sampled);
     peaks.push({ ...found, beforeBytes: before.get(found.pid)?.rss ?? 0, peakBytes: peak });
   }
   return { result, peaks, samples };
