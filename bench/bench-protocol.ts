@@ -75,6 +75,8 @@ declare global {
   interface Window {
     /** Set by the upload page once its file input holds the file and the store is empty. */
     benchUploadReady?: boolean;
+    /** The step the upload is in, for a runner that gives up waiting. */
+    benchUploadStep?: string;
     benchUpload?: () => Promise<UploadBenchResult>;
     benchInference?: () => Promise<InferenceBenchResult>;
   }

@@ -36,10 +36,13 @@ async function runUpload(input: HTMLInputElement): Promise<UploadBenchResult> {
   const file = input.files?.[0];
   if (!file) throw new Error('no file in #upload-file');
   const startedAt = performance.now();
+  window.benchUploadStep = 'inspect';
   const session = await inspectUpload(file, { migrations, onProgress: () => {} });
   const inspectedAt = performance.now();
+  window.benchUploadStep = 'upgrade';
   const upgrade = await session.upgrade();
   const upgradedAt = performance.now();
+  window.benchUploadStep = 'adopt';
   await session.adopt(UPLOAD_DATABASE);
   const adoptedAt = performance.now();
   session.close();

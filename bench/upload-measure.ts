@@ -105,7 +105,12 @@ async function uploadOnce(setup: UploadBenchSetup, legacyFile: string): Promise<
     // A quiet moment so the memory baseline is not caught mid-collection.
     await page.waitForTimeout(500);
     const { result, peaks, samples } = await measurePeaks(setup.profileDir, () =>
-      page.evaluate(() => (window.benchUpload as () => Promise<UploadBenchResult>)()),
+      withTimeout(
+        page.evaluate(() => (window.benchUpload as () => Promise<UploadBenchResult>)()),
+        UPLOAD_TIMEOUT_MS,
+        async () =>
+          `the upload did not finish in ${UPLOAD_TIMEOUT_MS / 1000} s (stuck in its ${await page.evaluate(() => window.benchUploadStep)} step)`,
+      ),
     );
     return { result, peaks, samples };
   } finally {
@@ -199,6 +204,31 @@ function phaseMedians(results: UploadBenchResult[]): Record<string, number> {
       round2(median(results.map((r) => r.phases[name] ?? Number.NaN))),
     ]),
   );
+}
+
+/** Longer than any upload of the bench file takes, even on a busy machine. */
+const UPLOAD_TIMEOUT_MS = 120_000;
+
+/** `work`, or an error saying what `explain` finds if it takes longer than `ms`. */
+async function withTimeout<T>(
+  work: Promise<T>,
+  ms: number,
+  explain: () => Promise<string>,
+): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      explain().then(
+        (message) => reject(new Error(message)),
+        (error: unknown) => reject(error),
+      );
+    }, ms);
+  });
+  try {
+    return await Promise.race([work, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Waits until the page sets `flag`, failing at once with the page's own error if it reports one. */
