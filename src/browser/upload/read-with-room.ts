@@ -1,30 +1,91 @@
-import { release } from '../in-place-file.ts';
-
 /**
  * Reads `file` into the start of a buffer with room to grow after it (see `in-place-file.ts`):
  * as large again as the file, at least 16 MB. Room is address space, not memory, until SQLite
  * writes into it; where the browser will not reserve that much, the buffer has no room and an
- * upgrade that grows the file costs a copy. The file is read whole, copied once, and the read
- * freed at once, so nothing of the read is left for the collector while the migrations run.
- * Undefined when the file changed or vanished on disk since it was picked.
+ * upgrade that grows the file costs a copy. Undefined when the file changed or vanished on disk
+ * since it was picked.
+ *
+ * The file's stream writes straight into that buffer where the browser lets a reader bring its
+ * own buffer, so the file is never held twice. Elsewhere it is read a slice at a time: reading it
+ * whole would hold it twice, and a buffer the browser read a Blob into is freed only by the
+ * collector (letting go of it early does not free it), so the slices are kept small.
  */
-export async function readWithRoom(file: Blob): Promise<Uint8Array | undefined> {
-  let read: ArrayBuffer;
+export async function readWithRoom(
+  file: Blob,
+  stallMs = STALL_MS,
+): Promise<Uint8Array | undefined> {
   try {
-    read = await file.arrayBuffer();
+    return await readInto(file, allocate(file.size), stallMs);
   } catch {
     return undefined;
   }
-  if (read.byteLength !== file.size) return undefined;
-  const capacity = allocate(file.size, Math.max(file.size, 16 * 1024 * 1024));
-  capacity.set(new Uint8Array(read));
-  release(read);
+}
+
+async function readInto(
+  file: Blob,
+  capacity: Uint8Array,
+  stallMs: number,
+): Promise<Uint8Array | undefined> {
+  let reader: ReadableStreamBYOBReader;
+  try {
+    reader = file.stream().getReader({ mode: 'byob' });
+  } catch {
+    // Not a byte stream in this browser.
+    return readSlices(file, capacity);
+  }
+  // Each read takes the buffer over and hands it back in its answer, so it is followed along.
+  let buffer = capacity.buffer as ArrayBuffer;
+  let offset = 0;
+  while (offset < file.size) {
+    const view = new Uint8Array(buffer, offset, Math.min(READ_BYTES, file.size - offset));
+    const read = await withinTime(reader.read(view), stallMs);
+    if (read === 'stalled') {
+      // The buffer went to the read that never came back: start again, in slices, in a new one.
+      void reader.cancel().catch(() => {});
+      return readSlices(file, allocate(file.size));
+    }
+    if (read.done || read.value === undefined) break;
+    buffer = read.value.buffer as ArrayBuffer;
+    offset += read.value.byteLength;
+  }
+  // A file that grew on disk since it was picked has more to give than its size said.
+  const end = offset === file.size ? await reader.read(new Uint8Array(1)) : undefined;
+  if (end?.done !== true) {
+    await reader.cancel().catch(() => {});
+    return undefined;
+  }
+  return new Uint8Array(buffer);
+}
+
+async function readSlices(file: Blob, capacity: Uint8Array): Promise<Uint8Array | undefined> {
+  for (let offset = 0; offset < file.size; offset += READ_BYTES) {
+    const slice = await file.slice(offset, offset + READ_BYTES).arrayBuffer();
+    if (slice.byteLength !== Math.min(READ_BYTES, file.size - offset)) return undefined;
+    capacity.set(new Uint8Array(slice), offset);
+  }
   return capacity;
 }
 
-function allocate(size: number, room: number): Uint8Array {
+/** Large enough that the reads cost little more than one; small beside any file worth reading in parts. */
+const READ_BYTES = 4 * 1024 * 1024;
+
+/**
+ * How long a read may bring nothing before the file is read another way. A read of a local file
+ * answers in milliseconds; this only guards against one that never answers.
+ */
+const STALL_MS = 10_000;
+
+function withinTime<T>(read: Promise<T>, ms: number): Promise<T | 'stalled'> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stalled = new Promise<'stalled'>((resolve) => {
+    timer = setTimeout(() => resolve('stalled'), ms);
+  });
+  return Promise.race([read, stalled]).finally(() => clearTimeout(timer));
+}
+
+function allocate(size: number): Uint8Array {
   try {
-    return new Uint8Array(size + room);
+    return new Uint8Array(size + Math.max(size, 16 * 1024 * 1024));
   } catch {
     return new Uint8Array(size);
   }

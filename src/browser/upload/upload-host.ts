@@ -61,9 +61,6 @@ export class UploadHost implements UploadWorkerApi {
     const input = { fileName, sizeBytes, maxBytes, availableBytes };
     const size = checkSize(input);
     if (!size.ok) return rejected(size);
-    // The engine compiles while the file is read.
-    const sqlReady = loadSqlJs();
-    sqlReady.catch(() => {});
     const head = await firstBytes(file, HEADER_BYTES);
     const header = checkHeader({ ...input, head });
     if (!header.ok) return rejected(header);
@@ -72,6 +69,9 @@ export class UploadHost implements UploadWorkerApi {
     const readAt = performance.now();
     if (capacity === undefined)
       return failure('NOT_A_DATABASE', `${fileName} could not be read whole; pick it again.`);
+    // The engine is loaded only now, not while the file is read: in Chromium a file's stream
+    // read beside the engine's download and compile sometimes never answered.
+    const sqlReady = loadSqlJs();
     let db: Database;
     try {
       db = openUntrusted(await sqlReady, capacity, sizeBytes);
