@@ -149,11 +149,7 @@ export class UploadHost implements UploadWorkerApi {
     // Here, where nothing else is held (SQLite's memory went with the worker that made the file),
     // the file becomes a Blob: the browser keeps its bytes from then on, and they are downloaded
     // or stored as they are, never serialized again.
-    const blob = new Blob([new Uint8Array(file, 0, byteLength)], {
-      type: 'application/vnd.sqlite3',
-    });
-    release(file);
-    this.upgraded = { file: blob, result };
+    this.upgraded = { file: await blobInParts(file, byteLength), result };
   }
 
   async download(): Promise<UploadOutcome<Blob>> {
@@ -189,6 +185,24 @@ export class UploadHost implements UploadWorkerApi {
     return { ...request?.runOptions, schema: request?.schema, checkDrift: true, ...extra };
   }
 }
+
+/**
+ * The first `byteLength` bytes of `file` as a SQLite file's Blob, `file` let go of afterwards.
+ * Made a part at a time, each part's copy leaving for the browser's blob storage before the next
+ * is made: copied whole at once, the file would be held twice.
+ */
+export async function blobInParts(file: ArrayBuffer, byteLength: number): Promise<Blob> {
+  const parts: Blob[] = [];
+  for (let offset = 0; offset < byteLength; offset += BLOB_PART_BYTES) {
+    const length = Math.min(BLOB_PART_BYTES, byteLength - offset);
+    parts.push(new Blob([new Uint8Array(file, offset, length)]));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  release(file);
+  return new Blob(parts, { type: 'application/vnd.sqlite3' });
+}
+
+const BLOB_PART_BYTES = 4 * 1024 * 1024;
 
 async function firstBytes(file: Blob | Uint8Array, count: number): Promise<Uint8Array> {
   if (file instanceof Uint8Array) return file.subarray(0, count);
