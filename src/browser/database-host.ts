@@ -1,7 +1,7 @@
 import { transfer } from 'comlink';
 import type { Database, SqlJsStatic } from 'sql.js';
 import type { SqlValue } from '../core/types.ts';
-import { isMigrationError, type MigrationError, runMigrations } from '../index.ts';
+import { isMigrationError, type MigrationError } from '../index.ts';
 import { hasWebLocks, lockName, withLock } from './cross-tab-lock.ts';
 import {
   DatabaseError,
@@ -16,9 +16,10 @@ import {
   type StoredImage,
 } from './image-store.ts';
 import { beginLockedLoad, type LockedLoad } from './locked-load.ts';
+import { type MigratedImage, openAndMigrate } from './open-stored.ts';
 import { saveImage } from './save-image.ts';
 import { listenForSaves, type SavedAnnouncement } from './saved-channel.ts';
-import { exportImage, fileSize, loadSqlJs, openImage } from './sql-loader.ts';
+import { exportImage, fileSize, loadSqlJs } from './sql-loader.ts';
 import { queryRows, runInTransaction } from './sql-statements.ts';
 import { TaskQueue } from './task-queue.ts';
 import { warmUp } from './warm-up.ts';
@@ -140,16 +141,14 @@ export class DatabaseHost implements DatabaseWorkerApi {
       };
     }
     const engineAt = performance.now();
-    const db = openImage(this.sql, stored.bytes);
-    const openedAt = performance.now();
-    let report: ReturnType<typeof runMigrations>;
+    let opened: MigratedImage;
     try {
-      report = runMigrations(db, request.migrations, this.runOptions());
+      opened = openAndMigrate(this.sql, stored.bytes, request.migrations, this.runOptions());
     } catch (error) {
-      db.close();
       if (isMigrationError(error)) return { ok: false, error: error.toJSON() };
       return { ok: false, error: databaseErrorData('OPEN_FAILED', messageOf(error)) };
     }
+    const { db, report } = opened;
     const migratedAt = performance.now();
     this.db = db;
     this.generation = stored.generation;
@@ -164,8 +163,8 @@ export class DatabaseHost implements DatabaseWorkerApi {
       workerStartedAt: performance.timeOrigin,
       ...load.timings,
       engineWaitMs: engineAt - arrivedAt,
-      openMs: openedAt - engineAt,
-      migrateMs: migratedAt - openedAt,
+      openMs: opened.openMs,
+      migrateMs: opened.migrateMs,
       saveMs: doneAt - migratedAt,
       totalMs: doneAt,
     };
@@ -254,12 +253,13 @@ export class DatabaseHost implements DatabaseWorkerApi {
     const sql = this.sql;
     const request = this.request;
     if (sql === undefined || request === undefined) return false;
-    const db = openImage(sql, stored.bytes);
+    let db: Database;
     let changed: boolean;
     try {
-      changed = runMigrations(db, request.migrations, this.runOptions()).changed;
+      const opened = openAndMigrate(sql, stored.bytes, request.migrations, this.runOptions());
+      db = opened.db;
+      changed = opened.report.changed;
     } catch (error) {
-      db.close();
       this.becomeStale(error);
       return false;
     }
