@@ -34,7 +34,8 @@ function fakeStore() {
     },
     store: {
       kind: 'indexeddb',
-      load: async () => image,
+      // A fresh copy on every read, as IndexedDB gives: the host may write into what it read.
+      load: async () => ({ bytes: image.bytes?.slice(), generation: image.generation }),
       loadGeneration: async () => image.generation,
       async save(saved) {
         if (fake.failSaves) throw Object.assign(new Error('full'), { name: 'QuotaExceededError' });
