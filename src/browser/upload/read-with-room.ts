@@ -39,22 +39,32 @@ async function readInto(
   while (offset < file.size) {
     const view = new Uint8Array(buffer, offset, Math.min(READ_BYTES, file.size - offset));
     const read = await withinTime(reader.read(view), stallMs);
-    if (read === 'stalled') {
-      // The buffer went to the read that never came back: start again, in slices, in a new one.
-      void reader.cancel().catch(() => {});
-      return readSlices(file, allocate(file.size));
-    }
+    if (read === 'stalled') return readAgainInSlices(reader, file);
     if (read.done || read.value === undefined) break;
     buffer = read.value.buffer as ArrayBuffer;
     offset += read.value.byteLength;
   }
+  if (offset !== file.size) {
+    await reader.cancel().catch(() => {});
+    return undefined;
+  }
   // A file that grew on disk since it was picked has more to give than its size said.
-  const end = offset === file.size ? await reader.read(new Uint8Array(1)) : undefined;
-  if (end?.done !== true) {
+  const end = await withinTime(reader.read(new Uint8Array(1)), stallMs);
+  if (end === 'stalled') return readAgainInSlices(reader, file);
+  if (!end.done) {
     await reader.cancel().catch(() => {});
     return undefined;
   }
   return new Uint8Array(buffer);
+}
+
+/** After a read that never answered: the buffer went with it, so the file is read into a new one. */
+function readAgainInSlices(
+  reader: ReadableStreamBYOBReader,
+  file: Blob,
+): Promise<Uint8Array | undefined> {
+  void reader.cancel().catch(() => {});
+  return readSlices(file, allocate(file.size));
 }
 
 async function readSlices(file: Blob, capacity: Uint8Array): Promise<Uint8Array | undefined> {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { readWithRoom } from '../../../src/browser/upload/read-with-room.ts';
 
 const MB = 1024 * 1024;
@@ -42,7 +42,11 @@ function claiming(size: number, bytes: Uint8Array<ArrayBuffer>): Blob {
 describe('readWithRoom', () => {
   it('reads a file of several reads into the start of a buffer as large again', async () => {
     const bytes = patterned(17 * MB + 123);
-    const capacity = await readWithRoom(new Blob([bytes]));
+    const blob = new Blob([bytes]);
+    // Through the stream into the buffer itself: never a slice read beside it.
+    const slice = vi.spyOn(blob, 'slice');
+    const capacity = await readWithRoom(blob);
+    expect(slice).not.toHaveBeenCalled();
     expect(capacity?.byteLength).toBe(bytes.byteLength * 2);
     expect(holds(capacity, bytes)).toBe(true);
   });
@@ -66,6 +70,31 @@ describe('readWithRoom', () => {
     const blob = new Blob([bytes]);
     Object.defineProperty(blob, 'stream', {
       value: () => new ReadableStream({ type: 'bytes', pull: () => new Promise(() => {}) }),
+    });
+    const capacity = await readWithRoom(blob, 20);
+    expect(holds(capacity, bytes)).toBe(true);
+  });
+
+  it('reads in slices into a new buffer when the stream never says it has ended', async () => {
+    const bytes = patterned(3 * MB + 1);
+    const blob = new Blob([bytes]);
+    Object.defineProperty(blob, 'stream', {
+      value: () => {
+        let sent = 0;
+        return new ReadableStream({
+          type: 'bytes',
+          pull(controller) {
+            const request = controller.byobRequest;
+            if (request?.view === null || request === null || sent === bytes.byteLength)
+              return new Promise(() => {});
+            const view = request.view as Uint8Array;
+            const length = Math.min(view.byteLength, bytes.byteLength - sent);
+            view.set(bytes.subarray(sent, sent + length));
+            sent += length;
+            request.respond(length);
+          },
+        });
+      },
     });
     const capacity = await readWithRoom(blob, 20);
     expect(holds(capacity, bytes)).toBe(true);
