@@ -22,10 +22,12 @@ export interface MigratedImage {
  * Most loads find the image up to date and write nothing, yet `new Database(bytes)` copies the
  * whole file first (tens of megabytes, a good part of an up-to-date load). So the image is first
  * opened in place (see `in-place-file.ts`) with SQLite's `query_only` on, which refuses any write
- * rather than making it: a run that finds nothing to do succeeds as it is, and the database is
- * then opened for writing on those same bytes. A run that has anything to write fails at its
- * first write with the bytes untouched, and runs again on a copy, so `bytes` stay as they were
- * stored (they become the backup of a migrating load).
+ * rather than making it: a run that finds nothing to do succeeds as it is, and `query_only` is
+ * then turned off on that same connection. A run that has anything to write fails at its first
+ * write with the bytes untouched, and runs again on a copy, so `bytes` stay as they were stored
+ * (they become the backup of a migrating load). Such a load plans twice, so `options` must not
+ * carry callbacks (progress, a logger) that would hear the first plan too; the worker's run
+ * options never do.
  *
  * The bytes must belong to the caller alone: once opened in place, later writes land in them.
  */
@@ -47,7 +49,7 @@ export function openAndMigrate(
   };
   if (bytes !== undefined) {
     const db = timed(
-      () => openReadOnlyInPlace(sql, bytes),
+      () => openQueryOnlyInPlace(sql, bytes),
       (ms) => (openMs += ms),
     );
     const report = timed(
@@ -72,10 +74,15 @@ export function openAndMigrate(
   }
 }
 
-function openReadOnlyInPlace(sql: SqlJsStatic, bytes: Uint8Array): Database {
+function openQueryOnlyInPlace(sql: SqlJsStatic, bytes: Uint8Array): Database {
   const db = openInPlace(sql, bytes, bytes.byteLength);
-  enforceForeignKeys(db);
-  db.exec('PRAGMA query_only = ON');
+  try {
+    enforceForeignKeys(db);
+    db.exec('PRAGMA query_only = ON');
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   return db;
 }
 
