@@ -1,11 +1,12 @@
 import { releaseProxy, transfer } from 'comlink';
-import type { Database } from 'sql.js';
+import type { Database, SqlJsStatic } from 'sql.js';
 import type { MigrationProgress, MigrationReport } from '../../core/types.ts';
 import { isMigrationError, runMigrations } from '../../index.ts';
 import { databaseErrorData, isDatabaseError, messageOf } from '../database-error.ts';
-import { release, takeFile } from '../in-place-file.ts';
+import { takeFile } from '../in-place-file.ts';
 import { replaceStoredImage } from '../replace-image.ts';
 import { loadSqlJs } from '../sql-loader.ts';
+import { blobInParts } from './blob-in-parts.ts';
 import { checkHeader, checkSize, HEADER_BYTES, type Rejection } from './pre-open-checks.ts';
 import { readWithRoom } from './read-with-room.ts';
 import { checkIntegrity, openUntrusted, tableSummaries, uploadLedger } from './scratch-copy.ts';
@@ -71,10 +72,15 @@ export class UploadHost implements UploadWorkerApi {
       return failure('NOT_A_DATABASE', `${fileName} could not be read whole; pick it again.`);
     // The engine is loaded only now, not while the file is read: in Chromium a file's stream
     // read beside the engine's download and compile sometimes never answered.
-    const sqlReady = loadSqlJs();
+    let sql: SqlJsStatic;
+    try {
+      sql = await loadSqlJs();
+    } catch (error) {
+      return failure('INSPECT_FAILED', `SQLite failed to load: ${messageOf(error)}`);
+    }
     let db: Database;
     try {
-      db = openUntrusted(await sqlReady, capacity, sizeBytes);
+      db = openUntrusted(sql, capacity, sizeBytes);
     } catch (error) {
       return failure('CORRUPT', `${fileName} could not be opened: ${messageOf(error)}.`);
     }
@@ -185,24 +191,6 @@ export class UploadHost implements UploadWorkerApi {
     return { ...request?.runOptions, schema: request?.schema, checkDrift: true, ...extra };
   }
 }
-
-/**
- * The first `byteLength` bytes of `file` as a SQLite file's Blob, `file` let go of afterwards.
- * Made a part at a time, each part's copy leaving for the browser's blob storage before the next
- * is made: copied whole at once, the file would be held twice.
- */
-export async function blobInParts(file: ArrayBuffer, byteLength: number): Promise<Blob> {
-  const parts: Blob[] = [];
-  for (let offset = 0; offset < byteLength; offset += BLOB_PART_BYTES) {
-    const length = Math.min(BLOB_PART_BYTES, byteLength - offset);
-    parts.push(new Blob([new Uint8Array(file, offset, length)]));
-    await new Promise((resolve) => setTimeout(resolve, 0));
-  }
-  release(file);
-  return new Blob(parts, { type: 'application/vnd.sqlite3' });
-}
-
-const BLOB_PART_BYTES = 4 * 1024 * 1024;
 
 async function firstBytes(file: Blob | Uint8Array, count: number): Promise<Uint8Array> {
   if (file instanceof Uint8Array) return file.subarray(0, count);

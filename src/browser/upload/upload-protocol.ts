@@ -52,6 +52,11 @@ export interface UploadInspection {
    * changes, drift. Only the copy changed; nothing is kept until `upgrade()` and `adopt()`.
    */
   plan: MigrationReport;
+  /**
+   * Where the time went (ms): the checks before opening and reading the file; loading SQLite
+   * (it loads after the read, see `upload-host.ts`) and opening the copy; SQLite's checks; the
+   * migrations; all of it.
+   */
   timings: { readMs: number; openMs: number; checkMs: number; migrateMs: number; totalMs: number };
 }
 

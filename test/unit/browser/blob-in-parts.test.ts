@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blobInParts } from '../../../src/browser/upload/upload-host.ts';
+import { blobInParts } from '../../../src/browser/upload/blob-in-parts.ts';
 
 describe('blobInParts', () => {
   it('holds the first bytes of the buffer, in order, across several parts', async () => {
