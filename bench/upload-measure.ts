@@ -109,7 +109,7 @@ async function uploadOnce(setup: UploadBenchSetup, legacyFile: string): Promise<
         page.evaluate(() => (window.benchUpload as () => Promise<UploadBenchResult>)()),
         UPLOAD_TIMEOUT_MS,
         async () =>
-          `the upload did not finish in ${UPLOAD_TIMEOUT_MS / 1000} s (stuck in its ${await page.evaluate(() => window.benchUploadStep)} step)`,
+          `the upload did not finish in ${UPLOAD_TIMEOUT_MS / 1000} s (stuck in its ${await stepOf(page)} step)`,
       ),
     );
     return { result, peaks, samples };
@@ -208,6 +208,13 @@ function phaseMedians(results: UploadBenchResult[]): Record<string, number> {
 
 /** Longer than any upload of the bench file takes, even on a busy machine. */
 const UPLOAD_TIMEOUT_MS = 120_000;
+
+/** The step the upload page says it is in; "unknown" when a hung or crashed page cannot say. */
+async function stepOf(page: Page): Promise<string> {
+  const asked = page.evaluate(() => window.benchUploadStep ?? 'unknown').catch(() => 'unknown');
+  const unanswered = new Promise<string>((resolve) => setTimeout(() => resolve('unknown'), 5000));
+  return Promise.race([asked, unanswered]);
+}
 
 /** `work`, or an error saying what `explain` finds if it takes longer than `ms`. */
 async function withTimeout<T>(
