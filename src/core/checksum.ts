@@ -16,10 +16,24 @@ const ROUND_CONSTANTS = new Int32Array([
   0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ]);
 
+/** What the checksum is taken of: the SQL with `\r\n` and `\r` read as `\n`, as UTF-8. */
+export function checksumInput(sql: string): string {
+  return sql.replace(/\r\n?/g, '\n');
+}
+
+const memoizedChecksum = memoize(1000, (sql) => sha256Hex(utf8Bytes(checksumInput(sql))));
+
 /** The checksum the ledger stores: SHA-256 (hex) of the SQL with `\r\n` and `\r` read as `\n`. */
-export const checksumOf: (sql: string) => string = memoize(1000, (sql) =>
-  sha256Hex(utf8Bytes(sql.replace(/\r\n?/g, '\n'))),
-);
+export const checksumOf: (sql: string) => string = memoizedChecksum;
+
+/**
+ * Records the checksum of `sql` worked out elsewhere — SHA-256 (hex) of `checksumInput(sql)` as
+ * UTF-8 — so `checksumOf` need not compute it. A browser's native SHA-256 does it off the thread
+ * the runner needs.
+ */
+export function rememberChecksum(sql: string, checksum: string): void {
+  memoizedChecksum.remember(sql, checksum);
+}
 
 /** SHA-256 of some bytes, as 64 lower-case hex digits. */
 export function sha256Hex(message: Uint8Array): string {
