@@ -155,7 +155,7 @@ export class UploadHost implements UploadWorkerApi {
     // Here, where nothing else is held (SQLite's memory went with the worker that made the file),
     // the file becomes a Blob: the browser keeps its bytes from then on, and they are downloaded
     // or stored as they are, never serialized again.
-    this.upgraded = { file: await blobInParts(file, byteLength), result };
+    this.upgraded = { file: blobInParts(file, byteLength), result };
   }
 
   async download(): Promise<UploadOutcome<Blob>> {
