@@ -115,7 +115,7 @@ export class DatabaseHost implements DatabaseWorkerApi {
     if (!hasWebLocks())
       this.lockProblem =
         'This browser offers no Web Locks here (a non-secure origin or an older browser), so tabs do not take turns; every save still checks that no other tab saved first, so none is overwritten.';
-    void warmUp(request.migrations, load.stored);
+    warmUp(request.migrations, load.stored).catch(() => {});
     try {
       const stored = await load.stored;
       return await this.migrateAndSave(request, sqlReady, stored, load);

@@ -8,9 +8,9 @@ import { checksumOf } from '../index.ts';
  * them. Computed in JavaScript, cold, they cost about 14 ms of the worker's thread on the demo's
  * nine migrations, and that thread is what the IndexedDB read needs too. So the browser's own
  * SHA-256 (`crypto.subtle`, native and off this thread) does it, and the results are handed to
- * the runner's cache. Where there is no `crypto.subtle` (a page not served securely), they are
- * computed here, one per task, and none once `until` settles, so the load never waits for more
- * than one.
+ * the runner's cache. Where there is no `crypto.subtle` (a page not served securely) or it fails,
+ * they are computed here, one per task, and none once `until` settles, so the load never waits
+ * for more than one.
  */
 export async function warmUp(
   migrations: readonly Migration[],

@@ -30,6 +30,14 @@ describe('rememberNativeChecksums', () => {
     expect(texts.map((sql) => checksumOf(sql))).toEqual(computed);
   });
 
+  it('hands the native digests to the runner, which then computes nothing itself', async () => {
+    const digest = async () => new Uint8Array(32).fill(0xab).buffer;
+    vi.stubGlobal('crypto', { subtle: { digest } });
+    const sql = 'CREATE TABLE only_here (x);';
+    expect(await rememberNativeChecksums([{ name: '1.sql', sql }])).toBe(true);
+    expect(checksumOf(sql)).toBe('ab'.repeat(32));
+  });
+
   it('says so where the browser offers no native digest', async () => {
     vi.stubGlobal('crypto', {});
     expect(await rememberNativeChecksums([{ name: '1.sql', sql: 'SELECT 1;' }])).toBe(false);
