@@ -17,7 +17,7 @@ export {
 export { columnExists, indexExists, LEDGER_TABLE, tableExists } from './core/inspect.ts';
 export { SCHEMA_FILE_NAME, sortMigrations, splitMigrationFiles } from './core/names.ts';
 export { type RunOptionsWithFactory, runMigrations } from './core/run.ts';
-export { diffSchemas, schemaChanges } from './core/schema-diff.ts';
+export { describeDifference, diffSchemas, schemaChanges } from './core/schema-diff.ts';
 export type { DatabaseFactory } from './core/scratch.ts';
 export type {
   AppliedHow,

@@ -44,7 +44,7 @@ function sizeIfPresent(path: string): number | null {
 }
 
 /** `a`, `a and b`, `a, b and c`: the companion files' paths for a message. */
-export function listCompanionFiles(files: readonly CompanionFile[]): string {
+function listCompanionFiles(files: readonly CompanionFile[]): string {
   const paths = files.map((file) => file.path);
   return paths.length <= 1
     ? (paths[0] ?? '')

@@ -1,6 +1,5 @@
-import { isMigrationError } from '../index.ts';
+import { describeDifference, isMigrationError } from '../index.ts';
 import { isCliError } from './cli-error.ts';
-import { formatDifference } from './format-report.ts';
 
 /** `error [CODE]: message`, then the failing statement and the nearest-version differences. */
 export function formatError(error: unknown): string {
@@ -18,7 +17,7 @@ export function formatError(error: unknown): string {
   if (cause !== null && !error.message.includes(cause)) lines.push(`  cause: ${cause}`);
   if (error.differences !== undefined && error.differences.length > 0) {
     lines.push('  differences from the nearest known version:');
-    lines.push(...error.differences.map((d) => `    ${formatDifference(d)}`));
+    lines.push(...error.differences.map((d) => `    ${describeDifference(d)}`));
   }
   return `${lines.join('\n')}\n`;
 }

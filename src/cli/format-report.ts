@@ -1,4 +1,9 @@
-import type { MigrationOutcome, MigrationReport, SchemaDifference } from '../index.ts';
+import {
+  describeDifference,
+  type MigrationOutcome,
+  type MigrationReport,
+  type SchemaDifference,
+} from '../index.ts';
 import { formatTable } from './format-table.ts';
 
 /** What the summary needs besides the report itself. */
@@ -73,10 +78,7 @@ function migrateFooter(report: MigrationReport, context: ReportContext): string 
 }
 
 /** Drift lines; each difference names its object, e.g. `table tokens: column scope: missing`. */
-export function formatDrift(
-  drift: SchemaDifference[] | null,
-  schemaSource: string | null,
-): string[] {
+function formatDrift(drift: SchemaDifference[] | null, schemaSource: string | null): string[] {
   if (drift === null)
     return [schemaSource === null ? 'drift: not checked (no schema)' : 'drift: not checked'];
   if (drift.length === 0)
@@ -84,11 +86,6 @@ export function formatDrift(
   const noun = drift.length === 1 ? 'difference' : 'differences';
   return [
     `drift: ${drift.length} ${noun} from ${schemaSource ?? 'the schema'}`,
-    ...drift.map((d) => `  ${formatDifference(d)}`),
+    ...drift.map((d) => `  ${describeDifference(d)}`),
   ];
-}
-
-/** One schema difference as `kind object: detail`. */
-export function formatDifference(difference: SchemaDifference): string {
-  return `${difference.kind} ${difference.object}: ${difference.detail}`;
 }

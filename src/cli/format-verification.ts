@@ -1,5 +1,5 @@
 import type { VerificationReport } from '../index.ts';
-import { formatDifference } from './format-report.ts';
+import { describeDifference } from '../index.ts';
 import { formatTable } from './format-table.ts';
 
 /** The human summary of `verify`: each version and what detection took it for, then problems. */
@@ -22,7 +22,7 @@ export function formatVerification(
   lines.push(...report.problems.map((p) => `  - ${p}`));
   if (report.differences.length > 0) {
     lines.push(`the database the migrations build, compared with ${schemaSource ?? 'the schema'}:`);
-    lines.push(...report.differences.map((d) => `  ${formatDifference(d)}`));
+    lines.push(...report.differences.map((d) => `  ${describeDifference(d)}`));
   }
   return `${lines.join('\n')}\n`;
 }

@@ -56,7 +56,7 @@ function readMissingFile(path: string): DatabaseFile {
 }
 
 /** True when the bytes start with SQLite's 16-byte magic string. */
-export function hasSqliteHeader(bytes: Uint8Array): boolean {
+function hasSqliteHeader(bytes: Uint8Array): boolean {
   if (bytes.length < SQLITE_HEADER.length) return false;
   for (let i = 0; i < SQLITE_HEADER.length; i++) {
     if (bytes[i] !== SQLITE_HEADER.charCodeAt(i)) return false;

@@ -36,7 +36,7 @@ export function rememberChecksum(sql: string, checksum: string): void {
 }
 
 /** SHA-256 of some bytes, as 64 lower-case hex digits. */
-export function sha256Hex(message: Uint8Array): string {
+function sha256Hex(message: Uint8Array): string {
   const paddedLength = Math.ceil((message.length + 9) / 64) * 64;
   const padded = new Uint8Array(paddedLength);
   padded.set(message);

@@ -3,7 +3,7 @@ import { executeScript } from './execute.ts';
 import { fingerprintSchema, type SchemaFingerprint, sameSchema } from './fingerprint.ts';
 import { fingerprintOfSchema, firstStepWithSignature, replayHistory } from './history.ts';
 import { schemaSignature } from './inspect.ts';
-import { diffSchemas } from './schema-diff.ts';
+import { describeDifference, diffSchemas } from './schema-diff.ts';
 import { copySchema, type DatabaseFactory, withScratch } from './scratch.ts';
 import type { Migration, SchemaDifference, SqlDatabase } from './types.ts';
 
@@ -80,7 +80,7 @@ function unrecognized(
   const summary = nearest
     ? `; nearest is ${nearest.label}, which differs in ${nearest.differences.length} way(s): ${nearest.differences
         .slice(0, 5)
-        .map((d) => `${d.kind} ${d.object}: ${d.detail}`)
+        .map(describeDifference)
         .join('; ')}`
     : '';
   return new MigrationError(

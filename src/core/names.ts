@@ -8,7 +8,7 @@ const MIGRATION_NAME = /^(\d+)_([A-Za-z0-9][A-Za-z0-9_.-]*)\.sql$/;
 export const SCHEMA_FILE_NAME = 'schema.sql';
 
 /** The number a migration's name starts with, or a `BAD_NAME` error. */
-export function migrationNumber(name: string): number {
+function migrationNumber(name: string): number {
   const match = MIGRATION_NAME.exec(name);
   if (!match) {
     throw new MigrationError(

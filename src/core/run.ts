@@ -7,7 +7,7 @@ import { fingerprintOfSchema } from './history.ts';
 import { ensureLedger, type LedgerEntry, readLedger, recordApplied } from './ledger.ts';
 import { sortMigrations } from './names.ts';
 import { planRun, type RunPlan } from './plan.ts';
-import { diffSchemas, schemaChanges } from './schema-diff.ts';
+import { describeDifference, diffSchemas, schemaChanges } from './schema-diff.ts';
 import { type DatabaseFactory, scratchFactory } from './scratch.ts';
 import { assertForeignKeys, foreignKeyViolations, openScope } from './transaction.ts';
 import type {
@@ -66,15 +66,17 @@ export function runMigrations(
   const before = changedNothing(plan) ? null : fingerprintSchema(db);
   try {
     applyPlan(db, plan, options.schema, scope, durations, progress, dryRun);
-    if (before) changes = schemaChanges(before, fingerprintSchema(db));
-    if (options.schema !== undefined && (!changedNothing(plan) || options.checkDrift)) {
+    const checkDrift =
+      options.schema !== undefined && (!changedNothing(plan) || options.checkDrift === true);
+    // Read once after the run: both the changes and the drift compare against it.
+    const after = before || checkDrift ? fingerprintSchema(db) : null;
+    if (before && after) changes = schemaChanges(before, after);
+    if (checkDrift && after && options.schema !== undefined) {
       progress('drift', 'start', 0, 0, null);
-      drift = diffSchemas(fingerprintSchema(db), fingerprintOfSchema(options.schema, create));
+      drift = diffSchemas(after, fingerprintOfSchema(options.schema, create));
       progress('drift', 'done', 0, 0, null);
       for (const difference of drift)
-        options.logger?.warn(
-          `drift: ${difference.kind} ${difference.object}: ${difference.detail}`,
-        );
+        options.logger?.warn(`drift: ${describeDifference(difference)}`);
     }
   } finally {
     scope.finish();

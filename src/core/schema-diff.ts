@@ -35,6 +35,11 @@ const CHANGE: Wording = {
   redefined: 'redefined',
 };
 
+/** One difference in words: `column notes.title: missing in the database`, say. */
+export function describeDifference(difference: SchemaDifference): string {
+  return `${difference.kind} ${difference.object}: ${difference.detail}`;
+}
+
 /**
  * How `actual` differs from `expected`, object by object, in words a person can act on. An empty
  * list means the schemas are the same.

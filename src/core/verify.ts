@@ -4,7 +4,7 @@ import { type SchemaFingerprint, sameSchema } from './fingerprint.ts';
 import { fingerprintOfSchema, replayHistory } from './history.ts';
 import { sortMigrations } from './names.ts';
 import { runMigrations } from './run.ts';
-import { diffSchemas } from './schema-diff.ts';
+import { describeDifference, diffSchemas } from './schema-diff.ts';
 import { type DatabaseFactory, withScratch } from './scratch.ts';
 import type { Migration, SchemaDifference } from './types.ts';
 
@@ -51,7 +51,7 @@ export function verifyMigrations(
     if (final && !sameSchema(final, schemaFingerprint)) {
       report.differences = diffSchemas(final, schemaFingerprint);
       report.problems.push(
-        `schema.sql differs from the result of every migration in ${report.differences.length} way(s): ${report.differences.map((d) => `${d.kind} ${d.object}: ${d.detail}`).join('; ')}`,
+        `schema.sql differs from the result of every migration in ${report.differences.length} way(s): ${report.differences.map(describeDifference).join('; ')}`,
       );
     }
   }

@@ -1,5 +1,6 @@
 import type { DatabaseInfo, LoadTimings } from '../browser/index.ts';
 import type { MigrationOutcome, MigrationReport } from '../core/types.ts';
+import { describeDifference } from '../index.ts';
 import { el, replaceChildren } from './dom.ts';
 import { describeRun, describeState, formatBytes, formatDuration } from './format.ts';
 
@@ -97,11 +98,7 @@ function readyDetails(report: MigrationReport, info: DatabaseInfo, timings: Load
           'div',
           { className: 'warning', testid: 'drift' },
           el('strong', {}, 'The schema differs from schema.sql:'),
-          el(
-            'ul',
-            {},
-            ...report.drift.map((d) => el('li', {}, `${d.kind} ${d.object}: ${d.detail}`)),
-          ),
+          el('ul', {}, ...report.drift.map((d) => el('li', {}, describeDifference(d)))),
         )
       : null,
     report.schemaChanges.length === 0
@@ -113,9 +110,7 @@ function readyDetails(report: MigrationReport, info: DatabaseInfo, timings: Load
           el(
             'ul',
             { className: 'changes' },
-            ...report.schemaChanges.map((change) =>
-              el('li', {}, `${change.kind} ${change.object}: ${change.detail}`),
-            ),
+            ...report.schemaChanges.map((change) => el('li', {}, describeDifference(change))),
           ),
         ),
     el('h3', {}, `Applied (${applied.length})`),

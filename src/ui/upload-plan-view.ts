@@ -1,4 +1,5 @@
 import type { MigrationOutcome, UploadInspection } from '../browser/index.ts';
+import { describeDifference } from '../index.ts';
 import { el } from './dom.ts';
 import { describeState, formatBytes, formatDuration } from './format.ts';
 import { checkLabel, describeLedger, describePlan } from './upload-format.ts';
@@ -100,11 +101,7 @@ export function planView(
             'ul',
             { className: 'changes' },
             ...plan.schemaChanges.map((change) =>
-              el(
-                'li',
-                { testid: 'upload-schema-change' },
-                `${change.kind} ${change.object}: ${change.detail}`,
-              ),
+              el('li', { testid: 'upload-schema-change' }, describeDifference(change)),
             ),
           ),
         ),
@@ -114,11 +111,7 @@ export function planView(
           'div',
           { className: 'warning', testid: 'upload-drift' },
           el('strong', {}, 'After the upgrade the schema still differs from schema.sql:'),
-          el(
-            'ul',
-            {},
-            ...plan.drift.map((d) => el('li', {}, `${d.kind} ${d.object}: ${d.detail}`)),
-          ),
+          el('ul', {}, ...plan.drift.map((d) => el('li', {}, describeDifference(d)))),
         ),
     el(
       'button',

@@ -4,6 +4,7 @@ import type {
   UpgradeResult,
   UploadInspection,
 } from '../browser/index.ts';
+import { describeDifference } from '../index.ts';
 import { el, replaceChildren } from './dom.ts';
 import { formatBytes, formatDuration } from './format.ts';
 import { describeFinished, describeProgress, refusalNote } from './upload-format.ts';
@@ -170,7 +171,7 @@ function problemView(problem: UploadProblem) {
             'ul',
             { className: 'changes' },
             ...problem.differences.map((d) =>
-              el('li', { testid: 'upload-difference' }, `${d.kind} ${d.object}: ${d.detail}`),
+              el('li', { testid: 'upload-difference' }, describeDifference(d)),
             ),
           ),
         ),

@@ -1,7 +1,7 @@
 import { releaseProxy, transfer } from 'comlink';
 import type { Database, SqlJsStatic } from 'sql.js';
 import type { MigrationProgress, MigrationReport } from '../../core/types.ts';
-import { isMigrationError, runMigrations } from '../../index.ts';
+import { describeDifference, isMigrationError, runMigrations } from '../../index.ts';
 import { databaseErrorData, isDatabaseError, messageOf } from '../database-error.ts';
 import { takeFile } from '../in-place-file.ts';
 import { replaceStoredImage } from '../replace-image.ts';
@@ -172,7 +172,7 @@ export class UploadHost implements UploadWorkerApi {
     if (drift.length > 0)
       return failure(
         'SCHEMA_DRIFT',
-        `The upgraded file's schema still differs from this app's schema.sql (${drift.map((d) => `${d.kind} ${d.object}: ${d.detail}`).join('; ')}), so it is not adopted: the app could fail on it. Repair the file, or download it to inspect it.`,
+        `The upgraded file's schema still differs from this app's schema.sql (${drift.map(describeDifference).join('; ')}), so it is not adopted: the app could fail on it. Repair the file, or download it to inspect it.`,
       );
     try {
       return {
