@@ -1,7 +1,7 @@
 import { transfer } from 'comlink';
 import type { Database, SqlJsStatic } from 'sql.js';
 import type { SqlValue } from '../core/types.ts';
-import { isMigrationError, type MigrationError } from '../index.ts';
+import { isMigrationError } from '../index.ts';
 import { hasWebLocks, lockName, withLock } from './cross-tab-lock.ts';
 import {
   DatabaseError,
@@ -148,16 +148,10 @@ export class DatabaseHost implements DatabaseWorkerApi {
       if (isMigrationError(error)) return { ok: false, error: error.toJSON() };
       return { ok: false, error: databaseErrorData('OPEN_FAILED', messageOf(error)) };
     }
-    const { db, report } = opened;
     const migratedAt = performance.now();
-    this.db = db;
-    this.generation = stored.generation;
-    this.sizeBytes = stored.bytes?.byteLength ?? fileSize(db);
-    // Listening first: the save below announces itself on the channel.
+    // Listening first: the save in takeOver announces itself on the channel.
     this.listenForOtherTabs(request.name);
-    // Nothing is written unless the run changed something: an up-to-date load only reads.
-    this.pendingBackup = report.changed ? stored.bytes : undefined;
-    if (report.changed) await this.save();
+    await this.takeOver(stored, opened);
     const doneAt = performance.now();
     const timings: LoadTimings = {
       workerStartedAt: performance.timeOrigin,
@@ -168,7 +162,7 @@ export class DatabaseHost implements DatabaseWorkerApi {
       saveMs: doneAt - migratedAt,
       totalMs: doneAt,
     };
-    return { ok: true, report, info: this.info(), timings };
+    return { ok: true, report: opened.report, info: this.info(), timings };
   }
 
   async query(sql: string, params: SqlValue[] | undefined): Promise<Outcome<Row[]>> {
@@ -253,24 +247,29 @@ export class DatabaseHost implements DatabaseWorkerApi {
     const sql = this.sql;
     const request = this.request;
     if (sql === undefined || request === undefined) return false;
-    let db: Database;
-    let changed: boolean;
+    let opened: MigratedImage;
     try {
-      const opened = openAndMigrate(sql, stored.bytes, request.migrations, this.runOptions());
-      db = opened.db;
-      changed = opened.report.changed;
+      opened = openAndMigrate(sql, stored.bytes, request.migrations, this.runOptions());
     } catch (error) {
       this.becomeStale(error);
       return false;
     }
-    this.db?.close();
-    this.db = db;
-    this.generation = stored.generation;
-    this.sizeBytes = stored.bytes?.byteLength ?? fileSize(db);
-    // The image caught up to replaces whatever this tab had waiting to be kept.
-    this.pendingBackup = changed ? stored.bytes : undefined;
-    if (changed) await this.save();
+    await this.takeOver(stored, opened);
     return true;
+  }
+
+  /**
+   * Makes an opened and migrated image this tab's database, in place of any it had. Nothing is
+   * written unless the run changed the image: then the image as it was stored waits to be kept
+   * as a backup (replacing whatever waited before), and the migrated one is saved.
+   */
+  private async takeOver(stored: StoredImage, opened: MigratedImage): Promise<void> {
+    this.db?.close();
+    this.db = opened.db;
+    this.generation = stored.generation;
+    this.sizeBytes = stored.bytes?.byteLength ?? fileSize(opened.db);
+    this.pendingBackup = opened.report.changed ? stored.bytes : undefined;
+    if (opened.report.changed) await this.save();
   }
 
   /**
@@ -343,8 +342,7 @@ export class DatabaseHost implements DatabaseWorkerApi {
   }
 
   private becomeStale(error: unknown): void {
-    const because = isMigrationError(error) ? (error as MigrationError).message : messageOf(error);
-    this.staleReason = `A newer version of this app has changed the database, so this tab no longer saves anything: reload it to continue. (${because})`;
+    this.staleReason = `A newer version of this app has changed the database, so this tab no longer saves anything: reload it to continue. (${messageOf(error)})`;
     this.emit('status', null);
   }
 
