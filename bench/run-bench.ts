@@ -7,9 +7,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium, type Page } from '@playwright/test';
 import { build, preview } from 'vite';
+import { watchIndexedDbWrites } from '../test/e2e/support/app.ts';
 import { chromiumLaunchOptions } from '../test/e2e/support/chromium.ts';
 import type { BenchResult } from './bench-protocol.ts';
-import { median, round2, round3 } from './stats.ts';
+import { median, phaseMedians, round2, round3 } from './stats.ts';
 import { measureInference, measureUpload } from './upload-measure.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -95,7 +96,7 @@ async function measure(context: BrowserContext): Promise<Record<string, number>>
     `seeded ${(seeded.sizeBytes / 1024 / 1024).toFixed(1)} MB in ${(seeded.readyMs / 1000).toFixed(1)} s`,
   );
 
-  const writes = await watchIndexedDbWrites(context);
+  const writes = await watchAllIndexedDbWrites(context);
   const samples: Record<'library' | 'floor-worker' | 'floor-page', BenchResult[]> = {
     library: [],
     'floor-worker': [],
@@ -123,8 +124,14 @@ async function measure(context: BrowserContext): Promise<Record<string, number>>
   const floorWorker = median(samples['floor-worker'].map((s) => s.readyMs));
   const floorPage = median(samples['floor-page'].map((s) => s.readyMs));
   return {
-    ...phaseMedians('library', samples.library),
-    ...phaseMedians('floor', samples['floor-worker']),
+    ...phaseMedians(
+      'library',
+      samples.library.map((s) => s.phases),
+    ),
+    ...phaseMedians(
+      'floor',
+      samples['floor-worker'].map((s) => s.phases),
+    ),
     databaseBytes: seeded.sizeBytes,
     runs: RUNS,
     upToDateLoadMs: round2(library),
@@ -137,17 +144,6 @@ async function measure(context: BrowserContext): Promise<Record<string, number>>
     noteWriteMs: round2(median(writeSamples)),
     seedMs: Math.round(seeded.readyMs),
   };
-}
-
-/** Median of each phase over a mode's loads, named `<prefix><Phase>` (e.g. `libraryReadMs`). */
-function phaseMedians(prefix: string, results: BenchResult[]): Record<string, number> {
-  const names = new Set(results.flatMap((result) => Object.keys(result.phases ?? {})));
-  const medians: Record<string, number> = {};
-  for (const name of names) {
-    const key = `${prefix}${name[0]?.toUpperCase()}${name.slice(1)}`;
-    medians[key] = round2(median(results.map((result) => result.phases?.[name] ?? Number.NaN)));
-  }
-  return medians;
 }
 
 /** Opens one bench page in a new tab, waits for its result, closes the tab. */
@@ -167,16 +163,10 @@ async function load(context: BrowserContext, mode: string, timeout = 60_000): Pr
 }
 
 /** Counts IndexedDB writes as Chromium reports them, from a tab kept open for that. */
-async function watchIndexedDbWrites(context: BrowserContext) {
+async function watchAllIndexedDbWrites(context: BrowserContext) {
   const observer = await context.newPage();
   await observer.goto(`${ORIGIN}/bench/?mode=none`);
-  const session = await context.newCDPSession(observer);
-  let count = 0;
-  session.on('Storage.indexedDBContentUpdated', () => {
-    count += 1;
-  });
-  await session.send('Storage.trackIndexedDBForStorageKey', { storageKey: `${ORIGIN}/` });
-  return { count: () => count };
+  return watchIndexedDbWrites(context, observer, ORIGIN, { database: null });
 }
 
 function printTable(report: Record<string, number>): void {

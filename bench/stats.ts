@@ -9,3 +9,21 @@ export function median(values: number[]): number {
 
 export const round2 = (value: number) => Math.round(value * 100) / 100;
 export const round3 = (value: number) => Math.round(value * 1000) / 1000;
+
+/**
+ * The median of each phase over some runs, named `<prefix><Phase><suffix>` (e.g. `libraryReadMs`
+ * from `readMs`); a phase a run lacks counts as NaN for it.
+ */
+export function phaseMedians(
+  prefix: string,
+  runs: (Readonly<Record<string, number>> | undefined)[],
+  suffix = '',
+): Record<string, number> {
+  const names = new Set(runs.flatMap((phases) => Object.keys(phases ?? {})));
+  return Object.fromEntries(
+    [...names].map((name) => [
+      `${prefix}${name[0]?.toUpperCase()}${name.slice(1)}${suffix}`,
+      round2(median(runs.map((phases) => phases?.[name] ?? Number.NaN))),
+    ]),
+  );
+}

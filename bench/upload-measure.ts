@@ -6,7 +6,7 @@ import type { BrowserContext, Page } from '@playwright/test';
 import type { InferenceBenchResult, UploadBenchResult } from './bench-protocol.ts';
 import { buildLegacyFile, LEGACY_ROWS, timeNativeUpgrade, upgradeSql } from './legacy-file.ts';
 import { type MemorySample, measurePeaks, type ProcessPeak } from './process-memory.ts';
-import { median, round2, round3 } from './stats.ts';
+import { median, phaseMedians, round2, round3 } from './stats.ts';
 
 /** Where the runner's pages live, and the profile the browser runs on (to find its processes). */
 export interface UploadBenchSetup {
@@ -79,7 +79,11 @@ export async function measureUpload(setup: UploadBenchSetup): Promise<Record<str
     uploadTotalVsNativeRatio: round3(
       median(results.map((r, i) => r.totalMs / (native[i] as number))),
     ),
-    ...phaseMedians(results),
+    ...phaseMedians(
+      'upload',
+      results.map((r) => r.phases),
+      'Ms',
+    ),
     upgradedFileBytes: first.upgradedBytes,
     upgradedInPlaceRounds: results.filter((r) => r.upgradedInPlace).length,
     maxLongTaskMsDuringUpload: round2(median(longest)),
@@ -194,16 +198,6 @@ function phasePeaks(rounds: UploadRound[]): Record<string, number> {
 /** Every process's growth added up: an upper bound, since their peaks need not coincide. */
 function allGrowth(peaks: ProcessPeak[]): number {
   return peaks.reduce((sum, p) => sum + Math.max(0, p.peakBytes - p.beforeBytes), 0);
-}
-
-function phaseMedians(results: UploadBenchResult[]): Record<string, number> {
-  const names = Object.keys(results[0]?.phases ?? {});
-  return Object.fromEntries(
-    names.map((name) => [
-      `upload${name[0]?.toUpperCase()}${name.slice(1)}Ms`,
-      round2(median(results.map((r) => r.phases[name] ?? Number.NaN))),
-    ]),
-  );
 }
 
 /** Longer than any upload of the bench file takes, even on a busy machine. */

@@ -1,4 +1,5 @@
 import type { Database } from 'sql.js';
+import { SEED_LEDGER_DDL } from '../../scripts/samples/build-samples.ts';
 import { DEMO_MIGRATIONS } from './demo-migrations.ts';
 import { openDatabase, rows } from './sqljs.ts';
 
@@ -119,11 +120,8 @@ export function rowCounts(db: Database): Record<string, number> {
  * The ledger StarPunk itself writes: the original three columns, filled with its names from
  * `001_…` on (its history has no `000`), `applied_at` as SQLite's CURRENT_TIMESTAMP spells it.
  */
-export const SEED_LEDGER_DDL = `CREATE TABLE IF NOT EXISTS schema_migrations (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    migration_name TEXT UNIQUE NOT NULL,
-    applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP
-)`;
+// The ledger StarPunk creates, as the demo's sample builder writes it.
+export { SEED_LEDGER_DDL };
 
 /** A StarPunk database at version k: schema and rows at k, a seed ledger naming 001..k-1. */
 export function seedDatabaseAt(version: number): Database {

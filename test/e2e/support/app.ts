@@ -127,14 +127,20 @@ export function readStoredDatabase(page: Page): Promise<StoredDatabase> {
 }
 
 /**
- * Counts writes to the stored database as Chromium itself reports them (DevTools' IndexedDB
- * content-updated events), so a write by any tab or worker is seen, whatever the app claims.
+ * Counts writes to the stored database (to any of `origin`'s databases with `database: null`) as
+ * Chromium itself reports them (DevTools' IndexedDB content-updated events), so a write by any
+ * tab or worker is seen, whatever the app claims.
  */
-export async function watchIndexedDbWrites(context: BrowserContext, page: Page, origin: string) {
+export async function watchIndexedDbWrites(
+  context: BrowserContext,
+  page: Page,
+  origin: string,
+  { database = STORED.database as string | null } = {},
+) {
   const session = await context.newCDPSession(page);
   const writes: string[] = [];
   session.on('Storage.indexedDBContentUpdated', (event) => {
-    if (event.databaseName === STORED.database) writes.push(event.objectStoreName);
+    if (database === null || event.databaseName === database) writes.push(event.objectStoreName);
   });
   await session.send('Storage.trackIndexedDBForStorageKey', { storageKey: `${origin}/` });
   return {
