@@ -1,10 +1,8 @@
 // The demo page: a notes app on the StarPunk-shaped schema beside a migrations panel. It uses
 // only the public browser API, as any other Vite app would.
 import {
-  type DatabaseInfo,
   DEFAULT_MAX_UPLOAD_BYTES,
   isDatabaseError,
-  isMigrationError,
   type MigratedDatabase,
   openDatabase,
   readStoredImage,
@@ -13,6 +11,7 @@ import { startBackupsFlow } from './ui/backups-flow.ts';
 import { renderMigrationsPanel } from './ui/migrations-panel.ts';
 import { addNote, deleteNote, listNotes } from './ui/notes-store.ts';
 import { createNotesView } from './ui/notes-view.ts';
+import { problemOf } from './ui/problem.ts';
 import { saveFile } from './ui/save-file.ts';
 import { renderStatusBanner } from './ui/status-banner.ts';
 import { startUploadFlow } from './ui/upload-flow.ts';
@@ -55,11 +54,7 @@ async function start(): Promise<void> {
   }
   // The load may have migrated the image, filing the one it replaced as a backup.
   if (db.report.changed) void refreshBackups();
-  renderMigrationsPanel(
-    panel,
-    { phase: 'ready', report: db.report, info: db.info(), timings: db.timings },
-    panelActions,
-  );
+  showReady(db);
   await openNotes(db);
 }
 
@@ -67,7 +62,7 @@ async function openNotes(db: MigratedDatabase): Promise<void> {
   let problem: string | null = null;
   const render = async () => {
     const info = db.info();
-    renderStatusBanner(banner, info, { reload: () => location.reload() });
+    renderStatusBanner(banner, info, { reload });
     renderNotes({ notes: await listNotes(db), writable: info.staleReason === null, problem });
   };
   const attempt = async (write: () => Promise<void>) => {
@@ -86,39 +81,27 @@ async function openNotes(db: MigratedDatabase): Promise<void> {
   db.subscribe((event) => {
     // Another tab adopted a file or restored a backup: this tab's report is of another file.
     if (event.kind === 'replaced') return reload();
-    refreshPanelInfo(db, db.info());
+    showReady(db);
     void refreshBackups();
     void render();
   });
   await render();
 }
 
-function refreshPanelInfo(db: MigratedDatabase, info: DatabaseInfo): void {
+/** The panel for an open database, with its status as it is now. */
+function showReady(db: MigratedDatabase): void {
   renderMigrationsPanel(
     panel,
-    { phase: 'ready', report: db.report, info, timings: db.timings },
+    { phase: 'ready', report: db.report, info: db.info(), timings: db.timings },
     panelActions,
   );
 }
 
 async function showFailure(error: unknown): Promise<void> {
   const stored = await readStoredImage(DATABASE_NAME);
-  const panelError = isMigrationError(error)
-    ? {
-        code: error.code,
-        message: error.message,
-        migrationName: error.migrationName,
-        statement: error.statement,
-        line: error.line,
-        cause: error.cause === undefined ? undefined : String(error.cause),
-      }
-    : {
-        code: isDatabaseError(error) ? error.code : 'UNEXPECTED',
-        message: error instanceof Error ? error.message : String(error),
-      };
   renderMigrationsPanel(
     panel,
-    { phase: 'failed', error: panelError, storedSizeBytes: stored?.byteLength ?? null },
+    { phase: 'failed', error: problemOf(error), storedSizeBytes: stored?.byteLength ?? null },
     panelActions,
   );
   notesRoot.replaceChildren();

@@ -33,6 +33,11 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   return element;
 }
 
+/** One term and its value in a `<dl>`. */
+export function fact(term: string, value: string): HTMLDivElement {
+  return el('div', {}, el('dt', {}, term), el('dd', {}, value));
+}
+
 /** Replaces an element's children. */
 export function replaceChildren(parent: Element, ...children: Child[]): void {
   parent.replaceChildren();

@@ -1,19 +1,12 @@
 import type { DatabaseInfo, LoadTimings } from '../browser/index.ts';
 import type { MigrationOutcome, MigrationReport } from '../core/types.ts';
 import { describeDifference } from '../index.ts';
-import { el, replaceChildren } from './dom.ts';
+import { el, fact, replaceChildren } from './dom.ts';
 import { describeRun, describeState, formatBytes, formatDuration } from './format.ts';
+import type { Problem } from './problem.ts';
 
 /** A failure to show: a `MigrationError`'s fields, or just a code and a message. */
-export interface PanelError {
-  code: string;
-  message: string;
-  migrationName?: string | undefined;
-  statement?: string | undefined;
-  line?: number | undefined;
-  /** SQLite's own message, when a statement failed. */
-  cause?: string | undefined;
-}
+export type PanelError = Problem;
 
 /** What the panel shows; it renders this and decides nothing. */
 export type PanelState =
@@ -120,10 +113,6 @@ function readyDetails(report: MigrationReport, info: DatabaseInfo, timings: Load
       ? el('p', { className: 'muted' }, 'None.')
       : el('ol', { testid: 'pending-list', className: 'migrations' }, ...pending.map(pendingItem)),
   );
-}
-
-function fact(term: string, value: string) {
-  return el('div', {}, el('dt', {}, term), el('dd', {}, value));
 }
 
 function appliedItem(outcome: MigrationOutcome) {

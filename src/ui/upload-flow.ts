@@ -1,13 +1,8 @@
-import {
-  inspectUpload,
-  isDatabaseError,
-  isMigrationError,
-  type MigrationProgress,
-  type UploadSession,
-} from '../browser/index.ts';
+import { inspectUpload, type MigrationProgress, type UploadSession } from '../browser/index.ts';
+import { problemOf } from './problem.ts';
 import { fetchSample, loadSampleList } from './sample-files.ts';
 import { saveFile } from './save-file.ts';
-import { createUploadView, type UploadProblem, type UploadViewState } from './upload-view.ts';
+import { createUploadView, type UploadViewState } from './upload-view.ts';
 
 /** What the upload card works with. */
 export interface UploadFlowOptions {
@@ -121,18 +116,4 @@ export function startUploadFlow(options: UploadFlowOptions): void {
 function merged(previous: MigrationProgress | null, next: MigrationProgress): MigrationProgress {
   if (next.phase === 'migration' || previous === null) return next;
   return { ...next, index: previous.index, total: previous.total };
-}
-
-function problemOf(error: unknown): UploadProblem {
-  if (isMigrationError(error))
-    return {
-      code: error.code,
-      message: error.message,
-      migrationName: error.migrationName,
-      statement: error.statement,
-      cause: error.cause === undefined ? undefined : String(error.cause),
-      differences: error.differences,
-    };
-  if (isDatabaseError(error)) return { code: error.code, message: error.message };
-  return { code: 'UNEXPECTED', message: error instanceof Error ? error.message : String(error) };
 }

@@ -1,6 +1,6 @@
 import type { MigrationOutcome, UploadInspection } from '../browser/index.ts';
 import { describeDifference } from '../index.ts';
-import { el } from './dom.ts';
+import { el, fact } from './dom.ts';
 import { describeState, formatBytes, formatDuration } from './format.ts';
 import { checkLabel, describeLedger, describePlan } from './upload-format.ts';
 
@@ -138,8 +138,4 @@ function plannedItem(outcome: MigrationOutcome) {
       how === 'executed' ? ` ${formatDuration(outcome.durationMs)} on the copy` : '',
     ),
   );
-}
-
-function fact(term: string, value: string) {
-  return el('div', {}, el('dt', {}, term), el('dd', {}, value));
 }

@@ -1,26 +1,13 @@
-import type {
-  MigrationProgress,
-  SchemaDifference,
-  UpgradeResult,
-  UploadInspection,
-} from '../browser/index.ts';
+import type { MigrationProgress, UpgradeResult, UploadInspection } from '../browser/index.ts';
 import { describeDifference } from '../index.ts';
 import { el, replaceChildren } from './dom.ts';
 import { formatBytes, formatDuration } from './format.ts';
+import type { Problem } from './problem.ts';
 import { describeFinished, describeProgress, refusalNote } from './upload-format.ts';
 import { planView } from './upload-plan-view.ts';
 
 /** A refusal or failure to show: a `DatabaseError` or `MigrationError`, as plain fields. */
-export interface UploadProblem {
-  code: string;
-  message: string;
-  migrationName?: string | undefined;
-  statement?: string | undefined;
-  /** SQLite's own message. */
-  cause?: string | undefined;
-  /** For an unrecognised schema: how the file differs from the nearest version. */
-  differences?: SchemaDifference[] | undefined;
-}
+export type UploadProblem = Problem;
 
 /** A sample file the page offers (from `samples/index.json`). */
 export interface SampleFile {
