@@ -7,7 +7,7 @@ import {
   newBackupEntry,
   withBackup,
 } from './backup-list.ts';
-import { DatabaseError } from './database-error.ts';
+import { DatabaseError, messageOf } from './database-error.ts';
 
 /** The database file as last saved, and the generation that save was given. */
 export interface StoredImage {
@@ -188,6 +188,22 @@ export function memoryImageStore(): ImageStore {
       throw new DatabaseError('SAVE_FAILED', 'Nothing is stored: this database runs in memory.');
     },
   };
+}
+
+/**
+ * A failed write to IndexedDB in words a person can act on; `kept` says what was left as it
+ * was ("The stored database is unchanged").
+ */
+export function storageFailure(
+  error: unknown,
+  kept: string,
+): { code: 'QUOTA_EXCEEDED' | 'SAVE_FAILED'; message: string } {
+  return isQuotaError(error)
+    ? {
+        code: 'QUOTA_EXCEEDED',
+        message: `The browser refused to save: its storage for this site is full. ${kept}; free some space and try again.`,
+      }
+    : { code: 'SAVE_FAILED', message: `Saving failed (${messageOf(error)}). ${kept}.` };
 }
 
 /** True for the error a browser raises when a save would exceed the storage quota. */

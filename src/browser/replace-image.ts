@@ -1,11 +1,11 @@
 import type { BackupReason } from './backup-list.ts';
 import { lockName, withLock } from './cross-tab-lock.ts';
-import { DatabaseError, isDatabaseError, messageOf } from './database-error.ts';
+import { DatabaseError, isDatabaseError } from './database-error.ts';
 import {
   indexedDbImageStore,
-  isQuotaError,
   type Replacement,
   type ReplacementSource,
+  storageFailure,
 } from './image-store.ts';
 import { announceSave } from './saved-channel.ts';
 
@@ -30,16 +30,7 @@ export async function replaceStoredImage(
     });
   } catch (error) {
     if (isDatabaseError(error)) throw error;
-    if (isQuotaError(error))
-      throw new DatabaseError(
-        'QUOTA_EXCEEDED',
-        'The browser refused to save: its storage for this site is full. The stored database is unchanged; free some space and try again.',
-        { cause: error },
-      );
-    throw new DatabaseError(
-      'SAVE_FAILED',
-      `Saving failed (${messageOf(error)}). The stored database is unchanged.`,
-      { cause: error },
-    );
+    const failure = storageFailure(error, 'The stored database is unchanged');
+    throw new DatabaseError(failure.code, failure.message, { cause: error });
   }
 }

@@ -1,6 +1,6 @@
 import type { Database } from 'sql.js';
-import { type DatabaseErrorCode, isDatabaseError, messageOf } from './database-error.ts';
-import { type ImageStore, isQuotaError } from './image-store.ts';
+import { type DatabaseErrorCode, isDatabaseError } from './database-error.ts';
+import { type ImageStore, storageFailure } from './image-store.ts';
 import { exportImage } from './sql-loader.ts';
 
 /** What a save did: the generation and size now stored, or why nothing was. */
@@ -32,18 +32,8 @@ export async function saveImage(
   } catch (error) {
     if (isDatabaseError(error) && error.code === 'CONFLICT')
       return { ok: false, code: 'CONFLICT', problem: error.message };
-    return isQuotaError(error)
-      ? {
-          ok: false,
-          code: 'QUOTA_EXCEEDED',
-          problem:
-            'The browser refused to save: its storage for this site is full. The last saved database is kept; free some space and try again.',
-        }
-      : {
-          ok: false,
-          code: 'SAVE_FAILED',
-          problem: `Saving failed (${messageOf(error)}). The last saved database is kept.`,
-        };
+    const failure = storageFailure(error, 'The last saved database is kept');
+    return { ok: false, code: failure.code, problem: failure.message };
   }
   return { ok: true, generation: generation + 1, sizeBytes: bytes.byteLength };
 }
