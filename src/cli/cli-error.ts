@@ -76,6 +76,16 @@ export function describeFsError(error: unknown): string {
     case 'ENOTDIR':
       return 'is not a folder';
     default:
-      return error instanceof Error ? error.message : String(error);
+      return messageOf(error);
   }
+}
+
+/** An `UNREADABLE_INPUT` error naming `path`: `<path>: <reason>`. */
+export function unreadable(path: string, reason: string, cause?: unknown): CliError {
+  return new CliError('UNREADABLE_INPUT', `${path}: ${reason}`, { file: path, cause });
+}
+
+/** An error's message, or the thrown value as text. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -1,5 +1,5 @@
 import { describeDifference, isMigrationError } from '../index.ts';
-import { isCliError } from './cli-error.ts';
+import { isCliError, messageOf } from './cli-error.ts';
 
 /** `error [CODE]: message`, then the failing statement and the nearest-version differences. */
 export function formatError(error: unknown): string {
@@ -25,8 +25,7 @@ export function formatError(error: unknown): string {
 /** The `error` member of a failed `--json` document. */
 export function serializeError(error: unknown): Record<string, unknown> {
   if (isCliError(error) || isMigrationError(error)) return { ...error.toJSON() };
-  const message = error instanceof Error ? error.message : String(error);
-  return { name: 'Error', code: 'INTERNAL', message };
+  return { name: 'Error', code: 'INTERNAL', message: messageOf(error) };
 }
 
 /** A fault of this program: the message first, then where it happened, for a bug report. */

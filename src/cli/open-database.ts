@@ -1,6 +1,6 @@
 import initSqlJs from 'sql.js';
 import { isMigrationError, type SqlDatabase } from '../index.ts';
-import { CliError, isCliError } from './cli-error.ts';
+import { isCliError, messageOf, unreadable } from './cli-error.ts';
 
 type SqlJs = Awaited<ReturnType<typeof initSqlJs>>;
 
@@ -27,11 +27,7 @@ export function openDatabase(sql: SqlJs, bytes: Uint8Array | null, path: string)
     return enableForeignKeys(db);
   } catch (error) {
     db?.close();
-    throw new CliError(
-      'UNREADABLE_INPUT',
-      `${path}: cannot be opened as a SQLite database: ${messageOf(error)}`,
-      { file: path, cause: error },
-    );
+    throw unreadable(path, `cannot be opened as a SQLite database: ${messageOf(error)}`, error);
   }
 }
 
@@ -47,17 +43,12 @@ export function readingDatabase<T>(path: string, work: () => T): T {
     return work();
   } catch (error) {
     if (isMigrationError(error) || isCliError(error)) throw error;
-    throw new CliError(
-      'UNREADABLE_INPUT',
-      `${path}: cannot be read as a database this runner supports: ${messageOf(error)} ` +
-        '(nothing was changed)',
-      { file: path, cause: error },
+    throw unreadable(
+      path,
+      `cannot be read as a database this runner supports: ${messageOf(error)} (nothing was changed)`,
+      error,
     );
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** A fresh in-memory database with foreign keys on, for `verifyMigrations`. */

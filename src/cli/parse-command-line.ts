@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { CliError } from './cli-error.ts';
+import { CliError, messageOf } from './cli-error.ts';
 
 /** The commands the CLI knows. */
 export type CommandName = 'migrate' | 'status' | 'verify';
@@ -92,7 +92,7 @@ function parseStrictly(args: string[]) {
     return parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
     // Node's messages are good ("Unknown option '--force'"); keep them, drop the stack.
-    throw usageError(error instanceof Error ? error.message : String(error));
+    throw usageError(messageOf(error));
   }
 }
 

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { CliError, describeFsError } from './cli-error.ts';
+import { describeFsError, unreadable } from './cli-error.ts';
 import { type CompanionFile, findCompanionFiles } from './database-companion-files.ts';
 
 /** Every SQLite 3 database file begins with these 16 bytes. */
@@ -62,8 +62,4 @@ function hasSqliteHeader(bytes: Uint8Array): boolean {
     if (bytes[i] !== SQLITE_HEADER.charCodeAt(i)) return false;
   }
   return true;
-}
-
-function unreadable(path: string, reason: string, cause?: unknown): CliError {
-  return new CliError('UNREADABLE_INPUT', `${path}: ${reason}`, { file: path, cause });
 }

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Migration, splitMigrationFiles } from '../index.ts';
-import { CliError, describeFsError } from './cli-error.ts';
+import { describeFsError, unreadable } from './cli-error.ts';
 
 /** The migrations of a folder and the schema to compare with. */
 export interface MigrationSet {
@@ -24,7 +24,7 @@ export interface SchemaChoice {
 export function readMigrationFolder(dir: string, choice: SchemaChoice): MigrationSet {
   const files = readSqlFiles(dir);
   if (Object.keys(files).length === 0) {
-    throw new CliError('UNREADABLE_INPUT', `${dir}: no .sql files in this folder`, { file: dir });
+    throw unreadable(dir, 'no .sql files in this folder');
   }
   const { migrations, schema: folderSchema } = splitMigrationFiles(files);
 
@@ -46,14 +46,7 @@ function readSqlFiles(dir: string): Record<string, string> {
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch (error) {
-    throw new CliError(
-      'UNREADABLE_INPUT',
-      `${dir}: cannot read the migrations folder: ${describeFsError(error)}`,
-      {
-        file: dir,
-        cause: error,
-      },
-    );
+    throw unreadable(dir, `cannot read the migrations folder: ${describeFsError(error)}`, error);
   }
   const files: Record<string, string> = {};
   for (const entry of entries) {
@@ -68,9 +61,6 @@ function readTextFile(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
-    throw new CliError('UNREADABLE_INPUT', `${path}: cannot read: ${describeFsError(error)}`, {
-      file: path,
-      cause: error,
-    });
+    throw unreadable(path, `cannot read: ${describeFsError(error)}`, error);
   }
 }
