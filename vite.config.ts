@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { defineConfig, type Plugin, searchForWorkspaceRoot } from 'vite';
 import { SAMPLES_DIR, writeSamples } from './scripts/samples/write-samples.ts';
+import { readSqlFiles } from './src/cli/read-migration-folder.ts';
 import { splitMigrationFiles } from './src/index.ts';
 
 /**
@@ -63,12 +64,8 @@ export function checkMigrationsFolder(dir: string): string | null {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     return `MIGRATIONS_DIR ${dir} is not a folder: set MIGRATIONS_DIR to the folder holding NNN_description.sql files.`;
   }
-  const files: Record<string, string> = {};
-  for (const name of readdirSync(dir)) {
-    if (name.endsWith('.sql')) files[name] = readFileSync(path.join(dir, name), 'utf8');
-  }
   try {
-    splitMigrationFiles(files);
+    splitMigrationFiles(readSqlFiles(dir));
     return null;
   } catch (error) {
     return `Migrations in ${dir}: ${error instanceof Error ? error.message : String(error)}`;

@@ -1,13 +1,7 @@
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import initSqlJs, { type SqlJsStatic } from 'sql.js';
+import { readSqlFiles } from '../../src/cli/read-migration-folder.ts';
 import { splitMigrationFiles } from '../../src/index.ts';
 import { buildSamples, type Sample } from './build-samples.ts';
 
@@ -64,10 +58,7 @@ export async function writeSamples(options: {
 
 /** The demo's migrations, read the way the CLI reads a folder. */
 function readMigrations(dir: string) {
-  const files: Record<string, string> = {};
-  for (const name of readdirSync(dir))
-    if (name.endsWith('.sql')) files[name] = readFileSync(path.join(dir, name), 'utf8');
-  return splitMigrationFiles(files).migrations;
+  return splitMigrationFiles(readSqlFiles(dir)).migrations;
 }
 
 /** What the page lists: each sample's file, title, description and size. */

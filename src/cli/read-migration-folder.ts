@@ -41,7 +41,11 @@ export function readMigrationFolder(dir: string, choice: SchemaChoice): Migratio
   return { migrations, schema: folderSchema, schemaSource: join(dir, 'schema.sql') };
 }
 
-function readSqlFiles(dir: string): Record<string, string> {
+/**
+ * The `*.sql` files of a folder by name, as `splitMigrationFiles` takes them (the build and the
+ * sample builder read folders this way too). Throws `UNREADABLE_INPUT` naming what it could not read.
+ */
+export function readSqlFiles(dir: string): Record<string, string> {
   let entries: import('node:fs').Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
