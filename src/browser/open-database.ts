@@ -1,6 +1,5 @@
 import { proxy, type Remote, releaseProxy, wrap } from 'comlink';
 import type { Migration, MigrationReport, SqlValue } from '../core/types.ts';
-import { MigrationError } from '../index.ts';
 import { lockName } from './cross-tab-lock.ts';
 import { DatabaseError, messageOf } from './database-error.ts';
 import { migrationSet } from './migration-set.ts';
@@ -11,12 +10,11 @@ import type {
   LoadTimings,
   Outcome,
   Row,
-  SerializedOpenError,
   WorkerRunOptions,
   WriteResult,
   WriteStatement,
 } from './worker-protocol.ts';
-import { workerRunOptions } from './worker-protocol.ts';
+import { reviveError, workerRunOptions } from './worker-protocol.ts';
 
 /** What `openDatabase` needs: a name and the app's migrations. */
 export interface OpenDatabaseOptions extends WorkerRunOptions {
@@ -169,16 +167,4 @@ function stop(api: Remote<DatabaseWorkerApi>, worker: Worker): void {
 function unwrap<T>(outcome: Outcome<T>): T {
   if (outcome.ok) return outcome.value;
   throw new DatabaseError(outcome.error.code, outcome.error.message);
-}
-
-/** Turns an error that crossed the worker boundary as data back into its class. */
-export function reviveError(error: SerializedOpenError): MigrationError | DatabaseError {
-  if (error.name === 'DatabaseError') return new DatabaseError(error.code, error.message);
-  return new MigrationError(error.code, error.message, {
-    migrationName: error.migrationName ?? undefined,
-    statement: error.statement ?? undefined,
-    line: error.line ?? undefined,
-    cause: error.cause ?? undefined,
-    differences: error.differences ?? undefined,
-  });
 }

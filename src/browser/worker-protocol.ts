@@ -1,6 +1,6 @@
-import type { SerializedMigrationError } from '../core/errors.ts';
+import { MigrationError, type SerializedMigrationError } from '../core/errors.ts';
 import type { Migration, MigrationReport, RunOptions, SqlValue } from '../core/types.ts';
-import type { SerializedDatabaseError } from './database-error.ts';
+import { DatabaseError, type SerializedDatabaseError } from './database-error.ts';
 
 /**
  * The page and its database worker speak through Comlink; these are the shapes that cross.
@@ -120,4 +120,16 @@ export interface DatabaseWorkerApi {
   /** The live database's file, for a download. */
   exportImage(): Promise<Uint8Array>;
   close(): Promise<void>;
+}
+
+/** Turns an error that crossed the worker boundary as data back into its class. */
+export function reviveError(error: SerializedOpenError): MigrationError | DatabaseError {
+  if (error.name === 'DatabaseError') return new DatabaseError(error.code, error.message);
+  return new MigrationError(error.code, error.message, {
+    migrationName: error.migrationName ?? undefined,
+    statement: error.statement ?? undefined,
+    line: error.line ?? undefined,
+    cause: error.cause ?? undefined,
+    differences: error.differences ?? undefined,
+  });
 }

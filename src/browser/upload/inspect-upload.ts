@@ -2,8 +2,7 @@ import { proxy, type Remote, releaseProxy, transfer, wrap } from 'comlink';
 import type { Migration, MigrationProgress } from '../../core/types.ts';
 import { DatabaseError, messageOf } from '../database-error.ts';
 import { migrationSet } from '../migration-set.ts';
-import { reviveError } from '../open-database.ts';
-import { type WorkerRunOptions, workerRunOptions } from '../worker-protocol.ts';
+import { reviveError, type WorkerRunOptions, workerRunOptions } from '../worker-protocol.ts';
 import type {
   AdoptResult,
   UpgradeResult,

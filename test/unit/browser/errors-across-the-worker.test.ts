@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DatabaseError, isDatabaseError } from '../../../src/browser/database-error.ts';
 import { isQuotaError } from '../../../src/browser/image-store.ts';
-import { reviveError } from '../../../src/browser/open-database.ts';
+import { reviveError } from '../../../src/browser/worker-protocol.ts';
 import { isMigrationError, MigrationError } from '../../../src/index.ts';
 
 describe('reviveError', () => {
