@@ -5,9 +5,13 @@
 export { checksumOf } from './core/checksum.ts';
 export {
   isMigrationError,
+  isSqljsMigrateError,
   MigrationError,
   type MigrationErrorCode,
+  type MigrationErrorDetails,
+  type SerializedError,
   type SerializedMigrationError,
+  SqljsMigrateError,
 } from './core/errors.ts';
 export {
   fingerprintSchema,

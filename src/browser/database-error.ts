@@ -1,3 +1,4 @@
+import { isSqljsMigrateError, type SerializedError, SqljsMigrateError } from '../core/errors.ts';
 /** Every way the browser layer can refuse a write or fail outside a migration run. */
 export type DatabaseErrorCode =
   /** A newer version of the app changed the database: this tab must reload before it writes. */
@@ -34,36 +35,23 @@ export type DatabaseErrorCode =
   | 'NO_SUCH_BACKUP';
 
 /** The one error the browser layer throws besides the core's `MigrationError`. */
-export class DatabaseError extends Error {
+export class DatabaseError extends SqljsMigrateError<DatabaseErrorCode> {
   override readonly name = 'DatabaseError';
-  readonly code: DatabaseErrorCode;
 
-  constructor(code: DatabaseErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
-
-  /** A plain object for crossing the worker boundary. */
-  toJSON(): SerializedDatabaseError {
-    return { name: 'DatabaseError', code: this.code, message: this.message };
+  override toJSON(): SerializedDatabaseError {
+    return super.toJSON() as SerializedDatabaseError;
   }
 }
 
 /** A `DatabaseError` as plain data. */
-export interface SerializedDatabaseError {
+export interface SerializedDatabaseError extends SerializedError {
   name: 'DatabaseError';
   code: DatabaseErrorCode;
-  message: string;
 }
 
 /** True for a `DatabaseError`, also one made by another copy of this module. */
 export function isDatabaseError(value: unknown): value is DatabaseError {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as { name?: unknown }).name === 'DatabaseError' &&
-    typeof (value as { code?: unknown }).code === 'string'
-  );
+  return isSqljsMigrateError(value) && (value as { name?: unknown }).name === 'DatabaseError';
 }
 
 /** A `DatabaseError` as the plain data a worker returns instead of throwing across Comlink. */

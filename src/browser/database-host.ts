@@ -1,7 +1,7 @@
 import { transfer } from 'comlink';
 import type { Database, SqlJsStatic } from 'sql.js';
 import type { SqlValue } from '../core/types.ts';
-import { isMigrationError } from '../index.ts';
+import { isMigrationError, MigrationError } from '../index.ts';
 import { hasWebLocks, lockName, withLock } from './cross-tab-lock.ts';
 import {
   DatabaseError,
@@ -145,6 +145,9 @@ export class DatabaseHost implements DatabaseWorkerApi {
     try {
       opened = openAndMigrate(this.sql, stored.bytes, request.migrations, this.runOptions());
     } catch (error) {
+      // The run was on this tab's copy and nothing was saved: the stored image is as it was.
+      if (error instanceof MigrationError)
+        return { ok: false, error: error.unchangedIn('the stored database').toJSON() };
       if (isMigrationError(error)) return { ok: false, error: error.toJSON() };
       return { ok: false, error: databaseErrorData('OPEN_FAILED', messageOf(error)) };
     }

@@ -124,12 +124,7 @@ export interface DatabaseWorkerApi {
 
 /** Turns an error that crossed the worker boundary as data back into its class. */
 export function reviveError(error: SerializedOpenError): MigrationError | DatabaseError {
-  if (error.name === 'DatabaseError') return new DatabaseError(error.code, error.message);
-  return new MigrationError(error.code, error.message, {
-    migrationName: error.migrationName ?? undefined,
-    statement: error.statement ?? undefined,
-    line: error.line ?? undefined,
-    cause: error.cause ?? undefined,
-    differences: error.differences ?? undefined,
-  });
+  if (error.name === 'DatabaseError')
+    return new DatabaseError(error.code, error.message, { cause: error.cause ?? undefined });
+  return MigrationError.fromJSON(error);
 }

@@ -1,3 +1,5 @@
+import { isSqljsMigrateError, type SerializedError, SqljsMigrateError } from '../index.ts';
+
 /** Why the command line refused to go on, apart from the migration errors the core throws. */
 export type CliErrorCode =
   /** An unknown command or flag, a missing argument, flags that exclude each other. */
@@ -21,9 +23,8 @@ const EXIT_CODES: Record<CliErrorCode, 1 | 2> = {
 };
 
 /** An error of the command line itself, with a stable code and the file it concerns. */
-export class CliError extends Error {
+export class CliError extends SqljsMigrateError<CliErrorCode> {
   override readonly name = 'CliError';
-  readonly code: CliErrorCode;
   readonly file: string | undefined;
 
   constructor(
@@ -31,8 +32,7 @@ export class CliError extends Error {
     message: string,
     options: { file?: string; cause?: unknown } = {},
   ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
+    super(code, message, { cause: options.cause });
     this.file = options.file;
   }
 
@@ -41,25 +41,25 @@ export class CliError extends Error {
     return EXIT_CODES[this.code];
   }
 
-  /** A plain object for `--json` output. */
-  toJSON(): SerializedCliError {
-    return { name: 'CliError', code: this.code, message: this.message, file: this.file ?? null };
+  override toJSON(): SerializedCliError {
+    return super.toJSON() as SerializedCliError;
+  }
+
+  protected override facts(): { file: string | null } {
+    return { file: this.file ?? null };
   }
 }
 
 /** A `CliError` as plain data. */
-export interface SerializedCliError {
+export interface SerializedCliError extends SerializedError {
   name: 'CliError';
   code: CliErrorCode;
-  message: string;
   file: string | null;
 }
 
 /** True for a `CliError`. */
 export function isCliError(value: unknown): value is CliError {
-  return (
-    typeof value === 'object' && value !== null && (value as { name?: unknown }).name === 'CliError'
-  );
+  return isSqljsMigrateError(value) && (value as { name?: unknown }).name === 'CliError';
 }
 
 /** A short reason from a Node file-system error: `no such file or directory`, `permission denied`. */

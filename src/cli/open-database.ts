@@ -1,5 +1,5 @@
 import initSqlJs from 'sql.js';
-import { isMigrationError, type SqlDatabase } from '../index.ts';
+import { isMigrationError, MigrationError, type SqlDatabase } from '../index.ts';
 import { isCliError, messageOf, unreadable } from './cli-error.ts';
 
 type SqlJs = Awaited<ReturnType<typeof initSqlJs>>;
@@ -32,8 +32,9 @@ export function openDatabase(sql: SqlJs, bytes: Uint8Array | null, path: string)
 }
 
 /**
- * Runs `work` over the user's database and turns any error that is neither a `MigrationError`
- * nor a `CliError` into an `UNREADABLE_INPUT` one naming the file: the core reports every
+ * Runs `work` over the user's database. A `MigrationError` is told of the file, which is never
+ * written after a failure; any error that is neither a `MigrationError` nor a `CliError` becomes
+ * an `UNREADABLE_INPUT` one naming the file: the core reports every
  * migration failure as a `MigrationError`, so a raw SQLite error escaping it (a
  * `schema_migrations` view, a ledger with a NOT NULL column of its own) means the database has a
  * shape this runner does not support, which is bad input (exit 2), not a failed migration.
@@ -42,6 +43,8 @@ export function readingDatabase<T>(path: string, work: () => T): T {
   try {
     return work();
   } catch (error) {
+    // The run failed, so the file is never written: whatever committed in memory is not in it.
+    if (error instanceof MigrationError) throw error.unchangedIn(path);
     if (isMigrationError(error) || isCliError(error)) throw error;
     throw unreadable(
       path,

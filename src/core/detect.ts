@@ -85,7 +85,7 @@ function unrecognized(
     : '';
   return new MigrationError(
     'UNRECOGNIZED_SCHEMA',
-    `The database has tables but no migration ledger, and its schema matches no version of the migration history${summary}. Migrate it by hand to a known version, or check it is this app's database (nothing was changed)`,
+    `The database has tables but no migration ledger, and its schema matches no version of the migration history${summary}. Migrate it by hand to a known version, or check it is this app's database`,
     { differences: nearest?.differences ?? [] },
   );
 }

@@ -1,5 +1,66 @@
 import type { SchemaDifference } from './types.ts';
 
+/**
+ * The mark every error of this package carries. `Symbol.for` is shared by every realm and every
+ * copy of this module (a hot reload loads it twice), so the guard below sees through both, where
+ * `instanceof` would not.
+ */
+const FAMILY = Symbol.for('sqljs-migrate:error');
+
+/** The names of the family's classes: what plain data that crossed a worker or JSON still says. */
+const FAMILY_NAMES = new Set(['MigrationError', 'DatabaseError', 'CliError']);
+
+/**
+ * The base of every error this package throws: a stable `code` for programs, a message for people,
+ * and `toJSON` for crossing a worker or printing as JSON. Facts beyond the message (the migration's
+ * name, what was left unchanged) are fields, never words to be edited afterwards.
+ */
+export class SqljsMigrateError<Code extends string = string> extends Error {
+  readonly code: Code;
+
+  constructor(code: Code, message: string, options: { cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    Object.defineProperty(this, FAMILY, { value: true });
+  }
+
+  /** Plain data: the name, code, message, the cause as text, and the subclass's own facts. */
+  toJSON(): SerializedError {
+    return {
+      name: this.name,
+      code: this.code,
+      message: this.message,
+      cause: causeMessage(this.cause),
+      ...this.facts(),
+    };
+  }
+
+  /** The fields a subclass adds to its plain data. */
+  protected facts(): Record<string, unknown> {
+    return {};
+  }
+}
+
+/** An error of this family as plain data. */
+export interface SerializedError {
+  name: string;
+  code: string;
+  message: string;
+  cause: string | null;
+  [fact: string]: unknown;
+}
+
+/**
+ * True for any error of this package — from this copy of the module or another, from this realm
+ * or another — and for its `toJSON()` data.
+ */
+export function isSqljsMigrateError(value: unknown): value is SqljsMigrateError {
+  if (typeof value !== 'object' || value === null) return false;
+  if ((value as { [FAMILY]?: unknown })[FAMILY] === true) return true;
+  const { name, code } = value as { name?: unknown; code?: unknown };
+  return typeof name === 'string' && FAMILY_NAMES.has(name) && typeof code === 'string';
+}
+
 /** Every way a run can refuse or fail; the code is stable, the message is for people. */
 export type MigrationErrorCode =
   /** A file name is not `NNN_description.sql`. */
@@ -25,76 +86,145 @@ export type MigrationErrorCode =
   /** The database is inside an open transaction. */
   | 'IN_TRANSACTION';
 
-/** What a `MigrationError` may carry besides its code and message. */
+/** Codes raised about the migration files alone, before any database is read. */
+const FILE_CODES: ReadonlySet<MigrationErrorCode> = new Set(['BAD_NAME', 'DUPLICATE_NUMBER']);
+
+/** What a `MigrationError` may carry besides its code and reason. */
 export interface MigrationErrorDetails {
-  migrationName?: string;
-  statement?: string;
-  line?: number;
+  migrationName?: string | undefined;
+  statement?: string | undefined;
+  line?: number | undefined;
   cause?: unknown;
   /** For `UNRECOGNIZED_SCHEMA`: how the database differs from the nearest version. */
-  differences?: SchemaDifference[];
+  differences?: SchemaDifference[] | undefined;
+  /** Migrations of this run that committed before it failed: the database keeps them. */
+  committed?: readonly string[] | undefined;
+  /** What is left as it was, for the message: `the database` unless a caller says otherwise. */
+  unchanged?: string | undefined;
 }
 
 /**
- * The one error the runner throws. Messages begin with the migration's name and say what to do
- * next, e.g. `003_drop_code_verifier.sql line 4: no such column: code_verifier (the database is
- * unchanged)`.
+ * The one error the runner throws. Its message is the reason (beginning with the migration's name,
+ * saying what to do next) followed by what became of the database, worked out from the facts:
+ * `003_drop_code_verifier.sql line 4: no such column: code_verifier (the database is unchanged)`,
+ * or, after earlier migrations of the same run committed, which of them the database keeps.
  */
-export class MigrationError extends Error {
+export class MigrationError extends SqljsMigrateError<MigrationErrorCode> {
   override readonly name = 'MigrationError';
-  readonly code: MigrationErrorCode;
+  /** What went wrong and what to do about it, without what became of the database. */
+  readonly reason: string;
   readonly migrationName: string | undefined;
   readonly statement: string | undefined;
   readonly line: number | undefined;
   readonly differences: SchemaDifference[] | undefined;
+  /** Migrations of this run that committed before it failed; empty when the database is unchanged. */
+  readonly committed: readonly string[];
+  /** What the message says is unchanged (`the database`, or a file a caller never wrote). */
+  readonly unchanged: string;
 
-  constructor(code: MigrationErrorCode, message: string, details: MigrationErrorDetails = {}) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.code = code;
+  constructor(code: MigrationErrorCode, reason: string, details: MigrationErrorDetails = {}) {
+    const committed = details.committed ?? [];
+    const unchanged = details.unchanged ?? 'the database';
+    super(code, reason + outcome(code, committed, unchanged), { cause: details.cause });
+    this.reason = reason;
     this.migrationName = details.migrationName;
     this.statement = details.statement;
     this.line = details.line;
     this.differences = details.differences;
+    this.committed = committed;
+    this.unchanged = unchanged;
   }
 
-  /** A plain object for JSON output and for crossing a worker boundary. */
-  toJSON(): SerializedMigrationError {
+  /**
+   * The same failure, told of `target`, which the caller never wrote because the run failed: the
+   * CLI's file, the browser's stored database. Migrations that committed on the caller's copy are
+   * not in `target`, so the message does not say they stay applied.
+   */
+  unchangedIn(target: string): MigrationError {
+    return new MigrationError(this.code, this.reason, {
+      ...this.details(),
+      committed: [],
+      unchanged: target,
+    });
+  }
+
+  /** The same failure after `committed` earlier migrations of the run were kept. */
+  afterCommitting(committed: readonly string[]): MigrationError {
+    return new MigrationError(this.code, this.reason, { ...this.details(), committed });
+  }
+
+  override toJSON(): SerializedMigrationError {
+    return super.toJSON() as SerializedMigrationError;
+  }
+
+  /** A `MigrationError` back from its `toJSON()` data (it crossed a worker, or was printed). */
+  static fromJSON(data: SerializedMigrationError): MigrationError {
+    return new MigrationError(data.code, data.reason, {
+      migrationName: data.migrationName ?? undefined,
+      statement: data.statement ?? undefined,
+      line: data.line ?? undefined,
+      cause: data.cause ?? undefined,
+      differences: data.differences ?? undefined,
+      committed: data.committed,
+      unchanged: data.unchanged,
+    });
+  }
+
+  protected override facts(): Omit<SerializedMigrationError, keyof SerializedError> {
     return {
-      name: 'MigrationError',
-      code: this.code,
-      message: this.message,
+      reason: this.reason,
       migrationName: this.migrationName ?? null,
       statement: this.statement ?? null,
       line: this.line ?? null,
-      cause: causeMessage(this.cause),
       differences: this.differences ?? null,
+      committed: [...this.committed],
+      unchanged: this.unchanged,
+    };
+  }
+
+  private details(): MigrationErrorDetails {
+    return {
+      migrationName: this.migrationName,
+      statement: this.statement,
+      line: this.line,
+      cause: this.cause,
+      differences: this.differences,
+      committed: this.committed,
+      unchanged: this.unchanged,
     };
   }
 }
 
 /** A `MigrationError` as plain data. */
-export interface SerializedMigrationError {
+export interface SerializedMigrationError extends SerializedError {
   name: 'MigrationError';
   code: MigrationErrorCode;
-  message: string;
+  reason: string;
   migrationName: string | null;
   statement: string | null;
   line: number | null;
-  cause: string | null;
   differences: SchemaDifference[] | null;
+  committed: string[];
+  unchanged: string;
 }
 
 /**
  * True for a `MigrationError`, also one from another copy of this module (a worker, or a module
- * loaded twice by hot reload), where `instanceof` would say no.
+ * loaded twice by hot reload), where `instanceof` would say no, and for its `toJSON()` data.
  */
 export function isMigrationError(value: unknown): value is MigrationError {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as { name?: unknown }).name === 'MigrationError' &&
-    typeof (value as { code?: unknown }).code === 'string'
-  );
+  return isSqljsMigrateError(value) && (value as { name?: unknown }).name === 'MigrationError';
+}
+
+/** What became of the database, in words: the end of every database failure's message. */
+function outcome(
+  code: MigrationErrorCode,
+  committed: readonly string[],
+  unchanged: string,
+): string {
+  if (FILE_CODES.has(code)) return '';
+  if (committed.length === 0) return ` (${unchanged} is unchanged)`;
+  return ` (this migration was rolled back; the ${committed.length} before it in this run stay applied: ${committed.join(', ')})`;
 }
 
 /** A cause as text; a cause that crossed a worker or a structured clone is a plain object. */

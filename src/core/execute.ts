@@ -99,20 +99,16 @@ function statementError(
     const command = sql.slice(start).split('\n')[0]?.trim() ?? '';
     return new MigrationError(
       'DOT_COMMAND',
-      `${fileName} line ${line}: "${command}" is a sqlite3 shell command, not SQL; remove it (the database is unchanged)`,
+      `${fileName} line ${line}: "${command}" is a sqlite3 shell command, not SQL; remove it`,
       { migrationName: fileName, line, statement: command, cause: error },
     );
   }
-  return new MigrationError(
-    'SQL_FAILED',
-    `${fileName} line ${line}: ${reason} (the database is unchanged)`,
-    {
-      migrationName: fileName,
-      line,
-      statement: (statementSql ?? statementTextAt(sql, start)).trim(),
-      cause: error,
-    },
-  );
+  return new MigrationError('SQL_FAILED', `${fileName} line ${line}: ${reason}`, {
+    migrationName: fileName,
+    line,
+    statement: (statementSql ?? statementTextAt(sql, start)).trim(),
+    cause: error,
+  });
 }
 
 /** A statement SQLite could not even parse: its text up to the first `;` is enough to find it. */

@@ -48,7 +48,7 @@ export function ledgerFormat(db: SqlDatabase): LedgerFormat {
   if (missing.length > 0) {
     throw new MigrationError(
       'UNRECOGNIZED_SCHEMA',
-      `${LEDGER_TABLE}: this table has no ${missing.join(' or ')} column, so another tool wrote it; this runner will not guess what it records (nothing was changed)`,
+      `${LEDGER_TABLE}: this table has no ${missing.join(' or ')} column, so another tool wrote it; this runner will not guess what it records`,
     );
   }
   return Object.keys(ADDED_COLUMNS).every((column) => columns.has(column)) ? 'current' : 'original';

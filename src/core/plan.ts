@@ -72,7 +72,7 @@ function planTracked(
   if (unknown.length > 0) {
     throw new MigrationError(
       'UNKNOWN_APPLIED',
-      `${unknown[0]}: recorded as applied, but this app has no such migration${unknown.length > 1 ? ` (nor ${unknown.slice(1).join(', ')})` : ''}; the database was migrated by a newer version of the app, so update the app instead (nothing was changed)`,
+      `${unknown[0]}: recorded as applied, but this app has no such migration${unknown.length > 1 ? ` (nor ${unknown.slice(1).join(', ')})` : ''}; the database was migrated by a newer version of the app, so update the app instead`,
       { migrationName: unknown[0] },
     );
   }
@@ -83,7 +83,7 @@ function planTracked(
     if (status === 'changed' && !options.acceptChangedChecksums) {
       throw new MigrationError(
         'CHECKSUM_MISMATCH',
-        `${entry.name}: its SQL changed after it was applied (recorded ${entry.checksum?.slice(0, 12)}…, now ${checksumOf(migration.sql).slice(0, 12)}…); restore the applied text and put the change in a new migration, or accept the change with acceptChangedChecksums (nothing was changed)`,
+        `${entry.name}: its SQL changed after it was applied (recorded ${entry.checksum?.slice(0, 12)}…, now ${checksumOf(migration.sql).slice(0, 12)}…); restore the applied text and put the change in a new migration, or accept the change with acceptChangedChecksums`,
         { migrationName: entry.name },
       );
     }
@@ -105,7 +105,7 @@ function planTracked(
     else {
       throw new MigrationError(
         'OUT_OF_ORDER',
-        `${migration.name}: pending, but sorts before ${migrations[lastAppliedIndex]?.name}, which is already applied, and the schema does not show it applied; renumber it after the last applied migration, or run it anyway with allowOutOfOrder (nothing was changed)`,
+        `${migration.name}: pending, but sorts before ${migrations[lastAppliedIndex]?.name}, which is already applied, and the schema does not show it applied; renumber it after the last applied migration, or run it anyway with allowOutOfOrder`,
         { migrationName: migration.name },
       );
     }

@@ -1,6 +1,6 @@
 import { checksumOf } from './checksum.ts';
 import { now, roundMs } from './clock.ts';
-import { isMigrationError, MigrationError } from './errors.ts';
+import { MigrationError } from './errors.ts';
 import { executeScript } from './execute.ts';
 import { fingerprintSchema } from './fingerprint.ts';
 import { fingerprintOfSchema } from './history.ts';
@@ -171,22 +171,11 @@ function applyPlan(
 
 /**
  * A failure after earlier migrations of the same run committed: the database is not as it was
- * before the run, only as it was before this migration, and the message must not say otherwise.
+ * before the run, only as it was before this migration, and the error says which it keeps.
  */
 function afterEarlierCommits(error: unknown, committed: readonly Migration[]): unknown {
-  if (!isMigrationError(error)) return error;
-  const names = committed.map((migration) => migration.name).join(', ');
-  return new MigrationError(
-    error.code,
-    `${error.message.replace(/ \(the database is unchanged\)$/, '')} (this migration was rolled back; the ${committed.length} before it in this run stay applied: ${names})`,
-    {
-      migrationName: error.migrationName,
-      statement: error.statement,
-      line: error.line,
-      cause: error.cause,
-      differences: error.differences,
-    },
-  );
+  if (!(error instanceof MigrationError)) return error;
+  return error.afterCommitting(committed.map((migration) => migration.name));
 }
 
 /** True when the plan writes nothing: no ledger to create or upgrade, nothing to record or run. */

@@ -23,7 +23,7 @@ export function openScope(db: SqlDatabase, dryRun: boolean): TransactionScope {
   } catch (error) {
     throw new MigrationError(
       'IN_TRANSACTION',
-      'The database is inside an open transaction; commit or roll it back before migrating (nothing was changed)',
+      'The database is inside an open transaction; commit or roll it back before migrating',
       { cause: error },
     );
   }
@@ -123,7 +123,7 @@ export function assertForeignKeys(
   const [table, parent] = first.split('→');
   throw new MigrationError(
     'FOREIGN_KEY_VIOLATION',
-    `${migrationName}: leaves ${added} more row(s) that break a foreign key (in ${table}, referring to missing ${parent} rows); fix the migration's data step (the database is unchanged)`,
+    `${migrationName}: leaves ${added} more row(s) that break a foreign key (in ${table}, referring to missing ${parent} rows); fix the migration's data step`,
     { migrationName },
   );
 }

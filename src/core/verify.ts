@@ -42,7 +42,7 @@ export function verifyMigrations(
   const history = replayHistory(sorted, create);
   if (history.failure) {
     report.problems.push(
-      `${history.failure.message.replace(' (the database is unchanged)', '')}, on a database built by the migrations before it`,
+      `${history.failure.reason}, on a database built by the migrations before it`,
     );
   }
   const schemaFingerprint = schemaOrProblem(options.schema, create, report);
@@ -81,7 +81,7 @@ function schemaOrProblem(
     return fingerprintOfSchema(schema, create);
   } catch (error) {
     if (!isMigrationError(error)) throw error;
-    report.problems.push(error.message.replace(' (the database is unchanged)', ''));
+    report.problems.push(error.reason);
     return undefined;
   }
 }

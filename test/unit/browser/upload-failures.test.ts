@@ -10,7 +10,7 @@ describe('thrown', () => {
   ] as const)('reports an unexpected error during %s as %s', (step, code) => {
     expect(thrown(new Error('out of memory'), step)).toEqual({
       ok: false,
-      error: { name: 'DatabaseError', code, message: 'out of memory' },
+      error: { name: 'DatabaseError', code, message: 'out of memory', cause: null },
     });
   });
 

@@ -84,6 +84,27 @@ describe('sqljs-migrate migrate', () => {
     expect(listFolder(root)).toEqual(['migrations', 'notes.db']);
   });
 
+  it('says the file is unchanged, not that earlier migrations of the run stay applied, when a later one fails', () => {
+    const root = makeTempDir();
+    const dir = writeFolder(root, 'migrations', {
+      '001_notes.sql': CREATE_NOTES,
+      '002_index.sql': 'CREATE INDEX i ON notes (no_such_column);\n',
+    });
+    const file = join(root, 'app.db');
+    // A database with no tables yet: the run executes 001 in memory, then 002 fails.
+    spawnSync('sqlite3', [file, 'PRAGMA user_version = 7;']);
+    const before = snapshot(file);
+
+    const run = runCli(['migrate', file, '--dir', dir, '--no-schema']);
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      `002_index.sql line 1: no such column: no_such_column (${file} is unchanged)`,
+    );
+    expect(run.stderr).not.toContain('stay applied');
+    expect(snapshot(file)).toEqual(before);
+  });
+
   it('exits 1 and keeps the file when an applied migration was edited since', () => {
     const { dir, file } = databaseAtFirstVersion();
     writeFileSync(join(dir, '001_create_notes.sql'), `${CREATE_NOTES}-- edited after release\n`);

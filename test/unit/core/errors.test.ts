@@ -177,13 +177,37 @@ describe('MigrationError', () => {
     expect(error.toJSON()).toEqual({
       name: 'MigrationError',
       code: 'SQL_FAILED',
-      message: '002_a.sql line 3: no such table: nope',
+      message: '002_a.sql line 3: no such table: nope (the database is unchanged)',
+      reason: '002_a.sql line 3: no such table: nope',
       migrationName: '002_a.sql',
       statement: 'INSERT INTO nope VALUES (1);',
       line: 3,
       cause: 'no such table: nope',
       differences: null,
+      committed: [],
+      unchanged: 'the database',
     });
+  });
+
+  test('ends its message with what became of the database, worked out from its fields', () => {
+    expect(error.afterCommitting(['001_a.sql']).message).toBe(
+      '002_a.sql line 3: no such table: nope (this migration was rolled back; the 1 before it in this run stay applied: 001_a.sql)',
+    );
+    expect(error.afterCommitting(['001_a.sql']).unchangedIn('app.db').message).toBe(
+      '002_a.sql line 3: no such table: nope (app.db is unchanged)',
+    );
+  });
+
+  test('says nothing of a database for a misnamed file, which no database was read for', () => {
+    expect(new MigrationError('BAD_NAME', '1.sql: rename it').message).toBe('1.sql: rename it');
+  });
+
+  test('comes back whole from its toJSON() data', () => {
+    const revived = MigrationError.fromJSON(
+      structuredClone(error.afterCommitting(['001_a.sql']).toJSON()),
+    );
+    expect(revived).toBeInstanceOf(MigrationError);
+    expect(revived.toJSON()).toEqual(error.afterCommitting(['001_a.sql']).toJSON());
   });
 
   test.each([
