@@ -1,10 +1,27 @@
 import { defineConfig } from 'vitest/config';
 
-// Unit tests run in Node against real sql.js; the Playwright suite under test/e2e is separate.
+// Two suites, both in Node: `unit` (test/unit, mirroring src/) against real sql.js, and `build`
+// (test/build) for what the demo's build and its sample files do. The Playwright suite under
+// test/e2e is separate.
 export default defineConfig({
   test: {
-    include: ['test/unit/**/*.test.ts'],
-    environment: 'node',
-    testTimeout: 30_000,
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'build',
+          include: ['test/build/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+        },
+      },
+    ],
   },
 });

@@ -1,6 +1,12 @@
 /** The stored database every bench page uses. */
 export const BENCH_DATABASE = 'bench';
 
+/**
+ * Where the floor reads the same file from: one IndexedDB value holding the whole file, the
+ * least a load can read (the library's store holds it as chunks).
+ */
+export const FLOOR_STORE = { database: 'bench-floor', store: 'images', key: 'image' };
+
 /** What one bench page measured; the runner reads it from `window.benchResult`. */
 export interface BenchResult {
   mode: string;

@@ -1,8 +1,7 @@
 import { createStore, get } from 'idb-keyval';
 import initSqlJs from 'sql.js';
 import wasmUrl from 'sql.js/dist/sql-wasm.wasm?url';
-import { storeNames } from '../src/browser/image-store.ts';
-import { BENCH_DATABASE, type Phases } from './bench-protocol.ts';
+import { FLOOR_STORE, type Phases } from './bench-protocol.ts';
 
 /**
  * The floor: the least any page must do to get a stored database into sql.js — compile the
@@ -11,14 +10,15 @@ import { BENCH_DATABASE, type Phases } from './bench-protocol.ts';
  */
 export async function loadFloor(): Promise<{ sizeBytes: number; phases: Phases }> {
   const startedAt = performance.now();
-  const names = storeNames(BENCH_DATABASE);
   let readAt = Number.NaN;
   const [sql, bytes] = await Promise.all([
     initSqlJs({ locateFile: () => wasmUrl }),
-    get<Uint8Array>('image', createStore(names.database, names.store)).then((image) => {
-      readAt = performance.now();
-      return image;
-    }),
+    get<Uint8Array>(FLOOR_STORE.key, createStore(FLOOR_STORE.database, FLOOR_STORE.store)).then(
+      (image) => {
+        readAt = performance.now();
+        return image;
+      },
+    ),
   ]);
   if (bytes === undefined) throw new Error('nothing stored: seed the bench database first');
   const engineAt = performance.now();

@@ -1,7 +1,7 @@
 // The inference bench page (`?mode=inference`): detects the version of an untracked database
 // against 100 migrations, cold, twice — with the core in a fresh worker of the bench's own, and
 // through the upload feature's plan call, in its own fresh worker.
-import { inspectUpload } from '../src/browser/index.ts';
+import { upgradeUpload } from '../src/upload.ts';
 import type { InferenceBenchResult } from './bench-protocol.ts';
 import { hundredMigrations } from './hundred-migrations.ts';
 import type { InferenceWorkerReply, InferenceWorkerRequest } from './inference-worker.ts';
@@ -18,13 +18,13 @@ export async function runInference(): Promise<InferenceBenchResult> {
   const warm = await detect(true);
 
   const startedAt = performance.now();
-  const session = await inspectUpload(bytes, {
+  const session = await upgradeUpload(bytes, {
     migrations: hundredMigrations(),
     schema,
     fileName: 'middle-of-100.db',
   });
   const uploadInspectMs = performance.now() - startedAt;
-  const { plan, timings } = session.inspection;
+  const { upgrade: plan, timings } = session.report;
   session.close();
   if (plan.legacyVersion !== expectedVersion)
     throw new Error(`the upload plan placed the database at ${plan.legacyVersion}`);

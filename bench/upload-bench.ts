@@ -1,8 +1,9 @@
 // The upload bench page (`?mode=upload`): the runner puts the 50 MB legacy file in the file input
 // as a person would pick it, then calls `window.benchUpload()`, which runs the upload feature's
-// public API end to end — inspect (checks, then the migrations on a copy), upgrade, adopt — and reports
+// public API end to end — check (the checks, then the migrations on a copy), keep, adopt — and reports
 // where the time went and the longest main-thread task meanwhile.
-import { inspectUpload, storeNames } from '../src/browser/index.ts';
+import { storeNames } from '../src/browser.ts';
+import { upgradeUpload } from '../src/upload.ts';
 import { UPLOAD_DATABASE, type UploadBenchResult } from './bench-protocol.ts';
 
 /** The bench's own migration set: the base table, then add a column, backfill it, index it. */
@@ -37,10 +38,10 @@ async function runUpload(input: HTMLInputElement): Promise<UploadBenchResult> {
   if (!file) throw new Error('no file in #upload-file');
   const startedAt = performance.now();
   window.benchUploadStep = 'inspect';
-  const session = await inspectUpload(file, { migrations, onProgress: () => {} });
+  const session = await upgradeUpload(file, { migrations, onProgress: () => {} });
   const inspectedAt = performance.now();
   window.benchUploadStep = 'upgrade';
-  const upgrade = await session.upgrade();
+  const kept = await session.keep();
   const upgradedAt = performance.now();
   window.benchUploadStep = 'adopt';
   await session.adopt(UPLOAD_DATABASE);
@@ -51,14 +52,14 @@ async function runUpload(input: HTMLInputElement): Promise<UploadBenchResult> {
   const during = longTasks.filter(
     (task) => task.startTime < adoptedAt && task.startTime + task.duration > startedAt,
   );
-  const { inspection } = session;
-  // The migrations run on the copy inside `inspectUpload`; `upgrade()` takes the file out. The
+  const { report } = session;
+  // The migrations run on the copy inside `upgradeUpload`; `keep()` takes the file out. The
   // upgrade against the native shell is both: the run as the worker timed it, and the taking.
-  const migrateMs = inspection.timings.migrateMs;
+  const migrateMs = report.timings.migrateMs;
   return {
     sizeBytes: file.size,
-    upgradedBytes: upgrade.sizeBytes,
-    upgradedInPlace: upgrade.inPlace,
+    upgradedBytes: kept.sizeBytes,
+    upgradedInPlace: kept.inPlace,
     inspectMs: inspectedAt - startedAt - migrateMs,
     upgradeMs: migrateMs + (upgradedAt - inspectedAt),
     adoptMs: adoptedAt - upgradedAt,
@@ -66,11 +67,11 @@ async function runUpload(input: HTMLInputElement): Promise<UploadBenchResult> {
     maxLongTaskMs: Math.max(0, ...during.map((task) => task.duration)),
     longTasks: during.length,
     phases: {
-      inspectRead: inspection.timings.readMs,
-      inspectOpen: inspection.timings.openMs,
-      inspectCheck: inspection.timings.checkMs,
+      inspectRead: report.timings.readMs,
+      inspectOpen: report.timings.openMs,
+      inspectCheck: report.timings.checkMs,
       upgradeMigrate: migrateMs,
-      upgradeExport: upgrade.timings.exportMs,
+      upgradeExport: kept.timings.handOverMs,
       upgradeHandOver: upgradedAt - inspectedAt,
     },
     marks: {
@@ -79,9 +80,9 @@ async function runUpload(input: HTMLInputElement): Promise<UploadBenchResult> {
       upgradedAt: epoch(upgradedAt),
       adoptedAt: epoch(adoptedAt),
     },
-    state: upgrade.report.state,
-    legacyVersion: upgrade.report.legacyVersion,
-    executed: upgrade.report.executed,
+    state: report.upgrade.state,
+    legacyVersion: report.upgrade.legacyVersion,
+    executed: report.upgrade.executed,
   };
 }
 

@@ -2,7 +2,7 @@
  * sqljs-migrate: safe, automatic SQLite schema migrations for sql.js, in the browser and in Node.
  * This entry is the pure, synchronous core; the browser layer is `src/browser/index.ts`.
  */
-export { checksumOf } from './core/checksum.ts';
+export { checksumInput, checksumOf } from './core/checksum.ts';
 export {
   isMigrationError,
   isSqljsMigrateError,
@@ -36,5 +36,6 @@ export type {
   RunOptions,
   SchemaDifference,
   SqlDatabase,
+  SqlValue,
 } from './core/types.ts';
 export { type VerificationReport, verifyMigrations } from './core/verify.ts';

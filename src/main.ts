@@ -1,12 +1,11 @@
 // The demo page: a notes app on the StarPunk-shaped schema beside a migrations panel. It uses
 // only the public browser API, as any other Vite app would.
 import {
-  DEFAULT_MAX_UPLOAD_BYTES,
   isDatabaseError,
   type MigratedDatabase,
   openDatabase,
   readStoredImage,
-} from './browser/index.ts';
+} from './browser.ts';
 import { startBackupsFlow } from './ui/backups-flow.ts';
 import { renderMigrationsPanel } from './ui/migrations-panel.ts';
 import { addNote, deleteNote, listNotes } from './ui/notes-store.ts';
@@ -15,6 +14,7 @@ import { problemOf } from './ui/problem.ts';
 import { saveFile } from './ui/save-file.ts';
 import { renderStatusBanner } from './ui/status-banner.ts';
 import { startUploadFlow } from './ui/upload-flow.ts';
+import { DEFAULT_MAX_UPLOAD_BYTES } from './upload.ts';
 
 /** The stored database's name: every build of the demo shares it, so upgrades meet old data. */
 const DATABASE_NAME = 'starpunk-notes';
@@ -42,6 +42,7 @@ async function start(): Promise<void> {
     databaseName: DATABASE_NAME,
     migrations: migrationFiles,
     maxBytes: uploadLimit(),
+    timeoutMs: positiveParameter('upload-timeout-ms'),
     base: import.meta.env.BASE_URL,
     onAdopted: reload,
   });
@@ -121,11 +122,17 @@ async function downloadStored(): Promise<void> {
 
 /**
  * The largest upload the page accepts. `?max-upload-bytes=N` lowers it (never raises it), so
- * the limit can be tried without a huge file.
+ * the limit can be tried without a huge file; `?upload-timeout-ms=N` sets the upload's time budget.
  */
 function uploadLimit(): number {
-  const asked = Number(new URLSearchParams(location.search).get('max-upload-bytes'));
-  return asked > 0 ? Math.min(asked, DEFAULT_MAX_UPLOAD_BYTES) : DEFAULT_MAX_UPLOAD_BYTES;
+  const asked = positiveParameter('max-upload-bytes');
+  return asked === undefined ? DEFAULT_MAX_UPLOAD_BYTES : Math.min(asked, DEFAULT_MAX_UPLOAD_BYTES);
+}
+
+/** A positive number from the page's query string (`?upload-timeout-ms=2000`), if there is one. */
+function positiveParameter(name: string): number | undefined {
+  const asked = Number(new URLSearchParams(location.search).get(name));
+  return asked > 0 ? asked : undefined;
 }
 
 function mustFind(id: string): HTMLElement {

@@ -1,19 +1,20 @@
-import { isSqljsMigrateError, type SerializedError, SqljsMigrateError } from '../core/errors.ts';
+import { isSqljsMigrateError, type SerializedError, SqljsMigrateError } from '../index.ts';
+
 /** Every way the browser layer can refuse a write or fail outside a migration run. */
 export type DatabaseErrorCode =
-  /** A newer version of the app changed the database: this tab must reload before it writes. */
+  /** This tab can no longer save (another tab's save it could not take in): reload it. */
   | 'STALE'
-  /** The browser refused the save for want of space; the last good image is kept. */
+  /** The browser refused the save for want of space; the last good file is kept. */
   | 'QUOTA_EXCEEDED'
-  /** Another tab saved since this tab read the image; nothing was written (catch up, then retry). */
+  /** Another tab saved since this tab read the file; nothing was written (catch up, then retry). */
   | 'CONFLICT'
-  /** IndexedDB failed while saving for another reason; the last good image is kept. */
+  /** IndexedDB failed while saving for another reason; the last good file is kept. */
   | 'SAVE_FAILED'
   /** A statement failed; nothing was changed. */
   | 'SQL_FAILED'
   /** The handle was closed, or the database never opened. */
   | 'CLOSED'
-  /** Loading the stored image or the engine failed before any migration ran. */
+  /** The worker, the engine or the stored file failed to load before any migration ran. */
   | 'OPEN_FAILED'
   /** An uploaded file is empty, too short, or lacks SQLite's header: it is not a database. */
   | 'NOT_A_DATABASE'
@@ -29,6 +30,10 @@ export type DatabaseErrorCode =
   | 'INSPECT_FAILED'
   /** Upgrading an upload's copy failed outside a migration (the engine, its memory); nothing was stored. */
   | 'UPGRADE_FAILED'
+  /** Checking or upgrading an upload took longer than its time budget, and was stopped. */
+  | 'TIMED_OUT'
+  /** An upload was closed (another file picked, the card closed) while it was being worked on. */
+  | 'CANCELLED'
   /** An upgraded upload's schema still differs from schema.sql, so it is not adopted. */
   | 'SCHEMA_DRIFT'
   /** The backup asked for is not (or no longer) stored. */
@@ -49,17 +54,36 @@ export interface SerializedDatabaseError extends SerializedError {
   code: DatabaseErrorCode;
 }
 
-/** True for a `DatabaseError`, also one made by another copy of this module. */
+/** True for a `DatabaseError`, also one made by another copy of this module or in a worker. */
 export function isDatabaseError(value: unknown): value is DatabaseError {
   return isSqljsMigrateError(value) && (value as { name?: unknown }).name === 'DatabaseError';
 }
 
-/** A `DatabaseError` as the plain data a worker returns instead of throwing across Comlink. */
-export function databaseErrorData(
-  code: DatabaseErrorCode,
-  message: string,
-): SerializedDatabaseError {
-  return new DatabaseError(code, message).toJSON();
+/**
+ * A failed write to IndexedDB as the error a person can act on; `kept` says what was left as it
+ * was ("The stored database is unchanged").
+ */
+export function storageFailure(error: unknown, kept: string): DatabaseError {
+  if (isDatabaseError(error)) return error;
+  return isQuotaError(error)
+    ? new DatabaseError(
+        'QUOTA_EXCEEDED',
+        `The browser refused to save: its storage for this site is full. ${kept}; free some space and try again.`,
+        { cause: error },
+      )
+    : new DatabaseError('SAVE_FAILED', `Saving failed (${messageOf(error)}). ${kept}.`, {
+        cause: error,
+      });
+}
+
+/** True for the error a browser raises when a save would exceed the storage quota. */
+function isQuotaError(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    ((error as { name?: unknown }).name === 'QuotaExceededError' ||
+      (error as { code?: unknown }).code === 22)
+  );
 }
 
 /** Any thrown value's message, for errors from SQLite, IndexedDB or the engine. */

@@ -1,28 +1,16 @@
 import { transfer } from 'comlink';
-import type { Database, SqlJsStatic } from 'sql.js';
-import type { SqlValue } from '../core/types.ts';
-import { isMigrationError, MigrationError } from '../index.ts';
-import { hasWebLocks, lockName, withLock } from './cross-tab-lock.ts';
+import type { SqlJsStatic } from 'sql.js';
+import type { MigrationReport, SqlValue } from '../index.ts';
+import { checksumInput, isMigrationError, MigrationError, runMigrations } from '../index.ts';
+import { DatabaseError, messageOf, storageFailure } from './database-error.ts';
 import {
-  DatabaseError,
-  databaseErrorData,
-  messageOf,
-  type SerializedDatabaseError,
-} from './database-error.ts';
-import {
-  type ImageStore,
-  indexedDbImageStore,
-  memoryImageStore,
-  type StoredImage,
-} from './image-store.ts';
-import { beginLockedLoad, type LockedLoad } from './locked-load.ts';
-import { type MigratedImage, openAndMigrate } from './open-stored.ts';
-import { saveImage } from './save-image.ts';
-import { listenForSaves, type SavedAnnouncement } from './saved-channel.ts';
-import { exportImage, fileSize, loadSqlJs } from './sql-loader.ts';
-import { queryRows, runInTransaction } from './sql-statements.ts';
-import { TaskQueue } from './task-queue.ts';
-import { warmUp } from './warm-up.ts';
+  type BackupReason,
+  CHUNK_BYTES,
+  indexedDbPageStore,
+  type Manifest,
+  memoryPageStore,
+  type PageStore,
+} from './page-store.ts';
 import type {
   DatabaseEvent,
   DatabaseInfo,
@@ -30,342 +18,441 @@ import type {
   LoadTimings,
   OpenRequest,
   OpenResult,
-  Outcome,
   Row,
+  SaveSummary,
   WriteResult,
   WriteStatement,
-} from './worker-protocol.ts';
+} from './protocol.ts';
+import { loadSqlJs, queryRows, runInTransaction } from './sqlite.ts';
+import { hasWebLocks, listenForSaves, lockName, readUnderLock, withLock } from './tabs.ts';
+import { TrackedFile } from './tracked-file.ts';
 
 /** How often a write is tried when its save keeps losing the race with other tabs' saves. */
 const MAX_WRITE_ATTEMPTS = 3;
 
 /**
+ * The pragmas every connection to the live file starts with: foreign keys enforced (SQLite starts
+ * with them off), and the rollback journal and temporary data in SQLite's own memory rather than
+ * as more files beside the database in sql.js's file system.
+ */
+const CONNECTION_SETTINGS =
+  'PRAGMA foreign_keys = ON; PRAGMA journal_mode = MEMORY; PRAGMA temp_store = MEMORY';
+
+/** What opening settled, fixed for the worker's life. */
+interface Opened {
+  request: OpenRequest;
+  sql: SqlJsStatic;
+  checksums: Record<string, string> | undefined;
+  tell(event: DatabaseEvent): void;
+  channel: ReturnType<typeof listenForSaves>;
+}
+
+/** The stored file as a load read it. */
+interface StoredFile {
+  manifest: Manifest | undefined;
+  /** The file's bytes with room after them; undefined before the first save. */
+  file: Uint8Array | undefined;
+  generation: number;
+}
+
+/**
  * Owns one tab's copy of the database inside its worker.
  *
- * Every tab keeps its own sql.js database; IndexedDB holds the shared image and a generation
- * number that grows with every save. Opening (load → migrate → save) and every write run under
- * one Web Lock, and a write first catches up with a newer image, so no tab overwrites another's
- * change. After a save a tab announces the new generation on a BroadcastChannel and the others
- * reload; a tab whose build lacks a migration the image has turns stale and refuses writes, and
- * so does a tab whose image was replaced wholesale (an adopted upload, a restored backup).
+ * Every tab keeps its own sql.js database; IndexedDB holds the shared file and a generation that
+ * grows with every save. Opening (read → migrate → save) and every write run under one Web Lock,
+ * and a write first catches up with a newer save, so no tab overwrites another's change. After a
+ * save a tab announces the new generation on a BroadcastChannel and the others catch up; a tab that
+ * cannot take in what another saved (its build lacks a migration the file has) turns stale and
+ * refuses writes, and so does a tab whose file was replaced wholesale (an adopted upload, a
+ * restored backup).
  */
 export class DatabaseHost implements DatabaseWorkerApi {
-  private request: OpenRequest | undefined;
-  private sql: SqlJsStatic | undefined;
-  private db: Database | undefined;
-  private store: ImageStore = memoryImageStore();
-  private generation = 0;
-  /** The file's size, known from the bytes last read or saved, so reporting it costs no query. */
-  private sizeBytes = 0;
-  private storageProblem: string | null = null;
-  /** Set where Web Locks are missing: said while storage is otherwise fine. */
-  private lockProblem: string | null = null;
-  private staleReason: string | null = null;
-  private channel: ReturnType<typeof listenForSaves>;
-  private onEvent: (event: DatabaseEvent) => void = () => {};
-  // Writes and reloads of this tab run one at a time, in the order they were asked for.
-  private readonly queue = new TaskQueue();
-
-  private early: LockedLoad | undefined;
+  private opened: Opened | undefined;
+  private opening = false;
+  private store: PageStore = memoryPageStore();
+  private file: TrackedFile | undefined;
+  /** The stored manifest this tab's file was read from or last saved as. */
+  private manifest: Manifest | undefined;
   /**
-   * The image a migration changed, waiting to become a backup: kept until a save succeeds, so a
-   * failed save after a migrating load (a full disk) cannot let a later write store the migrated
-   * image without it.
+   * Set when a migration changed the stored file: the stored file waits to be kept as a backup
+   * until a save succeeds, so a failed save (a full disk) cannot let a later write store the
+   * migrated file without it.
    */
-  private pendingBackup: Uint8Array | undefined;
+  private keepOnSave: BackupReason | undefined;
+  private readonly problems = {
+    storage: null as string | null,
+    /** Said while storage is otherwise fine. */
+    locks: null as string | null,
+    stale: null as string | null,
+  };
+  /** Writes and catch-ups of this tab run one at a time, in the order they were asked for. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   /** `openStore` picks where database `name` is stored; tests hand in a fake. */
-  constructor(private readonly openStore: (name: string) => ImageStore = indexedDbImageStore) {}
-
-  /**
-   * Begins opening before the page asks, when the worker was started with the name
-   * `sqljs-migrate:<database>` (as `openDatabase` does): the lock and the IndexedDB read — the
-   * slow part of an up-to-date load — then overlap with the page sending its migrations.
-   */
-  start(workerName: string): void {
-    const prefix = lockName('');
-    if (!workerName.startsWith(prefix) || this.early !== undefined) return;
-    const name = workerName.slice(prefix.length);
-    this.store = this.openStore(name);
-    this.early = beginLockedLoad(name, lockName(name), this.reader());
-  }
+  constructor(private readonly openStore: (name: string) => PageStore = indexedDbPageStore) {}
 
   async open(request: OpenRequest, onEvent: (event: DatabaseEvent) => void): Promise<OpenResult> {
-    if (this.request !== undefined) {
-      return { ok: false, error: databaseErrorData('OPEN_FAILED', 'This worker is already open.') };
-    }
-    this.request = request;
-    this.onEvent = onEvent;
-    // Compiling the wasm overlaps with waiting for the lock and reading IndexedDB.
-    const sqlReady = loadSqlJs();
-    sqlReady.catch(() => {});
-    let load = this.early;
-    this.early = undefined;
-    if (load !== undefined && (load.name !== request.name || request.storage === 'memory')) {
-      load.release();
-      load = undefined;
-    }
-    if (request.storage === 'memory') {
-      this.store = memoryImageStore();
-      this.storageProblem = 'Running in memory as asked: nothing is saved.';
-    } else if (load === undefined) {
-      this.store = this.openStore(request.name);
-    }
-    load ??= beginLockedLoad(request.name, lockName(request.name), this.reader());
+    if (this.opening) throw new DatabaseError('OPEN_FAILED', 'This worker is already open.');
+    this.opening = true;
+    const store = request.storage === 'memory' ? memoryPageStore() : this.openStore(request.name);
+    if (request.storage === 'memory')
+      this.problems.storage = 'Running in memory as asked: nothing is saved.';
+    // The engine compiles and the checksums are worked out while the lock and the read go on.
+    const engine = loadSqlJs(request.wasmUrl);
+    engine.catch(() => {});
+    const checksums = nativeChecksums(request);
+    const load = readUnderLock(lockName(request.name), {
+      read: () => readStored(store),
+      readGeneration: () => store.readGeneration(),
+      underLock: () => store.convertFirstFormat().catch(() => false),
+    });
     if (!hasWebLocks())
-      this.lockProblem =
+      this.problems.locks =
         'This browser offers no Web Locks here (a non-secure origin or an older browser), so tabs do not take turns; every save still checks that no other tab saved first, so none is overwritten.';
-    warmUp(request.migrations, load.stored).catch(() => {});
     try {
-      const stored = await load.stored;
-      return await this.migrateAndSave(request, sqlReady, stored, load);
+      let stored: StoredFile;
+      try {
+        stored = await load.result;
+        this.store = store;
+      } catch (error) {
+        this.problems.storage = `IndexedDB is unavailable here: ${messageOf(error)}`;
+        stored = { manifest: undefined, file: undefined, generation: 0 };
+      }
+      const arrivedAt = performance.now();
+      let sql: SqlJsStatic;
+      try {
+        sql = await engine;
+      } catch (error) {
+        throw new DatabaseError('OPEN_FAILED', `SQLite failed to load: ${messageOf(error)}`, {
+          cause: error,
+        });
+      }
+      const engineAt = performance.now();
+      this.opened = {
+        request,
+        sql,
+        checksums: await checksums,
+        tell: onEvent,
+        channel: listenForSaves(request.name, (announcement) => this.onSaved(announcement)),
+      };
+      let migrated: MigratedFile;
+      try {
+        migrated = this.openAndMigrate(stored);
+      } catch (error) {
+        // The run was on this tab's copy and nothing was saved: the stored file is as it was.
+        if (error instanceof MigrationError) throw error.unchangedIn('the stored database');
+        throw error;
+      }
+      const migratedAt = performance.now();
+      const saved = await this.takeOver(stored.manifest, migrated, 'pre-migration').catch(
+        () => null,
+      );
+      const doneAt = performance.now();
+      const timings: LoadTimings = {
+        workerStartedAt: performance.timeOrigin,
+        ...load.timings,
+        engineWaitMs: engineAt - arrivedAt,
+        openMs: migrated.openMs,
+        migrateMs: migrated.migrateMs,
+        saveMs: doneAt - migratedAt,
+        totalMs: doneAt,
+      };
+      return { report: migrated.report, info: this.info(), timings, saved };
+    } catch (error) {
+      this.opened?.channel?.close();
+      this.opened = undefined;
+      throw error;
     } finally {
       load.release();
     }
   }
 
-  /** The part of opening that runs once the image is read, still under the lock. */
-  private async migrateAndSave(
-    request: OpenRequest,
-    sqlReady: Promise<SqlJsStatic>,
-    stored: StoredImage,
-    load: LockedLoad,
-  ): Promise<OpenResult> {
-    const arrivedAt = performance.now();
-    try {
-      this.sql = await sqlReady;
-    } catch (error) {
-      return {
-        ok: false,
-        error: databaseErrorData('OPEN_FAILED', `SQLite failed to load: ${messageOf(error)}`),
-      };
-    }
-    const engineAt = performance.now();
-    let opened: MigratedImage;
-    try {
-      opened = openAndMigrate(this.sql, stored.bytes, request.migrations, this.runOptions());
-    } catch (error) {
-      // The run was on this tab's copy and nothing was saved: the stored image is as it was.
-      if (error instanceof MigrationError)
-        return { ok: false, error: error.unchangedIn('the stored database').toJSON() };
-      if (isMigrationError(error)) return { ok: false, error: error.toJSON() };
-      return { ok: false, error: databaseErrorData('OPEN_FAILED', messageOf(error)) };
-    }
-    const migratedAt = performance.now();
-    // Listening first: the save in takeOver announces itself on the channel.
-    this.listenForOtherTabs(request.name);
-    await this.takeOver(stored, opened);
-    const doneAt = performance.now();
-    const timings: LoadTimings = {
-      workerStartedAt: performance.timeOrigin,
-      ...load.timings,
-      engineWaitMs: engineAt - arrivedAt,
-      openMs: opened.openMs,
-      migrateMs: opened.migrateMs,
-      saveMs: doneAt - migratedAt,
-      totalMs: doneAt,
-    };
-    return { ok: true, report: opened.report, info: this.info(), timings };
+  async query(sql: string, params: SqlValue[] | undefined): Promise<Row[]> {
+    return queryRows(this.live().db, sql, params);
   }
 
-  async query(sql: string, params: SqlValue[] | undefined): Promise<Outcome<Row[]>> {
-    const db = this.db;
-    if (db === undefined)
-      return { ok: false, error: databaseErrorData('CLOSED', 'The database is not open.') };
-    try {
-      return { ok: true, value: queryRows(db, sql, params) };
-    } catch (error) {
-      return { ok: false, error: databaseErrorData('SQL_FAILED', messageOf(error)) };
-    }
-  }
-
-  write(statements: WriteStatement[]): Promise<Outcome<WriteResult>> {
-    return this.queue.run(async () => {
-      const request = this.request;
-      if (request === undefined || this.db === undefined) {
-        return { ok: false, error: databaseErrorData('CLOSED', 'The database is not open.') };
-      }
+  write(statements: WriteStatement[]): Promise<WriteResult> {
+    return this.inTurn(() => {
+      const { request } = this.ready();
       return withLock(lockName(request.name), () => this.writeUnderLock(statements));
     });
   }
 
   async exportImage(): Promise<Uint8Array> {
-    if (this.db === undefined) throw new DatabaseError('CLOSED', 'The database is not open.');
-    const bytes = exportImage(this.db);
-    // Handed over, not copied: the image can be tens of megabytes.
+    const bytes = this.live().bytes();
+    // Handed over, not copied: the file can be tens of megabytes.
     return transfer(bytes, [bytes.buffer]);
   }
 
   async close(): Promise<void> {
-    this.channel?.close();
-    this.channel = undefined;
-    await this.queue.idle();
-    this.db?.close();
-    this.db = undefined;
+    this.opened?.channel?.close();
+    await this.queue.catch(() => {});
+    this.file?.close();
+    this.file = undefined;
+    this.opened = undefined;
   }
 
-  private async writeUnderLock(statements: WriteStatement[]): Promise<Outcome<WriteResult>> {
+  private async writeUnderLock(statements: WriteStatement[]): Promise<WriteResult> {
     // A save refused as a conflict (another tab saved without the lock, where Web Locks are
-    // missing) is retried on the newer image: the statements run again on top of it.
+    // missing) is retried on the newer file: the statements run again on top of it.
     for (let attempt = 1; ; attempt += 1) {
       await this.catchUp();
-      const db = this.db;
-      if (this.staleReason !== null) {
-        return { ok: false, error: databaseErrorData('STALE', this.staleReason) };
-      }
-      if (db === undefined)
-        return { ok: false, error: databaseErrorData('CLOSED', 'The database is not open.') };
-      let written: ReturnType<typeof runInTransaction>;
+      if (this.problems.stale !== null) throw new DatabaseError('STALE', this.problems.stale);
+      const written = runInTransaction(this.live().db, statements);
       try {
-        written = runInTransaction(db, statements);
-      } catch (error) {
-        return { ok: false, error: databaseErrorData('SQL_FAILED', messageOf(error)) };
-      }
-      const failure = await this.save();
-      if (failure === null) {
+        const saved = await this.save();
         this.emit('changed', 'local');
-        return { ok: true, value: { ...written, generation: this.generation } };
+        return { ...written, generation: this.manifest?.generation ?? 0, saved };
+      } catch (error) {
+        // The stored file is the last good one; show that instead of a change nobody kept.
+        await this.catchUpTo(await this.store.readManifest(), { evenIfNotNewer: true });
+        if (!(error instanceof DatabaseError) || error.code !== 'CONFLICT') throw error;
+        if (attempt >= MAX_WRITE_ATTEMPTS) throw error;
       }
-      // The stored image is the last good one; show that instead of a change nobody kept.
-      await this.catchUpTo(await this.store.load());
-      if (failure.code !== 'CONFLICT' || attempt >= MAX_WRITE_ATTEMPTS)
-        return { ok: false, error: failure };
     }
   }
 
-  /** Reloads the stored image when another tab saved a newer one, and migrates it if needed. */
+  /** Takes in another tab's newer save, migrating it if it is older than this build. */
   private async catchUp(): Promise<boolean> {
     if (this.store.kind === 'memory') return false;
-    const storedGeneration = await this.store.loadGeneration();
-    if (storedGeneration <= this.generation) return false;
-    return this.catchUpTo(await this.store.load());
+    const generation = await this.store.readGeneration();
+    if (generation <= (this.manifest?.generation ?? 0)) return false;
+    return this.catchUpTo(await this.store.readManifest());
   }
 
   /**
-   * Makes `stored` this tab's database after checking it with the runner. Called under the lock,
-   * so a run that has to change the image (it is older than this build) may save it. A run that
-   * refuses (the image names a migration this build lacks) makes the tab stale.
+   * Makes the stored file this tab's database, reading only the chunks that differ from the ones
+   * this tab holds, and checks it with the runner. Called under the lock, so a run that has to
+   * change the file (it is older than this build) may save it. A run that refuses makes the tab
+   * stale.
    */
-  private async catchUpTo(stored: StoredImage): Promise<boolean> {
-    const sql = this.sql;
-    const request = this.request;
-    if (sql === undefined || request === undefined) return false;
-    let opened: MigratedImage;
+  private async catchUpTo(
+    manifest: Manifest | undefined,
+    { evenIfNotNewer = false } = {},
+  ): Promise<boolean> {
+    if (!evenIfNotNewer && (manifest?.generation ?? 0) <= (this.manifest?.generation ?? 0))
+      return false;
+    const held = this.manifest;
+    const file = this.file;
+    let migrated: MigratedFile;
     try {
-      opened = openAndMigrate(sql, stored.bytes, request.migrations, this.runOptions());
+      const bytes =
+        manifest === undefined
+          ? undefined
+          : await this.store.readFile(manifest, manifest.fileSize, (index) =>
+              held !== undefined &&
+              held.chunkSize === manifest.chunkSize &&
+              held.chunks[index] === manifest.chunks[index]
+                ? file?.savedChunk(index)
+                : undefined,
+            );
+      migrated = this.openAndMigrate({
+        manifest,
+        file: bytes,
+        generation: manifest?.generation ?? 0,
+      });
     } catch (error) {
       this.becomeStale(error);
       return false;
     }
-    await this.takeOver(stored, opened);
+    await this.takeOver(manifest, migrated, 'pre-migration').catch(() => null);
     return true;
   }
 
-  /**
-   * Makes an opened and migrated image this tab's database, in place of any it had. Nothing is
-   * written unless the run changed the image: then the image as it was stored waits to be kept
-   * as a backup (replacing whatever waited before), and the migrated one is saved.
-   */
-  private async takeOver(stored: StoredImage, opened: MigratedImage): Promise<void> {
-    this.db?.close();
-    this.db = opened.db;
-    this.generation = stored.generation;
-    this.sizeBytes = stored.bytes?.byteLength ?? fileSize(opened.db);
-    this.pendingBackup = opened.report.changed ? stored.bytes : undefined;
-    if (opened.report.changed) await this.save();
+  /** Opens a stored file (or a new one) in a tracked buffer and runs the migrations on it. */
+  private openAndMigrate(stored: StoredFile): MigratedFile {
+    const { request, sql, checksums } = this.ready();
+    const startedAt = performance.now();
+    const options = {
+      chunkSize: stored.manifest?.chunkSize ?? CHUNK_BYTES,
+      settings: CONNECTION_SETTINGS,
+    };
+    const file =
+      stored.file === undefined || stored.manifest === undefined
+        ? TrackedFile.create(sql, options)
+        : TrackedFile.open(sql, stored.file, stored.manifest.fileSize, options);
+    const openedAt = performance.now();
+    try {
+      const report = runMigrations(file.db, request.migrations, {
+        ...request.runOptions,
+        schema: request.schema,
+        checksums,
+      });
+      return {
+        file,
+        report,
+        openMs: openedAt - startedAt,
+        migrateMs: performance.now() - openedAt,
+      };
+    } catch (error) {
+      file.close();
+      throw error;
+    }
   }
 
   /**
-   * Saves the live database as the next generation; returns the failure, or null. The image a
-   * migration changed, when one waits, is kept as a backup in the same transaction.
+   * Makes a migrated file this tab's database, in place of any it had. Nothing is written unless
+   * the run changed the file (or there was nothing stored yet): then it is saved, the stored file
+   * kept as a backup for `reason`. Rejects when that save fails; the tab then goes on with the
+   * migrated file, and the backup waits for the next save.
    */
-  private async save(): Promise<SerializedDatabaseError | null> {
-    if (this.db === undefined) return null;
+  private async takeOver(
+    manifest: Manifest | undefined,
+    migrated: MigratedFile,
+    reason: BackupReason,
+  ): Promise<SaveSummary | null> {
+    this.file?.close();
+    this.file = migrated.file;
+    this.manifest = manifest;
+    this.keepOnSave = migrated.report.changed && manifest !== undefined ? reason : undefined;
+    if (!migrated.report.changed && manifest !== undefined) return null;
+    return this.save();
+  }
+
+  /**
+   * Saves the chunks of the live file that changed as the next generation, with the stored file
+   * kept as a backup when one waits; throws the failure (`CONFLICT`, `QUOTA_EXCEEDED`,
+   * `SAVE_FAILED`), with the stored file as it was.
+   */
+  private async save(): Promise<SaveSummary> {
+    const file = this.live();
+    const changes = file.changes();
     if (this.store.kind === 'memory') {
-      this.sizeBytes = fileSize(this.db);
-      this.pendingBackup = undefined;
-      return null;
+      file.markSaved();
+      this.manifest = undefined;
+      return { bytesWritten: 0, wholeFile: changes.wholeFile };
     }
-    const saved = await saveImage(this.store, this.db, this.generation, this.pendingBackup);
-    if (!saved.ok) {
-      this.storageProblem = saved.problem;
+    const chunks = new Map(changes.chunks.map((index) => [index, file.chunk(index)]));
+    let saved: Awaited<ReturnType<PageStore['save']>>;
+    try {
+      saved = await this.store.save({
+        follows: this.manifest?.generation ?? 0,
+        fileSize: changes.size,
+        chunks,
+        keepPrevious: this.keepOnSave,
+      });
+    } catch (error) {
+      const failure = storageFailure(error, 'The last saved database is kept');
+      if (failure.code !== 'CONFLICT') {
+        this.problems.storage = failure.message;
+        this.emit('status', null);
+      }
+      throw failure;
+    }
+    file.markSaved();
+    this.manifest = saved.manifest;
+    this.keepOnSave = undefined;
+    if (this.problems.storage !== null && this.store.kind === 'indexeddb') {
+      this.problems.storage = null;
       this.emit('status', null);
-      return databaseErrorData(saved.code, saved.problem);
     }
-    this.generation = saved.generation;
-    this.sizeBytes = saved.sizeBytes;
-    this.pendingBackup = undefined;
-    if (this.storageProblem !== null) {
-      this.storageProblem = null;
-      this.emit('status', null);
-    }
-    this.channel?.announce({ type: 'saved', generation: saved.generation });
-    return null;
+    this.opened?.channel?.announce({ type: 'saved', generation: saved.manifest.generation });
+    return { bytesWritten: saved.bytesWritten, wholeFile: changes.wholeFile };
   }
 
-  private listenForOtherTabs(name: string): void {
-    if (this.store.kind === 'memory') return;
-    this.channel = listenForSaves(name, (announcement) => this.onSaved(name, announcement));
-  }
-
-  private onSaved(name: string, announcement: SavedAnnouncement): void {
-    if (announcement.generation <= this.generation) return;
+  private onSaved(announcement: { generation: number; replaced?: boolean }): void {
+    const opened = this.opened;
+    if (opened === undefined || announcement.generation <= (this.manifest?.generation ?? 0)) return;
     if (announcement.replaced === true) {
       // Catching up would quietly swap every row under the page, and the report it shows would
       // describe another file: stop writing and let the page reload instead.
-      this.staleReason =
-        'The database was replaced in another tab (an adopted upload or a restored backup): reload to see it.';
+      this.problems.stale =
+        'The database was replaced in another tab (an adopted upload, a restored backup or a newer version of this app): reload to see it.';
       this.emit('replaced', 'remote');
       return;
     }
-    this.queue
-      .run(() =>
-        withLock(lockName(name), async () => {
-          if (await this.catchUp()) this.emit('changed', 'remote');
-        }),
-      )
-      .catch(() => {});
-  }
-
-  private reader() {
-    return {
-      read: () => this.loadOrFallBackToMemory(),
-      readGeneration: () => this.store.loadGeneration(),
-    };
-  }
-
-  private async loadOrFallBackToMemory(): Promise<StoredImage> {
-    try {
-      return await this.store.load();
-    } catch (error) {
-      this.store = memoryImageStore();
-      this.storageProblem = `IndexedDB is unavailable here: ${messageOf(error)}`;
-      return { bytes: undefined, generation: 0 };
-    }
+    this.inTurn(() =>
+      withLock(lockName(opened.request.name), async () => {
+        if (await this.catchUp()) this.emit('changed', 'remote');
+      }),
+    ).catch(() => {});
   }
 
   private becomeStale(error: unknown): void {
-    this.staleReason = `A newer version of this app has changed the database, so this tab no longer saves anything: reload it to continue. (${messageOf(error)})`;
+    this.problems.stale =
+      isMigrationError(error) && error.code === 'UNKNOWN_APPLIED'
+        ? `A newer version of this app has changed the database, so this tab no longer saves anything: reload it to continue. (${error.message})`
+        : `This tab could not take in another tab's save (${messageOf(error)}), so it no longer saves anything: reload it to continue.`;
     this.emit('status', null);
   }
 
-  private runOptions() {
-    return { ...this.request?.runOptions, schema: this.request?.schema };
+  /** Runs `task` after every task queued before it; one failing stops none. */
+  private inTurn<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  private ready(): Opened {
+    if (this.opened === undefined) throw new DatabaseError('CLOSED', 'The database is not open.');
+    return this.opened;
+  }
+
+  private live(): TrackedFile {
+    this.ready();
+    if (this.file === undefined) throw new DatabaseError('CLOSED', 'The database is not open.');
+    return this.file;
   }
 
   private info(): DatabaseInfo {
     return {
       storage: this.store.kind,
       storageProblem:
-        this.storageProblem ?? (this.store.kind === 'indexeddb' ? this.lockProblem : null),
-      generation: this.generation,
-      sizeBytes: this.sizeBytes,
-      staleReason: this.staleReason,
+        this.problems.storage ?? (this.store.kind === 'indexeddb' ? this.problems.locks : null),
+      generation: this.manifest?.generation ?? 0,
+      sizeBytes: this.file?.size() ?? 0,
+      staleReason: this.problems.stale,
     };
   }
 
   private emit(kind: DatabaseEvent['kind'], origin: DatabaseEvent['origin']): void {
     // The page may be gone (a closed tab); its events are not worth an unhandled rejection.
-    Promise.resolve(this.onEvent({ kind, origin, info: this.info() })).catch(() => {});
+    Promise.resolve(this.opened?.tell({ kind, origin, info: this.info() })).catch(() => {});
   }
+}
+
+/** A file opened and brought to this build's schema. */
+interface MigratedFile {
+  file: TrackedFile;
+  report: MigrationReport;
+  openMs: number;
+  migrateMs: number;
+}
+
+/** The stored manifest and file, read into a buffer with room to grow. */
+async function readStored(store: PageStore): Promise<StoredFile> {
+  const manifest = await store.readManifest();
+  if (manifest === undefined) return { manifest, file: undefined, generation: 0 };
+  const file = await store.readFile(manifest, manifest.fileSize);
+  return { manifest, file, generation: manifest.generation };
+}
+
+/**
+ * The migrations' checksums, from the browser's native SHA-256 (off this thread, which the read
+ * needs); undefined where there is none (a page not served securely), and the runner works them
+ * out itself.
+ */
+async function nativeChecksums(request: OpenRequest): Promise<Record<string, string> | undefined> {
+  const subtle = globalThis.crypto?.subtle;
+  if (subtle === undefined) return undefined;
+  const encoder = new TextEncoder();
+  try {
+    const digests = await Promise.all(
+      request.migrations.map((migration) =>
+        subtle.digest('SHA-256', encoder.encode(checksumInput(migration.sql))),
+      ),
+    );
+    return Object.fromEntries(
+      request.migrations.map((migration, index) => [
+        migration.name,
+        hex(digests[index] as ArrayBuffer),
+      ]),
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+function hex(digest: ArrayBuffer): string {
+  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }

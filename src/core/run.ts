@@ -1,4 +1,4 @@
-import { checksumOf } from './checksum.ts';
+import { checksumOf, rememberChecksum } from './checksum.ts';
 import { now, roundMs } from './clock.ts';
 import { MigrationError } from './errors.ts';
 import { executeScript } from './execute.ts';
@@ -50,6 +50,10 @@ export function runMigrations(
 ): MigrationReport {
   const startedAt = now();
   const sorted = sortMigrations(migrations);
+  for (const migration of sorted) {
+    const given = options.checksums?.[migration.name];
+    if (given !== undefined) rememberChecksum(migration.sql, given);
+  }
   const create = scratchFactory(db, options.createDatabase);
   const progress = progressReporter(options, startedAt);
   const dryRun = options.dryRun === true;

@@ -144,6 +144,12 @@ export interface RunOptions {
   checkDrift?: boolean;
   logger?: MigrationLogger;
   onProgress?: (progress: MigrationProgress) => void;
+  /**
+   * Each migration's checksum by name, worked out by the caller (a browser's native SHA-256 of
+   * `checksumInput(sql)` as UTF-8, in hex), so the run need not compute them. They must be exactly
+   * what `checksumOf(sql)` gives; a migration missing here is computed as usual.
+   */
+  checksums?: Readonly<Record<string, string>>;
 }
 
 /** Everything a run did and found; the panel, the CLI and the tests all read this. */

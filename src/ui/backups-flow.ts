@@ -1,4 +1,4 @@
-import { type BackupEntry, listBackups, readBackup, restoreBackup } from '../browser/index.ts';
+import { type BackupEntry, listBackups, readBackup, restoreBackup } from '../browser.ts';
 import { type BackupsViewState, renderBackups } from './backups-view.ts';
 import { saveFile } from './save-file.ts';
 

@@ -1,4 +1,4 @@
-import type { BackupEntry } from '../browser/index.ts';
+import type { BackupEntry } from '../browser.ts';
 import { el, replaceChildren } from './dom.ts';
 import { formatBytes } from './format.ts';
 import { describeBackupReason } from './upload-format.ts';

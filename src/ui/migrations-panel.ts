@@ -1,5 +1,4 @@
-import type { DatabaseInfo, LoadTimings } from '../browser/index.ts';
-import type { MigrationOutcome, MigrationReport } from '../core/types.ts';
+import type { DatabaseInfo, LoadTimings, MigrationOutcome, MigrationReport } from '../browser.ts';
 import { describeDifference } from '../index.ts';
 import { el, fact, replaceChildren } from './dom.ts';
 import { describeRun, describeState, formatBytes, formatDuration } from './format.ts';

@@ -1,4 +1,4 @@
-import type { MigratedDatabase } from '../browser/index.ts';
+import type { MigratedDatabase } from '../browser.ts';
 
 /** A note as the list shows it. */
 export interface Note {

@@ -1,4 +1,4 @@
-import { isDatabaseError, isMigrationError, type SchemaDifference } from '../browser/index.ts';
+import { isDatabaseError, isMigrationError, type SchemaDifference } from '../browser.ts';
 
 /**
  * An error as the page shows it: its code and message and, for a migration, where it failed and

@@ -1,4 +1,4 @@
-import type { DatabaseInfo } from '../browser/index.ts';
+import type { DatabaseInfo } from '../browser.ts';
 import { el, replaceChildren } from './dom.ts';
 
 /** What the banner asks for. */

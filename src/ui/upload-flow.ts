@@ -1,4 +1,5 @@
-import { inspectUpload, type MigrationProgress, type UploadSession } from '../browser/index.ts';
+import type { MigrationProgress } from '../browser.ts';
+import { type UploadSession, upgradeUpload } from '../upload.ts';
 import { problemOf } from './problem.ts';
 import { fetchSample, loadSampleList } from './sample-files.ts';
 import { saveFile } from './save-file.ts';
@@ -12,6 +13,8 @@ export interface UploadFlowOptions {
   /** The app's migrations, as `openDatabase` gets them. */
   migrations: Record<string, string>;
   maxBytes: number;
+  /** How long checking a file may take before it is stopped; undefined for the library's default. */
+  timeoutMs: number | undefined;
   /** Where `samples/` is served (the site's base URL). */
   base: string;
   /** Called once a file was adopted; the page reloads onto it. */
@@ -20,23 +23,24 @@ export interface UploadFlowOptions {
 
 /**
  * Wires the upload card to the library: a picked file (or a sample) is checked and a copy
- * upgraded, with progress, the result shown, and on confirmation kept, then downloaded or adopted. Each new file ends the
- * previous one's worker. The card renders the library's reports; this only keeps them.
+ * upgraded, with progress, the result shown, and on confirmation kept, then downloaded or
+ * adopted. Picking another file, or leaving the page, stops the previous file's worker, even
+ * while it is still checking. The card renders the library's reports; this only keeps them.
  */
 export function startUploadFlow(options: UploadFlowOptions): void {
   let state: UploadViewState = {
     samples: [],
     fileName: null,
     busy: null,
-    inspection: null,
+    report: null,
     progress: null,
-    result: null,
+    kept: null,
     adopted: false,
     problem: null,
   };
   let session: UploadSession | undefined;
-  // Counts picks, so the answer for a file picked before the last one is dropped.
-  let picks = 0;
+  // Stops the check in flight, if any: a session exists only once its check has finished.
+  let stopChecking: AbortController | undefined;
   const update = (change: Partial<UploadViewState>) => {
     state = { ...state, ...change };
     render(state);
@@ -48,52 +52,60 @@ export function startUploadFlow(options: UploadFlowOptions): void {
       update({ busy: null, problem: problemOf(error) });
     }
   };
-
-  const pick = async (file: File) => {
-    const pick = ++picks;
+  const stopAll = () => {
+    stopChecking?.abort();
     session?.close();
     session = undefined;
+  };
+  addEventListener('pagehide', stopAll);
+
+  const pick = async (file: File) => {
+    stopAll();
+    const checking = new AbortController();
+    stopChecking = checking;
     update({
       fileName: file.name,
       busy: 'checking',
-      inspection: null,
+      report: null,
       progress: null,
-      result: null,
+      kept: null,
       adopted: false,
       problem: null,
     });
     try {
-      const inspected = await inspectUpload(file, {
+      const upload = await upgradeUpload(file, {
         migrations: options.migrations,
         maxBytes: options.maxBytes,
+        timeoutMs: options.timeoutMs,
+        signal: checking.signal,
         onProgress: (progress) => {
-          if (pick === picks) update({ progress: merged(state.progress, progress) });
+          if (!checking.signal.aborted) update({ progress: merged(state.progress, progress) });
         },
       });
-      if (pick !== picks) return inspected.close();
-      session = inspected;
-      update({ busy: null, inspection: inspected.inspection });
+      if (checking.signal.aborted) return upload.close();
+      session = upload;
+      update({ busy: null, report: upload.report });
     } catch (error) {
-      if (pick === picks) update({ busy: null, problem: problemOf(error) });
+      if (!checking.signal.aborted) update({ busy: null, problem: problemOf(error) });
     }
   };
 
   const render = createUploadView(options.root, {
     pick: (file) => void pick(file),
     pickSample: (sample) => void attempt(async () => pick(await fetchSample(options.base, sample))),
-    apply: () =>
+    keep: () =>
       void attempt(async () => {
         const upload = session;
         if (upload === undefined) return;
-        update({ busy: 'upgrading', problem: null });
-        const result = await upload.upgrade();
-        update({ busy: null, result });
+        update({ busy: 'keeping', problem: null });
+        const kept = await upload.keep();
+        update({ busy: null, kept });
       }),
     download: () =>
       void attempt(async () => {
         const upload = session;
-        if (upload === undefined || state.result === null) return;
-        saveFile(await upload.download(), state.result.fileName);
+        if (upload === undefined || state.kept === null) return;
+        saveFile(await upload.download(), state.kept.fileName);
       }),
     adopt: () =>
       void attempt(async () => {

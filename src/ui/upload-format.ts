@@ -1,5 +1,5 @@
-import type { BackupReason, UploadCheck, UploadInspection } from '../browser/index.ts';
-import type { MigrationProgress, MigrationReport } from '../core/types.ts';
+import type { BackupReason, MigrationProgress, MigrationReport } from '../browser.ts';
+import type { UploadCheck, UploadReport } from '../upload.ts';
 import { formatDuration } from './format.ts';
 
 /** What each of the upload's checks is called on the page. */
@@ -17,7 +17,7 @@ export function checkLabel(check: UploadCheck): string {
 }
 
 /** The file's ledger in words. */
-export function describeLedger(ledger: UploadInspection['ledger']): string {
+export function describeLedger(ledger: UploadReport['ledger']): string {
   switch (ledger) {
     case 'none':
       return 'none: the file is untracked';

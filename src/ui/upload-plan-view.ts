@@ -1,5 +1,5 @@
-import type { MigrationOutcome, UploadInspection } from '../browser/index.ts';
-import { describeDifference } from '../index.ts';
+import { describeDifference, type MigrationOutcome } from '../browser.ts';
+import type { UploadReport } from '../upload.ts';
 import { el, fact } from './dom.ts';
 import { describeState, formatBytes, formatDuration } from './format.ts';
 import { checkLabel, describeLedger, describePlan } from './upload-format.ts';
@@ -9,11 +9,8 @@ import { checkLabel, describeLedger, describePlan } from './upload-format.ts';
  * checks, its tables, then every migration the upgrade baselined or ran, in order, with the
  * schema changes. Rendered before anything is kept or written, with the button that confirms.
  */
-export function planView(
-  inspection: UploadInspection,
-  confirm: { canApply: boolean; apply(): void },
-) {
-  const plan = inspection.plan;
+export function planView(upload: UploadReport, confirm: { canKeep: boolean; keep(): void }) {
+  const plan = upload.upgrade;
   const planned = plan.migrations.filter(
     (m) => m.status === 'executed' || m.status === 'baselined',
   );
@@ -25,12 +22,12 @@ export function planView(
     el(
       'dl',
       { className: 'facts' },
-      fact('Name', inspection.fileName),
+      fact('Name', upload.fileName),
       fact(
         'Size',
-        `${formatBytes(inspection.sizeBytes)} (${inspection.pageCount} pages of ${inspection.pageSize} bytes)`,
+        `${formatBytes(upload.sizeBytes)} (${upload.pageCount} pages of ${upload.pageSize} bytes)`,
       ),
-      fact('Ledger', describeLedger(inspection.ledger)),
+      fact('Ledger', describeLedger(upload.ledger)),
       el(
         'div',
         {
@@ -42,13 +39,13 @@ export function planView(
       ),
       fact(
         'Checked',
-        `read ${formatDuration(inspection.timings.readMs)}, checks ${formatDuration(inspection.timings.checkMs)}, upgrade of a copy ${formatDuration(inspection.timings.migrateMs)}`,
+        `read ${formatDuration(upload.timings.readMs)}, checks ${formatDuration(upload.timings.checkMs)}, upgrade of a copy ${formatDuration(upload.timings.migrateMs)}`,
       ),
     ),
     el(
       'ul',
       { className: 'checks' },
-      ...inspection.checks.map((check) =>
+      ...upload.checks.map((check) =>
         el(
           'li',
           {
@@ -61,11 +58,11 @@ export function planView(
         ),
       ),
     ),
-    el('h3', {}, `Tables (${inspection.tables.length})`),
+    el('h3', {}, `Tables (${upload.tables.length})`),
     el(
       'ul',
       { className: 'tables' },
-      ...inspection.tables.map((table) =>
+      ...upload.tables.map((table) =>
         el(
           'li',
           {
@@ -117,8 +114,8 @@ export function planView(
       'button',
       {
         testid: 'upload-apply',
-        attrs: { type: 'button', disabled: !confirm.canApply },
-        on: { click: () => confirm.apply() },
+        attrs: { type: 'button', disabled: !confirm.canKeep },
+        on: { click: () => confirm.keep() },
       },
       'Keep the upgraded copy',
     ),

@@ -1,5 +1,5 @@
-import type { MigrationProgress, UpgradeResult, UploadInspection } from '../browser/index.ts';
-import { describeDifference } from '../index.ts';
+import { describeDifference, type MigrationProgress } from '../browser.ts';
+import type { KeptUpload, UploadReport } from '../upload.ts';
 import { el, replaceChildren } from './dom.ts';
 import { formatBytes, formatDuration } from './format.ts';
 import type { Problem } from './problem.ts';
@@ -22,11 +22,13 @@ export interface UploadViewState {
   /** The file being handled, once one was picked. */
   fileName: string | null;
   /** What is running now, if anything. */
-  busy: 'checking' | 'upgrading' | 'adopting' | null;
-  inspection: UploadInspection | null;
+  busy: 'checking' | 'keeping' | 'adopting' | null;
+  /** The checks and the upgrade of a copy, once they are done. */
+  report: UploadReport | null;
   /** The last progress of the run on the copy; `index`/`total` are those of the last migration event. */
   progress: MigrationProgress | null;
-  result: UpgradeResult | null;
+  /** The upgraded file, once kept. */
+  kept: KeptUpload | null;
   adopted: boolean;
   problem: UploadProblem | null;
 }
@@ -35,7 +37,7 @@ export interface UploadViewState {
 export interface UploadActions {
   pick(file: File): void;
   pickSample(sample: SampleFile): void;
-  apply(): void;
+  keep(): void;
   download(): void;
   adopt(): void;
 }
@@ -115,13 +117,15 @@ export function createUploadView(
         : null,
       state.progress === null ? null : progressView(state.progress, state.busy === 'checking'),
       state.problem === null ? null : problemView(state.problem),
-      state.inspection === null
+      state.report === null
         ? null
-        : planView(state.inspection, {
-            canApply: state.busy === null && state.result === null,
-            apply: () => actions.apply(),
+        : planView(state.report, {
+            canKeep: state.busy === null && state.kept === null,
+            keep: () => actions.keep(),
           }),
-      state.result === null ? null : resultView(state, state.result, actions),
+      state.report === null || state.kept === null
+        ? null
+        : keptView(state, state.report, state.kept, actions),
     );
   };
 }
@@ -192,8 +196,13 @@ function progressView(progress: MigrationProgress, running: boolean) {
   );
 }
 
-function resultView(state: UploadViewState, result: UpgradeResult, actions: UploadActions) {
-  const report = result.report;
+function keptView(
+  state: UploadViewState,
+  upload: UploadReport,
+  kept: KeptUpload,
+  actions: UploadActions,
+) {
+  const report = upload.upgrade;
   return el(
     'div',
     {
@@ -208,7 +217,7 @@ function resultView(state: UploadViewState, result: UpgradeResult, actions: Uplo
     el(
       'p',
       {},
-      `Upgraded in ${formatDuration(report.durationMs)}: executed ${report.executed.length}, baselined ${report.baselined.length}; ${formatBytes(result.sizeBytes)}, ready to download or use.`,
+      `Upgraded in ${formatDuration(report.durationMs)}: executed ${report.executed.length}, baselined ${report.baselined.length}; ${formatBytes(kept.sizeBytes)}, ready to download or use.`,
     ),
     el(
       'div',
@@ -220,7 +229,7 @@ function resultView(state: UploadViewState, result: UpgradeResult, actions: Uplo
           attrs: { type: 'button' },
           on: { click: () => actions.download() },
         },
-        `Download ${result.fileName}`,
+        `Download ${kept.fileName}`,
       ),
       el(
         'button',

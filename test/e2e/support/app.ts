@@ -5,7 +5,7 @@ import type { BrowserContext, Page } from '@playwright/test';
 import { expect } from '@playwright/test';
 import { DEMO_MIGRATIONS_DIR } from './sites.ts';
 
-/** The IndexedDB database and store the browser layer keeps the image in (see `storeNames`). */
+/** The IndexedDB database and store the browser layer keeps the file in (see `storeNames`). */
 const STORED = { database: 'sqljs-migrate:starpunk-notes', store: 'images' };
 
 /** The demo's migration file names, in run order. */
@@ -52,17 +52,22 @@ export function noteTexts(page: Page): Promise<string[]> {
   return page.getByTestId('note-text').allTextContents();
 }
 
-/** The stored image and backups as IndexedDB holds them, read with the raw API (no app code). */
+/** The stored file and backups as IndexedDB holds them, read with the raw API (no app code). */
 export interface StoredDatabase {
   imageSha256: string | null;
   imageBytes: number;
   generation: number | null;
-  /** The backup list, newest first, each with the SHA-256 of the bytes stored for it. */
+  /** The backup list, newest first, each with the SHA-256 of the file its chunks make up. */
   backups: { reason: string; generation: number; sizeBytes: number; sha256: string | null }[];
   /** Every key in the store, sorted: a stray write shows up here too. */
   keys: string[];
 }
 
+/**
+ * The stored database: its manifest's chunks put together into the file (and each backup's),
+ * hashed, with every key in the store. Read with the raw IndexedDB API, as the format is laid out
+ * in `src/browser/page-store.ts`: `manifest`, `backup-list`, and `['chunk', index, version]`.
+ */
 export function readStoredDatabase(page: Page): Promise<StoredDatabase> {
   return page.evaluate(async ({ database, store }) => {
     const none = { imageSha256: null, imageBytes: 0, generation: null, backups: [], keys: [] };
@@ -80,45 +85,53 @@ export function readStoredDatabase(page: Page): Promise<StoredDatabase> {
           request.onsuccess = () => resolve(request.result);
           request.onerror = () => reject(request.error);
         });
-      const read = (key: string) => settle<unknown>(objects.get(key));
-      const [image, generation, list, keys] = await Promise.all([
-        read('image'),
-        read('generation'),
-        read('backups'),
+      type Manifest = { generation: number; fileSize: number; chunkSize: number; chunks: number[] };
+      const fileOf = async (manifest: Manifest | undefined) => {
+        if (manifest === undefined) return null;
+        const file = new Uint8Array(manifest.fileSize);
+        const chunks = await Promise.all(
+          manifest.chunks.map((version, index) =>
+            settle<unknown>(objects.get(['chunk', index, version])),
+          ),
+        );
+        for (const [index, chunk] of chunks.entries()) {
+          if (!(chunk instanceof Uint8Array)) return null;
+          file.set(chunk, index * manifest.chunkSize);
+        }
+        return file;
+      };
+      const [manifest, list, keys] = await Promise.all([
+        settle<unknown>(objects.get('manifest')) as Promise<Manifest | undefined>,
+        settle<unknown>(objects.get('backup-list')),
         settle(objects.getAllKeys()),
       ]);
       const entries = (Array.isArray(list) ? list : []) as {
-        id: string;
         reason: string;
         generation: number;
         sizeBytes: number;
+        manifest: Manifest;
       }[];
-      const backupBytes = await Promise.all(entries.map((entry) => read(`backup:${entry.id}`)));
-      // An image is stored as bytes, or as a Blob once it came from an adopted upload.
-      const bytesOf = async (value: unknown) =>
-        value instanceof Blob ? new Uint8Array(await value.arrayBuffer()) : value;
-      const sha256 = async (stored: unknown) => {
-        const value = await bytesOf(stored);
-        if (!(value instanceof Uint8Array)) return null;
+      const sha256 = async (file: Uint8Array | null) => {
+        if (file === null) return null;
         const digest = new Uint8Array(
-          await crypto.subtle.digest('SHA-256', value as Uint8Array<ArrayBuffer>),
+          await crypto.subtle.digest('SHA-256', file as Uint8Array<ArrayBuffer>),
         );
         return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
       };
+      const image = await fileOf(manifest);
       return {
         imageSha256: await sha256(image),
-        imageBytes:
-          image instanceof Uint8Array ? image.byteLength : image instanceof Blob ? image.size : 0,
-        generation: typeof generation === 'number' ? generation : null,
+        imageBytes: image?.byteLength ?? 0,
+        generation: manifest?.generation ?? null,
         backups: await Promise.all(
-          entries.map(async (entry, index) => ({
+          entries.map(async (entry) => ({
             reason: entry.reason,
             generation: entry.generation,
             sizeBytes: entry.sizeBytes,
-            sha256: await sha256(backupBytes[index]),
+            sha256: await sha256(await fileOf(entry.manifest)),
           })),
         ),
-        keys: keys.map(String).sort(),
+        keys: keys.map((key) => JSON.stringify(key)).sort(),
       };
     } finally {
       db.close();

@@ -1,121 +1,325 @@
+import 'fake-indexeddb/auto';
+import { createHash } from 'node:crypto';
+import { createStore, keys, setMany } from 'idb-keyval';
 import initSqlJs from 'sql.js';
 import { describe, expect, it, vi } from 'vitest';
-import { DatabaseError } from '../../../src/browser/database-error.ts';
 import { DatabaseHost } from '../../../src/browser/database-host.ts';
-import type { ImageStore, SaveRequest, StoredImage } from '../../../src/browser/image-store.ts';
-import type { OpenRequest } from '../../../src/browser/worker-protocol.ts';
+import {
+  CHUNK_BYTES,
+  indexedDbPageStore,
+  type PageStore,
+  storeNames,
+} from '../../../src/browser/page-store.ts';
+import type { OpenRequest } from '../../../src/browser/protocol.ts';
+import { checksumInput, type Migration } from '../../../src/index.ts';
+import { openDatabase } from '../../helpers/sqljs.ts';
 
-// In Node sql.js finds its wasm itself; the loader's Vite asset URL means nothing here.
-vi.mock('../../../src/browser/sql-loader.ts', async (importOriginal) => ({
+// In Node sql.js finds its wasm itself; the page's asset URL means nothing here.
+vi.mock('../../../src/browser/sqlite.ts', async (importOriginal) => ({
   ...(await importOriginal<object>()),
   loadSqlJs: () => initSqlJs(),
 }));
 
-const FIRST = {
+const NOTES: Migration = {
   name: '001_create_notes.sql',
-  sql: 'CREATE TABLE notes (id INTEGER PRIMARY KEY, slug TEXT);',
+  sql: 'CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);',
 };
-const SECOND = { name: '002_add_title.sql', sql: 'ALTER TABLE notes ADD COLUMN title TEXT;' };
+const TITLE: Migration = {
+  name: '002_add_title.sql',
+  sql: "ALTER TABLE notes ADD COLUMN title TEXT NOT NULL DEFAULT '';",
+};
+const BROKEN: Migration = { name: '002_broken.sql', sql: 'INSERT INTO nowhere VALUES (1);' };
 
-function request(migrations: OpenRequest['migrations'], schema: string): OpenRequest {
-  return { name: 'notes', migrations, schema, runOptions: {}, storage: 'auto' };
+let databases = 0;
+
+/** A database name of its own for each test, and the raw store behind it. */
+function freshName() {
+  const name = `host-${++databases}`;
+  const names = storeNames(name);
+  return { name, raw: createStore(names.database, names.store) };
 }
 
-/** An image store in memory whose saves can be made to fail, recording every save it took. */
-function fakeStore() {
-  let image: StoredImage = { bytes: undefined, generation: 0 };
-  const fake = {
-    saves: [] as SaveRequest[],
-    failSaves: false,
-    /** Another tab's save, landing just before the next save of the host under test. */
-    interleave: undefined as StoredImage | undefined,
-    reset(to: StoredImage) {
-      image = to;
-    },
-    store: {
-      kind: 'indexeddb',
-      // A fresh copy on every read, as IndexedDB gives: the host may write into what it read.
-      load: async () => ({ bytes: image.bytes?.slice(), generation: image.generation }),
-      loadGeneration: async () => image.generation,
-      async save(saved) {
-        if (fake.failSaves) throw Object.assign(new Error('full'), { name: 'QuotaExceededError' });
-        if (fake.interleave !== undefined) image = fake.interleave;
-        fake.interleave = undefined;
-        // The compare-and-set IndexedDB's store makes (see writeSave).
-        if (saved.generation !== image.generation + 1)
-          throw new DatabaseError('CONFLICT', 'Another tab saved first.');
-        fake.saves.push(saved);
-        image = { bytes: saved.bytes, generation: saved.generation };
-      },
-      listBackups: async () => [],
-      readBackup: async () => undefined,
-      replace: async () => {
-        throw new Error('not used here');
-      },
-    } satisfies ImageStore,
+function request(name: string, migrations: Migration[]): OpenRequest {
+  return {
+    name,
+    migrations,
+    schema: undefined,
+    runOptions: {},
+    storage: 'auto',
+    wasmUrl: undefined,
   };
-  return fake;
 }
 
-async function openHost(
-  fake: ReturnType<typeof fakeStore>,
-  migrations: OpenRequest['migrations'],
-  schema: string,
+/** Opens database `name` in a new host (as a new tab or load would), with an optional store wrapper. */
+async function open(
+  name: string,
+  migrations: Migration[],
+  wrap: (store: PageStore) => PageStore = (store) => store,
 ) {
-  const host = new DatabaseHost(() => fake.store);
-  const opened = await host.open(request(migrations, schema), () => {});
-  expect(opened.ok).toBe(true);
-  return host;
+  const host = new DatabaseHost((n) => wrap(indexedDbPageStore(n)));
+  const opened = await host.open(request(name, migrations), () => {});
+  return { host, opened };
+}
+
+/** Every key in the store, as text, sorted: a stray write shows up here. */
+async function storedKeys(raw: ReturnType<typeof createStore>): Promise<string[]> {
+  return (await keys(raw)).map((key) => JSON.stringify(key)).sort();
+}
+
+async function storedFile(name: string): Promise<Uint8Array> {
+  const store = indexedDbPageStore(name);
+  const manifest = await store.readManifest();
+  if (manifest === undefined) throw new Error('nothing stored');
+  return store.readFile(manifest, 0);
+}
+
+function countNotes(file: Uint8Array): number {
+  const db = openDatabase(file);
+  try {
+    return Number(db.exec('SELECT count(*) FROM notes')[0]?.values[0]?.[0]);
+  } finally {
+    db.close();
+  }
+}
+
+/** A database with `rows` notes of 200 bytes: several hundred chunks. */
+async function bigDatabase(rows: number) {
+  const { name, raw } = freshName();
+  const { host } = await open(name, [NOTES]);
+  await host.write([
+    {
+      sql: `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${rows})
+            INSERT INTO notes (body) SELECT printf('%0200d', i) FROM n`,
+    },
+  ]);
+  await host.close();
+  return { name, raw };
 }
 
 describe('DatabaseHost', () => {
-  it('keeps the pre-migration backup for the next save when the save after a migrating load failed', async () => {
-    const fake = fakeStore();
-    const first = await openHost(fake, [FIRST], FIRST.sql);
-    await first.close();
-    const beforeMigration = fake.saves[0]?.bytes;
+  it('creates, migrates and saves a new database, then opens it again writing nothing', async () => {
+    const { name, raw } = freshName();
+    const first = await open(name, [NOTES]);
+    expect(first.opened.report.state).toBe('fresh');
+    expect(first.opened.saved?.wholeFile).toBe(true);
+    await first.host.close();
+    const before = await storedKeys(raw);
 
-    fake.failSaves = true;
-    const second = await openHost(fake, [FIRST, SECOND], `${FIRST.sql}\n${SECOND.sql}`);
-    fake.failSaves = false;
-    const written = await second.write([
-      { sql: "INSERT INTO notes (slug, title) VALUES ('a', 'A')" },
+    const second = await open(name, [NOTES]);
+    expect(second.opened.report.upToDate).toBe(true);
+    expect(second.opened.saved).toBeNull();
+    expect(second.opened.info.generation).toBe(1);
+    await second.host.close();
+    expect(await storedKeys(raw)).toEqual(before);
+  });
+
+  it('saves a one-row write as the few chunks it changed, not the whole file', async () => {
+    const { name } = await bigDatabase(20_000);
+    const { host, opened } = await open(name, [NOTES]);
+    const written = await host.write([
+      { sql: 'INSERT INTO notes (body) VALUES (?)', params: ['one more'] },
     ]);
-    await second.close();
+    await host.close();
+    expect(written.saved.wholeFile).toBe(false);
+    // The header's chunk and the one the row went to, of the file's several dozen.
+    expect(opened.info.sizeBytes).toBeGreaterThan(40 * CHUNK_BYTES);
+    expect(written.saved.bytesWritten).toBeLessThanOrEqual(2 * CHUNK_BYTES);
+    expect(countNotes(await storedFile(name))).toBe(20_001);
+  });
 
-    expect(written.ok).toBe(true);
-    const last = fake.saves.at(-1);
-    expect(last?.backup?.reason).toBe('pre-migration');
-    expect(last?.backup?.bytes).toEqual(beforeMigration);
+  it('keeps the file a migration changed as a backup that costs only the chunks it changed', async () => {
+    const { name } = await bigDatabase(20_000);
+    const before = await storedFile(name);
+    const { host, opened } = await open(name, [NOTES, TITLE]);
+    await host.close();
+
+    expect(opened.report.executed).toEqual([TITLE.name]);
+    expect(opened.saved?.bytesWritten).toBeLessThan(before.byteLength / 20);
+    const store = indexedDbPageStore(name);
+    const [backup] = await store.listBackups();
+    expect(backup?.reason).toBe('pre-migration');
+    expect(Buffer.from((await store.readBackup(backup?.id ?? '')) ?? []).equals(before)).toBe(true);
+  });
+
+  it('rejects a failing migration, saying the stored database is unchanged, and writes nothing', async () => {
+    const { name, raw } = freshName();
+    await (await open(name, [NOTES])).host.close();
+    const before = await storedKeys(raw);
+
+    await expect(open(name, [NOTES, BROKEN])).rejects.toMatchObject({
+      name: 'MigrationError',
+      code: 'SQL_FAILED',
+      message: '002_broken.sql line 1: no such table: nowhere (the stored database is unchanged)',
+    });
+    expect(await storedKeys(raw)).toEqual(before);
+  });
+
+  it("takes in another tab's save before its own write, reading only what changed", async () => {
+    const { name } = await bigDatabase(5_000);
+    const first = await open(name, [NOTES]);
+    const second = await open(name, [NOTES]);
+    await first.host.write([{ sql: "INSERT INTO notes (body) VALUES ('from the first tab')" }]);
+    const written = await second.host.write([
+      { sql: "INSERT INTO notes (body) VALUES ('from the second tab')" },
+    ]);
+    const rows = await second.host.query(
+      'SELECT body FROM notes WHERE id > 5000 ORDER BY id',
+      undefined,
+    );
+    await first.host.close();
+    await second.host.close();
+    expect(written.generation).toBe(4);
+    expect(rows).toEqual([{ body: 'from the first tab' }, { body: 'from the second tab' }]);
+  });
+
+  it('turns stale, saying a newer version changed the database, when another tab migrated past it', async () => {
+    const { name } = freshName();
+    const older = await open(name, [NOTES]);
+    const newer = await open(name, [NOTES, TITLE]);
+    await newer.host.close();
+
+    await expect(
+      older.host.write([{ sql: "INSERT INTO notes (body) VALUES ('x')" }]),
+    ).rejects.toMatchObject({
+      name: 'DatabaseError',
+      code: 'STALE',
+      message: expect.stringContaining('A newer version of this app has changed the database'),
+    });
+    await older.host.close();
+  });
+
+  it('says what really failed when it cannot take in another tab’s save for another reason', async () => {
+    const { name } = freshName();
+    const tab = await open(name, [NOTES]);
+    // Another tab's save whose one chunk was cut short: no announcement, found before the write.
+    const manifest = await indexedDbPageStore(name).readManifest();
+    await indexedDbPageStore(name).save({
+      follows: manifest?.generation ?? 0,
+      fileSize: manifest?.fileSize ?? 0,
+      chunks: new Map([[0, new Uint8Array(10)]]),
+    });
+
+    const failed = tab.host.write([{ sql: "INSERT INTO notes (body) VALUES ('y')" }]);
+    await expect(failed).rejects.toMatchObject({
+      code: 'STALE',
+      message: expect.stringMatching(
+        /^This tab could not take in another tab's save \(.*chunk 0.* is damaged/,
+      ),
+    });
+    await tab.host.close();
+  });
+
+  it("retries a write whose save lost the race, on top of the other tab's file", async () => {
+    const { name } = freshName();
+    await (await open(name, [NOTES])).host.close();
+    const other = await open(name, [NOTES]);
+    let interleave = true;
+    const racing = await open(name, [NOTES], (store) => ({
+      ...store,
+      async save(save) {
+        // The other tab's save lands between this tab's check and its save, once.
+        if (interleave) {
+          interleave = false;
+          await other.host.write([{ sql: "INSERT INTO notes (body) VALUES ('a')" }]);
+        }
+        return store.save(save);
+      },
+    }));
+    const written = await racing.host.write([{ sql: "INSERT INTO notes (body) VALUES ('b')" }]);
+    const rows = await racing.host.query('SELECT body FROM notes ORDER BY id', undefined);
+    await racing.host.close();
+    await other.host.close();
+    expect(written.generation).toBe(3);
+    expect(rows).toEqual([{ body: 'a' }, { body: 'b' }]);
+  });
+
+  it('keeps the pre-migration backup for the next save when the save after a migrating load failed', async () => {
+    const { name } = freshName();
+    await (await open(name, [NOTES])).host.close();
+    const beforeMigration = await storedFile(name);
+    let full = true;
+    const { host, opened } = await open(name, [NOTES, TITLE], (store) => ({
+      ...store,
+      async save(save) {
+        if (full) throw Object.assign(new Error('full'), { name: 'QuotaExceededError' });
+        return store.save(save);
+      },
+    }));
+    expect(opened.info.storageProblem).toContain('storage for this site is full');
+    full = false;
+    await host.write([{ sql: "INSERT INTO notes (body, title) VALUES ('a', 'A')" }]);
+    await host.close();
+
+    const store = indexedDbPageStore(name);
+    const [backup] = await store.listBackups();
+    expect(backup?.reason).toBe('pre-migration');
+    expect(
+      Buffer.from((await store.readBackup(backup?.id ?? '')) ?? []).equals(beforeMigration),
+    ).toBe(true);
   });
 
   it('refuses a write through query and keeps the row', async () => {
-    const fake = fakeStore();
-    const host = await openHost(fake, [FIRST], FIRST.sql);
-    await host.write([{ sql: "INSERT INTO notes (slug) VALUES ('a')" }]);
-    const deleted = await host.query('DELETE FROM notes', undefined);
-    const rows = await host.query('SELECT slug FROM notes', undefined);
+    const { name } = freshName();
+    const { host } = await open(name, [NOTES]);
+    await host.write([{ sql: "INSERT INTO notes (body) VALUES ('a')" }]);
+    await expect(host.query('DELETE FROM notes', undefined)).rejects.toMatchObject({
+      code: 'SQL_FAILED',
+    });
+    expect(await host.query('SELECT body FROM notes', undefined)).toEqual([{ body: 'a' }]);
     await host.close();
-    expect(deleted).toMatchObject({ ok: false, error: { code: 'SQL_FAILED' } });
-    expect(rows).toEqual({ ok: true, value: [{ slug: 'a' }] });
   });
 
-  it("retries a write whose save lost the race on top of the other tab's image", async () => {
-    const fake = fakeStore();
-    const first = await openHost(fake, [FIRST], FIRST.sql);
-    await first.write([{ sql: "INSERT INTO notes (slug) VALUES ('a')" }]);
-    await first.close();
-    const [created, withA] = fake.saves;
-    if (created === undefined || withA === undefined) throw new Error('expected two saves');
+  it('hands the runner checksums that are exactly the SHA-256 the ledger records', async () => {
+    const { name } = freshName();
+    const { host, opened } = await open(name, [NOTES, TITLE]);
+    await host.close();
+    for (const migration of [NOTES, TITLE]) {
+      const expected = createHash('sha256').update(checksumInput(migration.sql)).digest('hex');
+      expect(opened.report.migrations.find((m) => m.name === migration.name)?.checksum).toBe(
+        expected,
+      );
+    }
+  });
 
-    fake.reset({ bytes: created.bytes, generation: created.generation });
-    const second = await openHost(fake, [FIRST], FIRST.sql);
-    fake.interleave = { bytes: withA.bytes, generation: withA.generation };
-    const written = await second.write([{ sql: "INSERT INTO notes (slug) VALUES ('b')" }]);
-    const rows = await second.query('SELECT slug FROM notes ORDER BY id', undefined);
-    await second.close();
+  it('converts a store of 0.1.0 on its first open, keeping every row and backup', async () => {
+    const { name, raw } = freshName();
+    const { host } = await open(`${name}-source`, [NOTES]);
+    await host.write([{ sql: "INSERT INTO notes (body) VALUES ('kept across the upgrade')" }]);
+    const image = await host.exportImage();
+    await host.close();
+    const olderImage = openDatabase();
+    olderImage.exec(NOTES.sql);
+    await setMany(
+      [
+        ['image', image],
+        ['generation', 5],
+        [
+          'backups',
+          [
+            {
+              id: '4-x',
+              reason: 'pre-migration',
+              createdAt: '2026-11-01T00:00:00.000Z',
+              sizeBytes: 1,
+              generation: 4,
+            },
+          ],
+        ],
+        ['backup:4-x', olderImage.export()],
+      ],
+      raw,
+    );
+    olderImage.close();
 
-    expect(written).toMatchObject({ ok: true, value: { generation: 3 } });
-    expect(rows).toEqual({ ok: true, value: [{ slug: 'a' }, { slug: 'b' }] });
+    const { host: upgraded, opened } = await open(name, [NOTES]);
+    const rows = await upgraded.query('SELECT body FROM notes', undefined);
+    await upgraded.close();
+
+    expect(opened.report.upToDate).toBe(true);
+    expect(opened.info.generation).toBe(5);
+    expect(rows).toEqual([{ body: 'kept across the upgrade' }]);
+    const backups = await indexedDbPageStore(name).listBackups();
+    expect(backups.map((backup) => backup.id)).toEqual(['4-x']);
+    expect(await storedKeys(raw)).not.toContain('"image"');
   });
 });

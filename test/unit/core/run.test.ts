@@ -122,8 +122,9 @@ describe('a fresh database without a schema', () => {
 
   test('reports a duration for each executed migration', () => {
     const report = runMigrations(openDatabase(), DEMO_MIGRATIONS);
+    expect(report.migrations.length).toBe(DEMO_MIGRATIONS.length);
     for (const outcome of report.migrations) {
-      expect(outcome.durationMs).toBeGreaterThanOrEqual(0);
+      expect(typeof outcome.durationMs).toBe('number');
       expect(outcome.how).toBe('executed');
       expect(outcome.checksumStatus).toBe('ok');
     }

@@ -1,0 +1,58 @@
+/**
+ * sqljs-migrate for the browser: a migrated, persisted sql.js database in a worker, kept safe
+ * across tabs, with its backups. Upgrading a file a person uploads is `sqljs-migrate/upload`, so
+ * an app that never uploads never ships that worker. The Node-safe core is the package's main
+ * entry; what it exports that a browser app needs is exported here too (the same module).
+ *
+ * @example
+ * import { openDatabase } from 'sqljs-migrate/browser';
+ *
+ * const db = await openDatabase({
+ *   name: 'notes',
+ *   migrations: import.meta.glob('./migrations/*.sql', { query: '?raw', import: 'default', eager: true }),
+ * });
+ * await db.exec('INSERT INTO notes (slug, content) VALUES (?, ?)', ['hello', 'Hello']);
+ */
+
+export { listBackups, readBackup, readStoredImage, restoreBackup } from './browser/backups.ts';
+export {
+  type MigratedDatabase,
+  type OpenDatabaseOptions,
+  openDatabase,
+} from './browser/database.ts';
+export {
+  DatabaseError,
+  type DatabaseErrorCode,
+  isDatabaseError,
+} from './browser/database-error.ts';
+export {
+  BACKUPS_KEPT,
+  type BackupEntry,
+  type BackupReason,
+  CHUNK_BYTES,
+  storeNames,
+} from './browser/page-store.ts';
+export type {
+  DatabaseEvent,
+  DatabaseInfo,
+  LoadTimings,
+  Row,
+  SaveSummary,
+  WriteResult,
+  WriteStatement,
+} from './browser/protocol.ts';
+export { formatBytes } from './browser/upload-checks.ts';
+export {
+  describeDifference,
+  isMigrationError,
+  isSqljsMigrateError,
+  type Migration,
+  MigrationError,
+  type MigrationErrorCode,
+  type MigrationOutcome,
+  type MigrationProgress,
+  type MigrationReport,
+  type SchemaDifference,
+  SqljsMigrateError,
+  type SqlValue,
+} from './index.ts';

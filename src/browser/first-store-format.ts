@@ -1,0 +1,187 @@
+import type { UseStore } from 'idb-keyval';
+import {
+  BACKUP_LIST_KEY,
+  type BackupReason,
+  CHUNK_BYTES,
+  chunkKey,
+  MANIFEST_KEY,
+  type Manifest,
+  readWrite,
+  request,
+  type StoredBackup,
+} from './page-store.ts';
+
+/**
+ * The format version 0.1.0 stored a database in: the whole file under `image`, a `generation`
+ * beside it, and each backup's whole file under `backup:<id>`, listed under `backups`. A store in
+ * that format is converted to chunks on its first load by this version, in one transaction, its
+ * backups included: a backup's chunk that equals the live file's is shared rather than copied.
+ */
+
+const IMAGE_KEY = 'image';
+const GENERATION_KEY = 'generation';
+const BACKUPS_KEY = 'backups';
+
+function backupKey(id: string): string {
+  return `backup:${id}`;
+}
+
+/** True when the store holds a database in 0.1.0's format. */
+export async function holdsFirstFormat(objects: IDBObjectStore): Promise<boolean> {
+  return isImage(await request(objects.get(IMAGE_KEY)));
+}
+
+/**
+ * Converts a store in 0.1.0's format and returns the generation it holds, or undefined when there
+ * was nothing to convert; call it under the cross-tab lock. Images stored as Blobs (adopted
+ * uploads) are read outside any transaction, so the conversion reads first and writes second,
+ * and writes only if nothing changed in between (a tab of 0.1.0 may still be open).
+ */
+export async function convertFirstFormat(useStore: UseStore): Promise<number | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    const read = await useStore('readonly', readFirstFormat);
+    if (read === undefined) return undefined;
+    const live = await bytesOf(read.image);
+    if (live === undefined) return undefined;
+    const backups = await Promise.all(
+      read.backups.map(async (entry) => ({ entry, bytes: await bytesOf(entry.image) })),
+    );
+    const written = await readWrite(useStore, async (objects) => {
+      const [manifest, generation] = await Promise.all([
+        request(objects.get(MANIFEST_KEY)),
+        request(objects.get(GENERATION_KEY)),
+      ]);
+      // Another tab converted it meanwhile, or a tab of 0.1.0 saved: read again.
+      if (manifest !== undefined || asGeneration(generation) !== read.generation) return false;
+      writeConverted(objects, read, live, backups);
+      return true;
+    });
+    if (written) return read.generation;
+    if (attempt >= 3) return undefined;
+  }
+}
+
+interface FirstFormat {
+  image: unknown;
+  generation: number;
+  backups: {
+    id: string;
+    reason: BackupReason;
+    createdAt: string;
+    generation: number;
+    image: unknown;
+  }[];
+}
+
+async function readFirstFormat(objects: IDBObjectStore): Promise<FirstFormat | undefined> {
+  const [image, generation, list] = await Promise.all([
+    request(objects.get(IMAGE_KEY)),
+    request(objects.get(GENERATION_KEY)),
+    request(objects.get(BACKUPS_KEY)),
+  ]);
+  if (!isImage(image)) return undefined;
+  const entries = Array.isArray(list) ? list.filter(isBackupEntry) : [];
+  const images = await Promise.all(
+    entries.map((entry) => request(objects.get(backupKey(entry.id)))),
+  );
+  return {
+    image,
+    generation: asGeneration(generation),
+    backups: entries.map((entry, index) => ({ ...entry, image: images[index] })),
+  };
+}
+
+function writeConverted(
+  objects: IDBObjectStore,
+  read: FirstFormat,
+  live: Uint8Array,
+  backups: { entry: FirstFormat['backups'][number]; bytes: Uint8Array | undefined }[],
+): void {
+  const manifest = writeChunks(objects, live, read.generation, read.generation);
+  const list: StoredBackup[] = [];
+  // A backup's own chunk versions are numbered below zero: every later save writes a larger one.
+  for (const [position, { entry, bytes }] of backups.entries()) {
+    if (bytes === undefined) continue;
+    const backupManifest = writeChunks(objects, bytes, -(position + 1), entry.generation, {
+      live,
+      manifest,
+    });
+    list.push({
+      id: entry.id,
+      reason: entry.reason,
+      createdAt: entry.createdAt,
+      sizeBytes: bytes.byteLength,
+      generation: entry.generation,
+      manifest: backupManifest,
+    });
+  }
+  objects.put(manifest, MANIFEST_KEY);
+  objects.put(list, BACKUP_LIST_KEY);
+  for (const key of [IMAGE_KEY, GENERATION_KEY, BACKUPS_KEY]) objects.delete(key);
+  for (const { entry } of backups) objects.delete(backupKey(entry.id));
+}
+
+/**
+ * Writes `file` as chunks of version `version`, except those equal to the same chunk of `shared`
+ * (which are referred to instead), and returns its manifest.
+ */
+function writeChunks(
+  objects: IDBObjectStore,
+  file: Uint8Array,
+  version: number,
+  generation: number,
+  shared?: { live: Uint8Array; manifest: Manifest },
+): Manifest {
+  const count = Math.ceil(file.byteLength / CHUNK_BYTES);
+  const chunks: number[] = [];
+  for (let index = 0; index < count; index++) {
+    const start = index * CHUNK_BYTES;
+    const bytes = file.subarray(start, Math.min(start + CHUNK_BYTES, file.byteLength));
+    const sharedVersion = shared?.manifest.chunks[index];
+    if (
+      shared !== undefined &&
+      sharedVersion !== undefined &&
+      equalBytes(bytes, shared.live.subarray(start, start + CHUNK_BYTES))
+    ) {
+      chunks.push(sharedVersion);
+      continue;
+    }
+    objects.put(bytes.slice(), chunkKey(index, version));
+    chunks.push(version);
+  }
+  return { generation, fileSize: file.byteLength, chunkSize: CHUNK_BYTES, chunks };
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) return false;
+  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** An image's bytes; 0.1.0 stored adopted uploads as Blobs. */
+async function bytesOf(value: unknown): Promise<Uint8Array | undefined> {
+  if (value instanceof Uint8Array) return value;
+  if (typeof Blob !== 'undefined' && value instanceof Blob)
+    return new Uint8Array(await value.arrayBuffer());
+  return undefined;
+}
+
+function isImage(value: unknown): boolean {
+  return value instanceof Uint8Array || (typeof Blob !== 'undefined' && value instanceof Blob);
+}
+
+function isBackupEntry(value: unknown): value is Omit<FirstFormat['backups'][number], 'image'> {
+  const entry = value as Record<string, unknown> | null;
+  return (
+    typeof entry === 'object' &&
+    entry !== null &&
+    typeof entry.id === 'string' &&
+    typeof entry.reason === 'string' &&
+    typeof entry.createdAt === 'string' &&
+    typeof entry.generation === 'number'
+  );
+}
+
+function asGeneration(value: unknown): number {
+  return typeof value === 'number' ? value : 0;
+}

@@ -1,0 +1,452 @@
+import { createStore, promisifyRequest, type UseStore } from 'idb-keyval';
+import { DatabaseError } from './database-error.ts';
+import { convertFirstFormat, holdsFirstFormat } from './first-store-format.ts';
+import { announceSave } from './tabs.ts';
+import { bufferWithRoom } from './tracked-file.ts';
+
+/**
+ * The database file in IndexedDB, as fixed-size chunks and a manifest of which chunk versions
+ * make it up. A save writes only the chunks SQLite changed, as new versions, and the manifest, in
+ * one transaction; a backup is a manifest kept on a list, sharing every chunk it has in common
+ * with the live file. A chunk version nothing refers to any more is deleted in the transaction
+ * that let go of it.
+ */
+
+/**
+ * How long a chunk is. Values this size are kept by the browser beside its index rather than in
+ * it, which makes a load of every chunk about as fast as one read of the whole file; smaller ones
+ * load several times slower, larger ones make a one-row save write more.
+ */
+export const CHUNK_BYTES = 64 * 1024;
+
+/** How many backups a store keeps; the oldest go first. */
+export const BACKUPS_KEPT = 3;
+
+/** Which chunk versions make up one stored file. */
+export interface Manifest {
+  /** Counts saves of the database by any tab: each writes the previous generation plus one. */
+  generation: number;
+  fileSize: number;
+  chunkSize: number;
+  /** `chunks[i]` is the version of chunk `i`: the generation of the save that wrote it. */
+  chunks: number[];
+}
+
+/** Why an image was kept. */
+export type BackupReason =
+  /** The file as it was before a load migrated it. */
+  | 'pre-migration'
+  /** The file an adopted upload replaced. */
+  | 'pre-adopt'
+  /** The file a restored backup replaced. */
+  | 'pre-restore';
+
+/** One stored backup, as `listBackups` returns it. */
+export interface BackupEntry {
+  /** Names the backup for `readBackup` and `restoreBackup`. */
+  id: string;
+  reason: BackupReason;
+  /** When the backup was made, ISO 8601. */
+  createdAt: string;
+  sizeBytes: number;
+  /** The generation the file had while it was the database. */
+  generation: number;
+}
+
+/** A backup as the store keeps it: its entry and the manifest of its chunks. */
+export interface StoredBackup extends BackupEntry {
+  manifest: Manifest;
+}
+
+/** What a save writes: the chunks that changed, and what to keep of the file it replaces. */
+export interface SaveRequest {
+  /** The generation this save follows: the store must still hold it (a compare-and-set). */
+  follows: number;
+  fileSize: number;
+  /** Chunk index → its bytes now; every other chunk below `fileSize` is as stored. */
+  chunks: ReadonlyMap<number, Uint8Array>;
+  /** Keeps the file being replaced as a backup (a load keeps the file it migrated). */
+  keepPrevious?: BackupReason | undefined;
+}
+
+/** What a save wrote. */
+export interface SaveResult {
+  manifest: Manifest;
+  /** Bytes of chunks written (the manifest and backup list are a few kilobytes beside them). */
+  bytesWritten: number;
+}
+
+/** Where a replacing file comes from: a given file (an adopted upload) or a stored backup. */
+export type ReplacementSource =
+  | { file: ArrayBuffer | Uint8Array; fileSize: number }
+  | { backupId: string };
+
+/** What replacing the file did. */
+export interface Replacement {
+  generation: number;
+  /** The backup the replaced file became; null when nothing was stored before. */
+  backup: BackupEntry | null;
+}
+
+/** Where the database file lives between page loads. */
+export interface PageStore {
+  /** `indexeddb` when saves survive a reload, `memory` when nothing is kept. */
+  readonly kind: 'indexeddb' | 'memory';
+  /** The live manifest; undefined before the first save (or while the store is in 0.1.0's format). */
+  readManifest(): Promise<Manifest | undefined>;
+  /**
+   * Converts a store in 0.1.0's format, in one transaction, and tells the other tabs, which
+   * reload; true when it did. Call it under the cross-tab lock.
+   */
+  convertFirstFormat(): Promise<boolean>;
+  /** The stored generation alone, without converting anything: a cheap check for a newer save. */
+  readGeneration(): Promise<number>;
+  /**
+   * The file `manifest` describes, read into the start of a buffer with `room` bytes after it.
+   * `reuse(index)` may supply a chunk the caller holds already (a tab catching up with another's
+   * save reads only the chunks that changed).
+   */
+  readFile(
+    manifest: Manifest,
+    room: number,
+    reuse?: (index: number) => Uint8Array | undefined,
+  ): Promise<Uint8Array>;
+  /** Writes a save in one transaction; throws `CONFLICT` when another tab saved first. */
+  save(request: SaveRequest): Promise<SaveResult>;
+  /** The backups, newest first: metadata only. */
+  listBackups(): Promise<BackupEntry[]>;
+  readBackup(id: string): Promise<Uint8Array | undefined>;
+  /**
+   * Makes `source` the file under the next generation and keeps the current file as a backup, in
+   * one transaction. A restored backup leaves the list: its chunks are the live file's now.
+   */
+  replace(source: ReplacementSource, reason: BackupReason): Promise<Replacement>;
+}
+
+/** The IndexedDB database and object store names, for tools and tests that read the file. */
+export function storeNames(name: string): { database: string; store: string } {
+  return { database: `sqljs-migrate:${name}`, store: 'images' };
+}
+
+/** Keys inside the store. */
+export const MANIFEST_KEY = 'manifest';
+export const BACKUP_LIST_KEY = 'backup-list';
+
+/** The key of one chunk version. */
+export function chunkKey(index: number, version: number): [string, number, number] {
+  return ['chunk', index, version];
+}
+
+/** Keeps the database file in one IndexedDB object store. */
+export function indexedDbPageStore(name: string): PageStore {
+  const names = storeNames(name);
+  let store: UseStore | undefined;
+  // createStore opens lazily, and a missing `indexedDB` global throws synchronously on first
+  // use; the async functions below turn both into rejections.
+  const useStore = (): UseStore => {
+    store ??= createStore(names.database, names.store);
+    return store;
+  };
+  const readOnly = <T>(work: (objects: IDBObjectStore) => Promise<T>) =>
+    useStore()('readonly', work);
+  return {
+    kind: 'indexeddb',
+    async readManifest() {
+      const manifest = await readOnly((objects) => request(objects.get(MANIFEST_KEY)));
+      return isManifest(manifest) ? manifest : undefined;
+    },
+    async convertFirstFormat() {
+      if (!(await readOnly(holdsFirstFormat))) return false;
+      const generation = await convertFirstFormat(useStore());
+      if (generation === undefined) return false;
+      // Tabs of 0.1.0 read the old keys, now gone: they stop writing and reload.
+      announceSave(name, { type: 'saved', generation, replaced: true });
+      return true;
+    },
+    async readGeneration() {
+      const manifest = await readOnly((objects) => request(objects.get(MANIFEST_KEY)));
+      return isManifest(manifest) ? manifest.generation : 0;
+    },
+    readFile(manifest, room, reuse) {
+      return readOnly((objects) => readChunksInto(objects, manifest, room, reuse));
+    },
+    save(save) {
+      return readWrite(useStore(), (objects) => writeSave(objects, save));
+    },
+    async listBackups() {
+      const list = await readOnly((objects) => request(objects.get(BACKUP_LIST_KEY)));
+      return asBackupList(list).map(entryOf);
+    },
+    readBackup(id) {
+      return readOnly(async (objects) => {
+        const backup = asBackupList(await request(objects.get(BACKUP_LIST_KEY))).find(
+          (entry) => entry.id === id,
+        );
+        return backup === undefined ? undefined : readChunksInto(objects, backup.manifest, 0);
+      });
+    },
+    replace(source, reason) {
+      return readWrite(useStore(), (objects) => writeReplacement(objects, source, reason));
+    },
+  };
+}
+
+/** Keeps nothing: for browsers where IndexedDB is missing or blocked, or when asked. */
+export function memoryPageStore(): PageStore {
+  const nothing = async () => undefined;
+  return {
+    kind: 'memory',
+    readManifest: nothing,
+    convertFirstFormat: async () => false,
+    readGeneration: async () => 0,
+    readFile: async () => new Uint8Array(0),
+    async save({ follows, fileSize }) {
+      return {
+        manifest: { generation: follows + 1, fileSize, chunkSize: 0, chunks: [] },
+        bytesWritten: 0,
+      };
+    },
+    listBackups: async () => [],
+    readBackup: nothing,
+    async replace() {
+      throw new DatabaseError('SAVE_FAILED', 'Nothing is stored: this database runs in memory.');
+    },
+  };
+}
+
+/**
+ * The body of a save's transaction, a compare-and-set: it writes only when the stored generation
+ * is still the one the save follows, and throws `CONFLICT` otherwise, so a tab that saves without
+ * the cross-tab lock (a browser without Web Locks) can never silently overwrite another tab's
+ * newer file. The new chunk versions, the manifest, the backup list and the deletion of what
+ * nothing refers to any more all land together, or none of them do.
+ */
+export async function writeSave(objects: IDBObjectStore, save: SaveRequest): Promise<SaveResult> {
+  const [stored, list] = await Promise.all([
+    request(objects.get(MANIFEST_KEY)),
+    request(objects.get(BACKUP_LIST_KEY)),
+  ]);
+  const previous = isManifest(stored) ? stored : undefined;
+  const storedGeneration = previous?.generation ?? 0;
+  if (storedGeneration !== save.follows)
+    throw new DatabaseError(
+      'CONFLICT',
+      `Another tab saved the database (generation ${storedGeneration}) since this tab read generation ${save.follows}; nothing was written.`,
+    );
+  const generation = save.follows + 1;
+  const chunkSize = previous?.chunkSize ?? CHUNK_BYTES;
+  const count = Math.ceil(save.fileSize / chunkSize);
+  const chunks = Array.from({ length: count }, (_, index) => previous?.chunks[index] ?? generation);
+  let bytesWritten = 0;
+  for (const [index, bytes] of save.chunks) {
+    if (index >= count) continue;
+    chunks[index] = generation;
+    objects.put(bytes, chunkKey(index, generation));
+    bytesWritten += bytes.byteLength;
+  }
+  for (let index = 0; index < count; index++)
+    if (previous?.chunks[index] === undefined && !save.chunks.has(index))
+      throw new Error(`A save that grows the file must bring chunk ${index}.`);
+  const manifest: Manifest = { generation, fileSize: save.fileSize, chunkSize, chunks };
+  const backups = asBackupList(list);
+  const kept =
+    previous !== undefined && save.keepPrevious !== undefined
+      ? withBackup(backups, backupOf(previous, save.keepPrevious))
+      : { list: backups, dropped: [] };
+  finishWrite(objects, manifest, kept, previous);
+  return { manifest, bytesWritten };
+}
+
+/** The body of a replacement's transaction (see `PageStore.replace`). */
+async function writeReplacement(
+  objects: IDBObjectStore,
+  source: ReplacementSource,
+  reason: BackupReason,
+): Promise<Replacement> {
+  const [stored, list] = await Promise.all([
+    request(objects.get(MANIFEST_KEY)),
+    request(objects.get(BACKUP_LIST_KEY)),
+  ]);
+  const previous = isManifest(stored) ? stored : undefined;
+  const generation = (previous?.generation ?? 0) + 1;
+  let backups = asBackupList(list);
+  let manifest: Manifest;
+  if ('backupId' in source) {
+    const restored = backups.find((entry) => entry.id === source.backupId);
+    if (restored === undefined)
+      throw new DatabaseError('NO_SUCH_BACKUP', `No backup ${source.backupId} is stored any more.`);
+    backups = backups.filter((entry) => entry.id !== source.backupId);
+    manifest = { ...restored.manifest, generation };
+  } else {
+    const file =
+      source.file instanceof Uint8Array
+        ? source.file
+        : new Uint8Array(source.file, 0, source.fileSize);
+    const count = Math.ceil(source.fileSize / CHUNK_BYTES);
+    for (let index = 0; index < count; index++) {
+      const start = index * CHUNK_BYTES;
+      objects.put(
+        file.slice(start, Math.min(start + CHUNK_BYTES, source.fileSize)),
+        chunkKey(index, generation),
+      );
+    }
+    manifest = {
+      generation,
+      fileSize: source.fileSize,
+      chunkSize: CHUNK_BYTES,
+      chunks: new Array<number>(count).fill(generation),
+    };
+  }
+  const backup = previous === undefined ? null : backupOf(previous, reason);
+  const kept = backup === null ? { list: backups, dropped: [] } : withBackup(backups, backup);
+  finishWrite(objects, manifest, kept, previous);
+  return { generation, backup: backup === null ? null : entryOf(backup) };
+}
+
+/**
+ * Writes the manifest and the backup list, and deletes every chunk version the replaced manifest
+ * or a dropped backup referred to that nothing kept refers to.
+ */
+function finishWrite(
+  objects: IDBObjectStore,
+  manifest: Manifest,
+  backups: { list: StoredBackup[]; dropped: StoredBackup[] },
+  previous: Manifest | undefined,
+): void {
+  objects.put(manifest, MANIFEST_KEY);
+  objects.put(backups.list, BACKUP_LIST_KEY);
+  const kept = new Set<string>();
+  for (const held of [manifest, ...backups.list.map((entry) => entry.manifest)])
+    for (const [index, version] of held.chunks.entries()) kept.add(`${index}:${version}`);
+  const released = [previous, ...backups.dropped.map((entry) => entry.manifest)];
+  for (const held of released) {
+    if (held === undefined) continue;
+    for (const [index, version] of held.chunks.entries()) {
+      const key = `${index}:${version}`;
+      if (kept.has(key)) continue;
+      kept.add(key);
+      objects.delete(chunkKey(index, version));
+    }
+  }
+}
+
+/** Reads every chunk of `manifest` into the start of a new buffer with `room` bytes after it. */
+function readChunksInto(
+  objects: IDBObjectStore,
+  manifest: Manifest,
+  room: number,
+  reuse?: (index: number) => Uint8Array | undefined,
+): Promise<Uint8Array> {
+  const file =
+    room > 0 ? bufferWithRoom(manifest.fileSize, room) : new Uint8Array(manifest.fileSize);
+  const reads: Promise<void>[] = [];
+  for (const [index, version] of manifest.chunks.entries()) {
+    const offset = index * manifest.chunkSize;
+    const held = reuse?.(index);
+    if (held !== undefined) {
+      file.set(held, offset);
+      continue;
+    }
+    // Each chunk is copied in as it arrives, so the chunks never pile up beside the file.
+    reads.push(
+      request(objects.get(chunkKey(index, version))).then((bytes) => {
+        const expected = Math.min(manifest.chunkSize, manifest.fileSize - offset);
+        if (!(bytes instanceof Uint8Array) || bytes.byteLength !== expected)
+          throw new DatabaseError(
+            'OPEN_FAILED',
+            bytes === undefined
+              ? `The stored database is missing chunk ${index} (version ${version}); restore a backup.`
+              : `The stored database's chunk ${index} (version ${version}) is damaged: it holds ${bytes instanceof Uint8Array ? bytes.byteLength : 0} bytes, not ${expected}; restore a backup.`,
+          );
+        file.set(bytes, offset);
+      }),
+    );
+  }
+  return Promise.all(reads).then(() => file);
+}
+
+/** The list with `entry` first and no more than `BACKUPS_KEPT` entries; `dropped`: those let go. */
+function withBackup(
+  list: readonly StoredBackup[],
+  entry: StoredBackup,
+): { list: StoredBackup[]; dropped: StoredBackup[] } {
+  const all = [entry, ...list.filter((other) => other.id !== entry.id)];
+  return { list: all.slice(0, BACKUPS_KEPT), dropped: all.slice(BACKUPS_KEPT) };
+}
+
+/** A backup of the file `manifest` describes, made now. */
+export function backupOf(manifest: Manifest, reason: BackupReason, now = new Date()): StoredBackup {
+  return {
+    // The generation alone would do (each one is replaced once), but a file restored from a
+    // backup carries on under a new generation, so the time keeps ids apart across restores.
+    id: `${manifest.generation}-${now.getTime().toString(36)}`,
+    reason,
+    createdAt: now.toISOString(),
+    sizeBytes: manifest.fileSize,
+    generation: manifest.generation,
+    manifest,
+  };
+}
+
+function entryOf({ id, reason, createdAt, sizeBytes, generation }: StoredBackup): BackupEntry {
+  return { id, reason, createdAt, sizeBytes, generation };
+}
+
+/** The stored list, or an empty one when the value is missing or not a list of backups. */
+function asBackupList(value: unknown): StoredBackup[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter(
+    (entry): entry is StoredBackup =>
+      typeof entry === 'object' &&
+      entry !== null &&
+      typeof entry.id === 'string' &&
+      typeof entry.reason === 'string' &&
+      typeof entry.createdAt === 'string' &&
+      typeof entry.sizeBytes === 'number' &&
+      typeof entry.generation === 'number' &&
+      isManifest(entry.manifest),
+  );
+}
+
+function isManifest(value: unknown): value is Manifest {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Manifest).generation === 'number' &&
+    typeof (value as Manifest).fileSize === 'number' &&
+    typeof (value as Manifest).chunkSize === 'number' &&
+    Array.isArray((value as Manifest).chunks)
+  );
+}
+
+/**
+ * Runs `work` in one readwrite transaction and resolves once it has committed. `work` may await
+ * its own requests (the transaction stays open across them) but nothing else. When it throws,
+ * the transaction is aborted, so nothing it wrote lands.
+ */
+export function readWrite<T>(
+  useStore: UseStore,
+  work: (objects: IDBObjectStore) => Promise<T>,
+): Promise<T> {
+  return useStore('readwrite', async (objects) => {
+    const committed = promisifyRequest(objects.transaction);
+    let result: T;
+    try {
+      result = await work(objects);
+    } catch (error) {
+      committed.catch(() => {});
+      try {
+        objects.transaction.abort();
+      } catch {
+        // Already finished or aborting: nothing of it landed either way.
+      }
+      throw error;
+    }
+    await committed;
+    return result;
+  });
+}
+
+export function request<T>(req: IDBRequest<T>): Promise<T> {
+  return promisifyRequest(req);
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import type { MigrationProgress } from '../../../src/core/types.ts';
+import { describeFinished, describeProgress } from '../../../src/ui/upload-format.ts';
+import { upgradedFileName } from '../../../src/upload.ts';
+
+describe('upgradedFileName', () => {
+  it.each([
+    ['notes.db', 'notes-upgraded.db'],
+    ['backup.2024.sqlite3', 'backup.2024-upgraded.db'],
+    ['no-extension', 'no-extension-upgraded.db'],
+    ['.db', 'database-upgraded.db'],
+  ])('names the copy of %s %s', (name, expected) => {
+    expect(upgradedFileName(name)).toBe(expected);
+  });
+});
+
+const progress = (overrides: Partial<MigrationProgress>): MigrationProgress => ({
+  phase: 'migration',
+  event: 'start',
+  index: 2,
+  total: 5,
+  name: '002_x.sql',
+  elapsedMs: 12,
+  ...overrides,
+});
+
+describe('describeProgress', () => {
+  it('says which migration of how many, and the time so far', () => {
+    expect(describeProgress(progress({}))).toBe('Migration 2 of 5: 002_x.sql · 12 ms');
+  });
+
+  it('names the phases around the migrations', () => {
+    expect(describeProgress(progress({ phase: 'detect', index: 0, total: 0 }))).toContain(
+      'Detecting',
+    );
+  });
+});
+
+describe('describeFinished', () => {
+  it('counts what ran', () => {
+    expect(describeFinished(progress({ index: 5 }))).toBe('Done in 12 ms: ran 5 of 5 migrations.');
+  });
+
+  it('says when nothing had to run', () => {
+    expect(describeFinished(progress({ index: 0, total: 0 }))).toContain('no migration had to run');
+  });
+});
