@@ -100,6 +100,8 @@ export function demoSamples(): Plugin {
 export default defineConfig({
   plugins: [migrationsFolder(), demoSamples()],
   build: {
+    // The demo site, apart from dist/, which holds the package (npm run build:lib).
+    outDir: 'site',
     target: 'es2022',
     // The wasm is fetched by URL from the worker; inlining it would defeat streaming compilation.
     assetsInlineLimit: (file) => (file.endsWith('.wasm') ? false : undefined),

@@ -23,6 +23,7 @@ export {
 export {
   DatabaseError,
   type DatabaseErrorCode,
+  formatBytes,
   isDatabaseError,
 } from './browser/database-error.ts';
 export {
@@ -41,7 +42,6 @@ export type {
   WriteResult,
   WriteStatement,
 } from './browser/protocol.ts';
-export { formatBytes } from './browser/upload-checks.ts';
 export {
   describeDifference,
   isMigrationError,

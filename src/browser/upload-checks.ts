@@ -1,5 +1,5 @@
 import type { Database } from 'sql.js';
-import { messageOf } from './database-error.ts';
+import { formatBytes, messageOf } from './database-error.ts';
 import type { TableSummary, UploadCheck } from './upload.ts';
 
 /**
@@ -225,12 +225,4 @@ function rows(db: Database, sql: string) {
 
 function column(db: Database, sql: string) {
   return rows(db, sql).map((row) => row[0]);
-}
-
-/** A file size in words for messages and lists: `1.4 MB`, `812 KB`, `96 B`. */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
-  if (bytes < 1024 * 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-  return `${(bytes / (1024 * 1024 * 1024)).toFixed(1)} GB`;
 }
