@@ -27,6 +27,13 @@ function currentFile(tracked: TrackedFile): Uint8Array {
   return file;
 }
 
+/** `file` opened tracked, in a buffer with `room` bytes to grow in after it. */
+function openTracked(file: Uint8Array, room: number, sql: SqlJsStatic = SQL): TrackedFile {
+  const capacity = new Uint8Array(file.byteLength + room);
+  capacity.set(file);
+  return TrackedFile.open(sql, capacity, file.byteLength, OPTIONS);
+}
+
 function count(bytes: Uint8Array): number {
   const db = openDatabase(bytes);
   try {
@@ -52,12 +59,7 @@ function applySave(saved: Uint8Array, tracked: TrackedFile): Uint8Array {
 describe('TrackedFile', () => {
   it('lists only the chunks a one-row write changed, and those rebuild the file exactly', () => {
     const file = fileOf(20_000);
-    const tracked = TrackedFile.open(
-      SQL,
-      withRoom(file, file.byteLength),
-      file.byteLength,
-      OPTIONS,
-    );
+    const tracked = openTracked(file, file.byteLength);
     tracked.db.exec("INSERT INTO t (v) VALUES ('one more')");
     const { chunks, wholeFile } = tracked.changes();
     expect(wholeFile).toBe(false);
@@ -71,12 +73,7 @@ describe('TrackedFile', () => {
 
   it('lists nothing but the header again after a save, and each later write on its own', () => {
     const file = fileOf(20_000);
-    const tracked = TrackedFile.open(
-      SQL,
-      withRoom(file, file.byteLength),
-      file.byteLength,
-      OPTIONS,
-    );
+    const tracked = openTracked(file, file.byteLength);
     let stored = file;
     for (const id of [5, 9_000, 19_000]) {
       tracked.db.exec(`UPDATE t SET v = 'changed' WHERE id = ${id}`);
@@ -90,7 +87,7 @@ describe('TrackedFile', () => {
 
   it('follows a file that grows within its room', () => {
     const file = fileOf(2_000);
-    const tracked = TrackedFile.open(SQL, withRoom(file, 8 << 20), file.byteLength, OPTIONS);
+    const tracked = openTracked(file, 8 << 20);
     tracked.db.exec('INSERT INTO t (v) SELECT v FROM t');
     expect(tracked.changes().wholeFile).toBe(false);
     const stored = applySave(file, tracked);
@@ -101,9 +98,7 @@ describe('TrackedFile', () => {
 
   it('lists every chunk when the file outgrew its buffer, then follows changes again', () => {
     const file = fileOf(2_000);
-    const capacity = new Uint8Array(file.byteLength + 4096);
-    capacity.set(file);
-    const tracked = TrackedFile.open(SQL, capacity, file.byteLength, OPTIONS);
+    const tracked = openTracked(file, 4096);
     tracked.db.exec('INSERT INTO t (v) SELECT v FROM t; INSERT INTO t (v) SELECT v FROM t');
     const changes = tracked.changes();
     expect(changes.wholeFile).toBe(true);
@@ -121,12 +116,7 @@ describe('TrackedFile', () => {
 
   it('lists every chunk when a rollback cut the file short and the file system left the buffer', () => {
     const file = fileOf(2_000);
-    const tracked = TrackedFile.open(
-      SQL,
-      withRoom(file, file.byteLength * 4),
-      file.byteLength,
-      OPTIONS,
-    );
+    const tracked = openTracked(file, file.byteLength * 4);
     // A cache this small spills the transaction's new pages into the file, so the rollback must
     // cut the file back.
     tracked.db.exec('PRAGMA cache_size = 5; BEGIN; INSERT INTO t (v) SELECT v FROM t; ROLLBACK');
@@ -145,12 +135,7 @@ describe('TrackedFile', () => {
     }
     const copying = { ...SQL, Database: CopyingDatabase } as unknown as SqlJsStatic;
     const file = fileOf(20_000);
-    const tracked = TrackedFile.open(
-      copying,
-      withRoom(file, file.byteLength),
-      file.byteLength,
-      OPTIONS,
-    );
+    const tracked = openTracked(file, file.byteLength, copying);
     let stored = file;
     for (const id of [1, 2]) {
       tracked.db.exec(`UPDATE t SET v = 'x' WHERE id = ${id}`);
@@ -200,7 +185,7 @@ describe('TrackedFile', () => {
 
   it('keeps the header as a copy would have it: user_version survives the probe', () => {
     const file = fileOf(10);
-    const tracked = TrackedFile.open(SQL, withRoom(file, 0), file.byteLength, OPTIONS);
+    const tracked = openTracked(file, 0);
     tracked.db.exec('PRAGMA user_version = 42');
     const reopened = openDatabase(tracked.bytes());
     expect(reopened.exec('PRAGMA user_version')[0]?.values[0]?.[0]).toBe(42);
