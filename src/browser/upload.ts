@@ -287,6 +287,8 @@ function withinBudget<T>(
     signal,
   }: { fileName: string; timeoutMs: number; signal: AbortSignal | undefined },
 ): Promise<T> {
+  const budget =
+    timeoutMs < 1000 ? `${timeoutMs} ms` : `${Number((timeoutMs / 1000).toFixed(1))} s`;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let onAbort: (() => void) | undefined;
   const stopped = new Promise<never>((_, reject) => {
@@ -302,7 +304,7 @@ function withinBudget<T>(
         reject(
           new DatabaseError(
             'TIMED_OUT',
-            `Checking and upgrading ${fileName} took longer than ${Math.round(timeoutMs / 1000)} s, so it was stopped (a migration may never end on this file); nothing was stored.`,
+            `Checking and upgrading ${fileName} took longer than ${budget}, so it was stopped (a migration may never end on this file); nothing was stored.`,
           ),
         ),
       timeoutMs,
