@@ -81,7 +81,10 @@ export function createUploadView(
   );
 
   return (state) => {
-    input.disabled = state.busy !== null;
+    // Another file may be picked while one is checking (which stops that check), but not while
+    // a file is being kept or adopted.
+    const canPick = state.busy === null || state.busy === 'checking';
+    input.disabled = !canPick;
     // Which file the card is about and whether it is still at work, for tests and screen readers.
     body.dataset.file = state.fileName ?? '';
     body.dataset.busy = state.busy ?? '';
@@ -102,7 +105,7 @@ export function createUploadView(
                     type: 'button',
                     'data-file': sample.file,
                     title: sample.description,
-                    disabled: state.busy !== null,
+                    disabled: !canPick,
                   },
                   on: { click: () => actions.pickSample(sample) },
                 },
