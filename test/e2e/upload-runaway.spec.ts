@@ -14,6 +14,7 @@ import {
   expectSettledOn,
   expectWorkerEnded,
   nextUploadWorker,
+  recordShown,
 } from './support/upload-page.ts';
 
 // runaway.db is a tracked file at version 7 whose trigger on `notes` never ends: the pending
@@ -61,14 +62,7 @@ test('picking another file while one is still checking ends its worker and shows
   await page.goto(buildUrl('base'));
   await expectState(page, 'ready');
   // Every refusal the card shows from here on, however briefly.
-  await page.evaluate(() => {
-    const seen: string[] = [];
-    (window as { refusalsSeen?: string[] }).refusalsSeen = seen;
-    new MutationObserver(() => {
-      const error = document.querySelector('[data-testid="upload-error"]');
-      if (error !== null) seen.push(error.getAttribute('data-code') ?? '');
-    }).observe(document.body, { subtree: true, childList: true });
-  });
+  const refusalsShown = await recordShown(page, 'upload-error', ['data-code']);
 
   const runaway = await pickRunaway(page);
   const busy = await rendererCores(context);
@@ -88,9 +82,7 @@ test('picking another file while one is still checking ends its worker and shows
   expect(after).toBeLessThan(0.25);
 
   await expect(page.getByTestId('upload-error')).toHaveCount(0);
-  expect(await page.evaluate(() => (window as { refusalsSeen?: string[] }).refusalsSeen)).toEqual(
-    [],
-  );
+  expect(await refusalsShown()).toEqual([]);
 });
 
 test.describe('leaving the page', () => {

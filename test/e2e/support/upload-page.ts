@@ -84,3 +84,30 @@ export async function expectRunning(page: Page, migrationName: string): Promise<
   await expect(progress).toHaveAttribute('data-running', 'true');
   await expect(progress).toContainText(migrationName);
 }
+
+/**
+ * Records, from now on, every value `[data-testid=testid]` shows as the page renders it, however
+ * briefly: its `attributes` joined with `/`, once per change. Returns what was recorded so far.
+ */
+export async function recordShown(
+  page: Page,
+  testid: string,
+  attributes: string[],
+): Promise<() => Promise<string[]>> {
+  const key = `shown:${testid}:${attributes.join('/')}`;
+  await page.evaluate(
+    ({ key, testid, attributes }) => {
+      const seen: string[] = [];
+      (window as unknown as Record<string, string[]>)[key] = seen;
+      new MutationObserver(() => {
+        const element = document.querySelector(`[data-testid="${testid}"]`);
+        if (element === null) return;
+        const value = attributes.map((name) => element.getAttribute(name)).join('/');
+        if (seen.at(-1) !== value) seen.push(value);
+      }).observe(document.body, { subtree: true, childList: true, attributes: true });
+    },
+    { key, testid, attributes },
+  );
+  return () =>
+    page.evaluate((key) => (window as unknown as Record<string, string[]>)[key] ?? [], key);
+}
