@@ -73,13 +73,14 @@ test('picking another file while one is still checking ends its worker and shows
   await expectSettledOn(page, next.name);
   await expect(page.getByTestId('upload-plan')).toBeVisible();
   await expectWorkerEnded(page, await runaway);
-  // No longer pegged: the runaway worker took a core (or what a loaded machine leaves it).
+  // No longer pegged: the runaway worker took a core, or what a busy machine left it (as little
+  // as a fifth on a loaded two-core runner), so the renderer now uses a fraction of that.
   const after = await rendererCores(context);
   testInfo.annotations.push({
     type: 'renderer cores',
     description: `${busy.toFixed(2)} while checking runaway.db, ${after.toFixed(2)} after`,
   });
-  expect(after).toBeLessThan(0.25);
+  expect(after).toBeLessThan(Math.min(busy / 2, 0.25));
 
   await expect(page.getByTestId('upload-error')).toHaveCount(0);
   expect(await refusalsShown()).toEqual([]);
