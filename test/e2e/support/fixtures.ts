@@ -7,11 +7,6 @@ import { chromiumLaunchOptions } from './chromium.ts';
 interface Fixtures {
   /** Launch the profile with the site's storage blocked, as a locked-down browser would. */
   blockSiteStorage: boolean;
-  /**
-   * Keep pages left in the back/forward cache, as Chromium does for people (Playwright turns it
-   * off): a page left for another then lives on, frozen, and only its own code ends its workers.
-   */
-  backForwardCache: boolean;
   /** Console lines about Content-Security-Policy violations, from every page of the test. */
   cspViolations: string[];
   /** Closes the test's browser and starts it again on the same profile (same IndexedDB). */
@@ -25,25 +20,24 @@ interface Fixtures {
  */
 export const test = base.extend<Fixtures>({
   blockSiteStorage: [false, { option: true }],
-  backForwardCache: [false, { option: true }],
   // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern; it has none.
   cspViolations: async ({}, use) => {
     await use([]);
   },
-  context: async ({ blockSiteStorage, backForwardCache, cspViolations }, use, testInfo) => {
+  context: async ({ blockSiteStorage, cspViolations }, use, testInfo) => {
     const profile = testInfo.outputPath('profile');
     if (blockSiteStorage) blockStorageIn(profile);
-    const context = await launch(profile, { backForwardCache });
+    const context = await launch(profile);
     watchForCspViolations(context, cspViolations);
     await use(context);
     await context.close();
     expect(cspViolations, 'Content-Security-Policy violations').toEqual([]);
   },
-  relaunch: async ({ context, backForwardCache, cspViolations }, use, testInfo) => {
+  relaunch: async ({ context, cspViolations }, use, testInfo) => {
     const relaunched: BrowserContext[] = [];
     await use(async () => {
       await context.close();
-      const next = await launch(testInfo.outputPath('profile'), { backForwardCache });
+      const next = await launch(testInfo.outputPath('profile'));
       watchForCspViolations(next, cspViolations);
       relaunched.push(next);
       return next;
@@ -57,10 +51,9 @@ export const test = base.extend<Fixtures>({
 
 export { expect };
 
-function launch(profile: string, { backForwardCache = false } = {}): Promise<BrowserContext> {
+function launch(profile: string): Promise<BrowserContext> {
   return chromium.launchPersistentContext(profile, {
     ...chromiumLaunchOptions(),
-    ...(backForwardCache ? { ignoreDefaultArgs: ['--disable-back-forward-cache'] } : {}),
     viewport: { width: 1200, height: 900 },
     acceptDownloads: true,
   });
