@@ -29,6 +29,14 @@ async function pickRunaway(page: Page) {
   return worker;
 }
 
+/** Picks a file that upgrades (untracked, at version 3) and waits for its plan. */
+async function pickGoodFile(page: Page) {
+  const file = legacyFile(3);
+  await page.getByTestId('upload').setInputFiles(file);
+  await expectSettledOn(page, file.name);
+  await expect(page.getByTestId('upload-plan')).toBeVisible();
+}
+
 test('an upgrade that outlives the time budget is stopped: TIMED_OUT, its worker ended, nothing stored', async ({
   context,
   page,
@@ -68,10 +76,7 @@ test('picking another file while one is still checking ends its worker and shows
   const busy = await rendererCores(context);
   const input = page.getByTestId('upload');
   await expect(input).toBeEnabled();
-  const next = legacyFile(3);
-  await input.setInputFiles(next);
-  await expectSettledOn(page, next.name);
-  await expect(page.getByTestId('upload-plan')).toBeVisible();
+  await pickGoodFile(page);
   await expectWorkerEnded(page, await runaway);
   // No longer pegged: the runaway worker took a core, or what a busy machine left it (as little
   // as a fifth on a loaded two-core runner), so the renderer now uses a fraction of that.
@@ -116,8 +121,5 @@ test('a page hidden into the back/forward cache mid-check ends the worker, and s
   await expect(page.getByTestId('upload-body')).toHaveAttribute('data-busy', '');
   await expect(page.getByTestId('upload-checking')).toHaveCount(0);
   await expect(page.getByTestId('upload-progress')).toHaveCount(0);
-  const next = legacyFile(3);
-  await page.getByTestId('upload').setInputFiles(next);
-  await expectSettledOn(page, next.name);
-  await expect(page.getByTestId('upload-plan')).toBeVisible();
+  await pickGoodFile(page);
 });
