@@ -1,4 +1,4 @@
-import { transfer } from 'comlink';
+import { releaseProxy, transfer } from 'comlink';
 import type { SqlJsStatic } from 'sql.js';
 import type { MigrationProgress, SchemaDifference } from '../index.ts';
 import { describeDifference, MigrationError, runMigrations } from '../index.ts';
@@ -52,6 +52,19 @@ export class UploadHost implements UploadWorkerApi {
   private kept: KeptFile | undefined;
 
   async check(
+    file: Blob | Uint8Array,
+    request: UploadRequest,
+    onProgress: ((progress: MigrationProgress) => void) | undefined,
+  ): Promise<UploadReport> {
+    try {
+      return await this.checkFile(file, request, onProgress);
+    } finally {
+      // The page's progress callback came as a Comlink proxy: let its message port go.
+      (onProgress as { [releaseProxy]?: () => void } | undefined)?.[releaseProxy]?.();
+    }
+  }
+
+  private async checkFile(
     file: Blob | Uint8Array,
     request: UploadRequest,
     onProgress: ((progress: MigrationProgress) => void) | undefined,

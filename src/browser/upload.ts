@@ -1,4 +1,4 @@
-import { proxy, type Remote, releaseProxy, transfer } from 'comlink';
+import { proxy, type Remote, transfer } from 'comlink';
 import type { Migration, MigrationProgress, MigrationReport, SchemaDifference } from '../index.ts';
 import { type StartedWorker, startWorker } from './database.ts';
 import { DatabaseError } from './database-error.ts';
@@ -247,8 +247,6 @@ export async function upgradeUpload(
   } catch (error) {
     close();
     throw error;
-  } finally {
-    (progress as { [releaseProxy]?: () => void } | undefined)?.[releaseProxy]?.();
   }
   let kept: Promise<KeptUpload> | undefined;
   const keep = async (): Promise<KeptUpload> => {
@@ -287,6 +285,8 @@ function withinBudget<T>(
     signal,
   }: { fileName: string; timeoutMs: number; signal: AbortSignal | undefined },
 ): Promise<T> {
+  const budget =
+    timeoutMs < 1000 ? `${timeoutMs} ms` : `${Number((timeoutMs / 1000).toFixed(1))} s`;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let onAbort: (() => void) | undefined;
   const stopped = new Promise<never>((_, reject) => {
@@ -302,7 +302,7 @@ function withinBudget<T>(
         reject(
           new DatabaseError(
             'TIMED_OUT',
-            `Checking and upgrading ${fileName} took longer than ${Math.round(timeoutMs / 1000)} s, so it was stopped (a migration may never end on this file); nothing was stored.`,
+            `Checking and upgrading ${fileName} took longer than ${budget}, so it was stopped (a migration may never end on this file); nothing was stored.`,
           ),
         ),
       timeoutMs,

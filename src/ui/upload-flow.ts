@@ -25,19 +25,11 @@ export interface UploadFlowOptions {
  * Wires the upload card to the library: a picked file (or a sample) is checked and a copy
  * upgraded, with progress, the result shown, and on confirmation kept, then downloaded or
  * adopted. Picking another file, or leaving the page, stops the previous file's worker, even
- * while it is still checking. The card renders the library's reports; this only keeps them.
+ * while it is still checking; a page restored from the back/forward cache starts the card over.
+ * The card renders the library's reports; this only keeps them.
  */
 export function startUploadFlow(options: UploadFlowOptions): void {
-  let state: UploadViewState = {
-    samples: [],
-    fileName: null,
-    busy: null,
-    report: null,
-    progress: null,
-    kept: null,
-    adopted: false,
-    problem: null,
-  };
+  let state: UploadViewState = { samples: [], ...NO_FILE };
   let session: UploadSession | undefined;
   // Stops the check in flight, if any: a session exists only once its check has finished.
   let stopChecking: AbortController | undefined;
@@ -58,20 +50,17 @@ export function startUploadFlow(options: UploadFlowOptions): void {
     session = undefined;
   };
   addEventListener('pagehide', stopAll);
+  // Back from the back/forward cache: the check or the file the card showed was stopped when the
+  // page was left, so the card starts over instead of waiting on a worker that is gone.
+  window.addEventListener('pageshow', (event) => {
+    if (event.persisted) update(NO_FILE);
+  });
 
   const pick = async (file: File) => {
     stopAll();
     const checking = new AbortController();
     stopChecking = checking;
-    update({
-      fileName: file.name,
-      busy: 'checking',
-      report: null,
-      progress: null,
-      kept: null,
-      adopted: false,
-      problem: null,
-    });
+    update({ ...NO_FILE, fileName: file.name, busy: 'checking' });
     try {
       const upload = await upgradeUpload(file, {
         migrations: options.migrations,
@@ -120,6 +109,17 @@ export function startUploadFlow(options: UploadFlowOptions): void {
   render(state);
   void loadSampleList(options.base).then((samples) => update({ samples }));
 }
+
+/** The card before a file is picked. */
+const NO_FILE = {
+  fileName: null,
+  busy: null,
+  report: null,
+  progress: null,
+  kept: null,
+  adopted: false,
+  problem: null,
+} as const satisfies Omit<UploadViewState, 'samples'>;
 
 /**
  * The newest progress, keeping the migration counts of the last migration event: the phases

@@ -62,6 +62,23 @@ export function describeFinished(progress: MigrationProgress): string {
     : `Done in ${formatDuration(progress.elapsedMs)}: ran ${progress.index} of ${progress.total} migrations.`;
 }
 
+/** What the upgrade was doing, in each phase around the migrations. */
+const PHASE_WORDS: Record<Exclude<MigrationProgress['phase'], 'migration'>, string> = {
+  detect: 'detecting the file’s version',
+  schema: 'creating the schema',
+  drift: 'comparing the result with schema.sql',
+};
+
+/** The progress bar's line once the upgrade was stopped: refused, failed or out of time. */
+export function describeStopped(progress: MigrationProgress): string {
+  if (progress.phase !== 'migration')
+    return `Stopped ${progress.event === 'start' ? 'while' : 'after'} ${PHASE_WORDS[progress.phase]}.`;
+  const migration = `migration ${progress.index} of ${progress.total}, ${progress.name ?? ''}`;
+  return progress.event === 'start'
+    ? `Stopped in ${migration}, which did not finish.`
+    : `Stopped after ${migration}.`;
+}
+
 /** Why a refused upload cannot go further, for codes where the message alone does not say it. */
 export function refusalNote(code: string): string | null {
   switch (code) {
@@ -72,6 +89,8 @@ export function refusalNote(code: string): string | null {
     case 'SQL_FAILED':
     case 'FOREIGN_KEY_VIOLATION':
       return 'A migration failed on a copy of this file; the copy was dropped and nothing was written anywhere.';
+    case 'TIMED_OUT':
+      return 'Its worker was ended and the copy dropped. A trigger in the file that a migration fires may loop forever; a file that is only very large needs a longer time budget (this page takes ?upload-timeout-ms=N).';
     default:
       return null;
   }

@@ -3,7 +3,12 @@ import type { KeptUpload, UploadReport } from '../upload.ts';
 import { el, replaceChildren } from './dom.ts';
 import { formatBytes, formatDuration } from './format.ts';
 import type { Problem } from './problem.ts';
-import { describeFinished, describeProgress, refusalNote } from './upload-format.ts';
+import {
+  describeFinished,
+  describeProgress,
+  describeStopped,
+  refusalNote,
+} from './upload-format.ts';
 import { planView } from './upload-plan-view.ts';
 
 /** A refusal or failure to show: a `DatabaseError` or `MigrationError`, as plain fields. */
@@ -76,7 +81,10 @@ export function createUploadView(
   );
 
   return (state) => {
-    input.disabled = state.busy !== null;
+    // Another file may be picked while one is checking (which stops that check), but not while
+    // a file is being kept or adopted.
+    const canPick = state.busy === null || state.busy === 'checking';
+    input.disabled = !canPick;
     // Which file the card is about and whether it is still at work, for tests and screen readers.
     body.dataset.file = state.fileName ?? '';
     body.dataset.busy = state.busy ?? '';
@@ -97,7 +105,7 @@ export function createUploadView(
                     type: 'button',
                     'data-file': sample.file,
                     title: sample.description,
-                    disabled: state.busy !== null,
+                    disabled: !canPick,
                   },
                   on: { click: () => actions.pickSample(sample) },
                 },
@@ -115,7 +123,7 @@ export function createUploadView(
             `Checking ${state.fileName} and upgrading a copy…`,
           )
         : null,
-      state.progress === null ? null : progressView(state.progress, state.busy === 'checking'),
+      state.progress === null ? null : progressView(state.progress, upgradeOutcome(state)),
       state.problem === null ? null : problemView(state.problem),
       state.report === null
         ? null
@@ -169,7 +177,23 @@ function problemView(problem: UploadProblem) {
   );
 }
 
-function progressView(progress: MigrationProgress, running: boolean) {
+/** Where the copy's upgrade is: running, finished with a report, or stopped without one. */
+type UpgradeOutcome = 'running' | 'finished' | 'stopped';
+
+function upgradeOutcome(state: UploadViewState): UpgradeOutcome {
+  if (state.busy === 'checking') return 'running';
+  return state.report === null && state.problem !== null ? 'stopped' : 'finished';
+}
+
+/** The progress bar's line for each outcome. */
+const DESCRIBE_PROGRESS: Record<UpgradeOutcome, (progress: MigrationProgress) => string> = {
+  running: describeProgress,
+  finished: describeFinished,
+  stopped: describeStopped,
+};
+
+function progressView(progress: MigrationProgress, outcome: UpgradeOutcome) {
+  const running = outcome === 'running';
   return el(
     'div',
     {
@@ -185,14 +209,10 @@ function progressView(progress: MigrationProgress, running: boolean) {
     el('progress', {
       attrs: {
         max: Math.max(progress.total, 1),
-        value: progress.total === 0 ? (running ? 0 : 1) : progress.index,
+        value: progress.total === 0 ? (outcome === 'finished' ? 1 : 0) : progress.index,
       },
     }),
-    el(
-      'span',
-      { className: 'meta' },
-      running ? describeProgress(progress) : describeFinished(progress),
-    ),
+    el('span', { className: 'meta' }, DESCRIBE_PROGRESS[outcome](progress)),
   );
 }
 

@@ -161,3 +161,30 @@ export async function watchIndexedDbWrites(
     stop: () => session.detach(),
   };
 }
+
+/**
+ * How many cores the browser's renderer processes used over the next `ms` (1 is one core all
+ * the time), from Chromium's own process list: a page's workers run inside its renderer.
+ */
+export async function rendererCores(context: BrowserContext, ms = 1500): Promise<number> {
+  const browser = context.browser();
+  if (browser === null) throw new Error('rendererCores needs a context with a browser');
+  const session = await browser.newBrowserCDPSession();
+  const cpuSeconds = async () => {
+    const { processInfo } = (await session.send('SystemInfo.getProcessInfo')) as {
+      processInfo: { type: string; cpuTime: number }[];
+    };
+    return processInfo
+      .filter((process) => process.type === 'renderer')
+      .reduce((sum, process) => sum + process.cpuTime, 0);
+  };
+  try {
+    const startCpu = await cpuSeconds();
+    const startedAt = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    const usedCpu = (await cpuSeconds()) - startCpu;
+    return usedCpu / ((performance.now() - startedAt) / 1000);
+  } finally {
+    await session.detach();
+  }
+}

@@ -62,6 +62,27 @@ export function failingMigrationFile(): UploadFile {
   return uploadFile('tags-clash.db', fileOf(db));
 }
 
+/**
+ * A tracked file at version 7 whose `notes` has an `AFTER UPDATE` trigger counting the rows of an
+ * unbounded recursive CTE: the pending `007_backfill_note_excerpts.sql` updates every note, so
+ * upgrading it never ends. Every step is cheap and the CTE keeps one row queued, so it burns a
+ * core without growing. `cap` bounds the recursion (and logs each firing in `runaway_log`), to
+ * prove that the backfill is what fires it.
+ */
+export function runawayDatabase(cap?: number): Database {
+  const db = trackedDatabaseAt(7);
+  db.run('CREATE TABLE runaway_log (steps INTEGER)');
+  db.run(`CREATE TRIGGER notes_runaway AFTER UPDATE ON notes BEGIN
+  INSERT INTO runaway_log SELECT (WITH RECURSIVE forever(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM forever${cap === undefined ? '' : ` LIMIT ${cap}`}) SELECT count(*) FROM forever);
+END`);
+  return db;
+}
+
+/** The file of `runawayDatabase()`: its upgrade never ends. */
+export function runawayFile(): UploadFile {
+  return uploadFile('runaway.db', fileOf(runawayDatabase()));
+}
+
 /** The files the page must refuse before opening them, and the words it must refuse them in. */
 export function badFiles(): { file: UploadFile; code: string; says: string }[] {
   const valid = fileOf(demoDatabaseAt(DEMO_MIGRATIONS.length));

@@ -1,6 +1,6 @@
 // How the tests drive the upload card and the backups card: through data-testid only.
 import { readFileSync } from 'node:fs';
-import type { Page } from '@playwright/test';
+import type { Page, Worker } from '@playwright/test';
 import { expect } from '@playwright/test';
 import type { UploadFile } from './upload-files.ts';
 
@@ -64,4 +64,50 @@ export function listedBackups(page: Page) {
       sizeBytes: Number(item.getAttribute('data-size')),
     })),
   );
+}
+
+/** The upload worker the page starts next (its script is `upload-worker`), once it has started. */
+export function nextUploadWorker(page: Page): Promise<Worker> {
+  return page.waitForEvent('worker', {
+    predicate: (worker) => worker.url().includes('upload-worker'),
+  });
+}
+
+/** Waits until `worker` has ended: the browser no longer lists it among the page's workers. */
+export async function expectWorkerEnded(page: Page, worker: Worker): Promise<void> {
+  await expect.poll(() => page.workers().includes(worker)).toBe(false);
+}
+
+/** Waits until the card shows the copy's upgrade running `migrationName`. */
+export async function expectRunning(page: Page, migrationName: string): Promise<void> {
+  const progress = page.getByTestId('upload-progress');
+  await expect(progress).toHaveAttribute('data-running', 'true');
+  await expect(progress).toContainText(migrationName);
+}
+
+/**
+ * Records, from now on, every value `[data-testid=testid]` shows as the page renders it, however
+ * briefly: its `attributes` joined with `/`, once per change. Returns what was recorded so far.
+ */
+export async function recordShown(
+  page: Page,
+  testid: string,
+  attributes: string[],
+): Promise<() => Promise<string[]>> {
+  const key = `shown:${testid}:${attributes.join('/')}`;
+  await page.evaluate(
+    ({ key, testid, attributes }) => {
+      const seen: string[] = [];
+      (window as unknown as Record<string, string[]>)[key] = seen;
+      new MutationObserver(() => {
+        const element = document.querySelector(`[data-testid="${testid}"]`);
+        if (element === null) return;
+        const value = attributes.map((name) => element.getAttribute(name)).join('/');
+        if (seen.at(-1) !== value) seen.push(value);
+      }).observe(document.body, { subtree: true, childList: true, attributes: true });
+    },
+    { key, testid, attributes },
+  );
+  return () =>
+    page.evaluate((key) => (window as unknown as Record<string, string[]>)[key] ?? [], key);
 }

@@ -1,11 +1,15 @@
 import { describe, expect, test } from 'vitest';
+import { runMigrations } from '../../../src/index.ts';
+import { fileOf, runawayDatabase } from '../../e2e/support/upload-files.ts';
 import {
   demoDatabaseAt,
   rowCounts,
   SEED_LEDGER_DDL,
   seedDatabaseAt,
 } from '../../helpers/demo-data.ts';
+import { DEMO_MIGRATIONS, DEMO_SCHEMA } from '../../helpers/demo-migrations.ts';
 import { byteDifference, bytesOf, openDatabase, rows } from '../../helpers/sqljs.ts';
+import { upgradeInWorker } from '../../helpers/upgrade-in-worker.ts';
 
 // The suite's claims rest on these helpers, so they are checked too: an "unchanged" assertion
 // that could not fail would prove nothing.
@@ -71,5 +75,34 @@ describe('the demo fixtures', () => {
     expect(
       rows(db, "SELECT name FROM pragma_table_info('schema_migrations')").map((r) => r.name),
     ).toEqual(['id', 'migration_name', 'applied_at']);
+  });
+});
+
+describe('the runaway upload', () => {
+  test('fires its trigger from 007’s backfill, once per note (the recursion capped)', () => {
+    const db = runawayDatabase(1000);
+    const report = runMigrations(db, DEMO_MIGRATIONS, { schema: DEMO_SCHEMA });
+    expect(report.executed).toEqual([
+      '007_backfill_note_excerpts.sql',
+      '008_published_notes_view.sql',
+    ]);
+    expect(rows(db, 'SELECT steps FROM runaway_log')).toEqual(
+      rows(db, 'SELECT 1000 AS steps FROM notes'),
+    );
+  });
+
+  test('does not finish upgrading: after 2 s its thread is still busy running the migrations', async () => {
+    const upgrade = upgradeInWorker(fileOf(runawayDatabase()));
+    try {
+      await upgrade.started;
+      const outcome = await Promise.race([
+        upgrade.finished,
+        new Promise((resolve) => setTimeout(resolve, 2000, 'still running')),
+      ]);
+      expect(outcome).toBe('still running');
+      expect(upgrade.busy()).toBeGreaterThan(0.9);
+    } finally {
+      await upgrade.stop();
+    }
   });
 });

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { MigrationProgress } from '../../../src/core/types.ts';
-import { describeFinished, describeProgress } from '../../../src/ui/upload-format.ts';
+import {
+  describeFinished,
+  describeProgress,
+  describeStopped,
+} from '../../../src/ui/upload-format.ts';
 import { upgradedFileName } from '../../../src/upload.ts';
 
 describe('upgradedFileName', () => {
@@ -43,5 +47,25 @@ describe('describeFinished', () => {
 
   it('says when nothing had to run', () => {
     expect(describeFinished(progress({ index: 0, total: 0 }))).toContain('no migration had to run');
+  });
+});
+
+describe('describeStopped', () => {
+  it('names the migration that was running and did not finish', () => {
+    expect(describeStopped(progress({}))).toBe(
+      'Stopped in migration 2 of 5, 002_x.sql, which did not finish.',
+    );
+  });
+
+  it('says when the run stopped between migrations', () => {
+    expect(describeStopped(progress({ event: 'done' }))).toBe(
+      'Stopped after migration 2 of 5, 002_x.sql.',
+    );
+  });
+
+  it('names the phase around the migrations it stopped in', () => {
+    expect(describeStopped(progress({ phase: 'detect', index: 0, total: 0 }))).toBe(
+      'Stopped while detecting the file’s version.',
+    );
   });
 });
