@@ -1,14 +1,25 @@
-#!/usr/bin/env node
-import type { CommandResult } from './command-result.ts';
-import { exitCodeFor } from './exit-code.ts';
-import { formatError, serializeError } from './format-error.ts';
-import { runMigrateCommand } from './migrate-command.ts';
-import { guessCommand, parseCommandLine, wantsJson } from './parse-command-line.ts';
-import { USAGE } from './usage.ts';
-import { runVerifyCommand } from './verify-command.ts';
+import { guessCommand, parseCommandLine, USAGE, wantsJson } from './arguments.ts';
+import { type CommandResult, runMigrateCommand, runVerifyCommand } from './commands.ts';
+import { exitCodeFor, formatError, serializeError } from './output.ts';
 
-/** Runs the command line and returns the exit code; everything it prints goes through `io`. */
-async function main(args: string[], io: Io = processIo): Promise<number> {
+/** Where the command line prints: the process's streams, or a test's strings. */
+export interface Io {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+/** The process's own stdout and stderr. */
+export const PROCESS_IO: Io = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+/**
+ * Runs the command line on `args` (`process.argv.slice(2)`) and returns the exit code. Everything
+ * it prints goes through `io`. It never exits the process, so tests call it in-process; the bin
+ * sets `process.exitCode` instead, which lets a piped stdout drain.
+ */
+export async function main(args: string[], io: Io): Promise<number> {
   if (args.length === 0) {
     io.stderr(USAGE);
     return 2;
@@ -39,19 +50,3 @@ async function main(args: string[], io: Io = processIo): Promise<number> {
     return exitCodeFor(error);
   }
 }
-
-/** Where output goes; tests may pass their own. */
-interface Io {
-  stdout(text: string): void;
-  stderr(text: string): void;
-}
-
-const processIo: Io = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-};
-
-// process.exitCode (not process.exit) lets stdout drain when it is a pipe.
-main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});

@@ -2,8 +2,7 @@ import { chmodSync, lstatSync, readFileSync, statSync, symlinkSync, writeFileSyn
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isCliError } from '../../../src/cli/cli-error.ts';
-import { readDatabaseFile } from '../../../src/cli/read-database-file.ts';
-import { replaceDatabaseFile } from '../../../src/cli/write-database-file.ts';
+import { readDatabaseFile, replaceDatabaseFile } from '../../../src/cli/database-file.ts';
 import { listFolder, makeTempDir } from './cli-harness.ts';
 
 /** Not a real database past the header; the writer only moves bytes. */
