@@ -18,8 +18,11 @@ export interface CommandLine {
   json: boolean;
 }
 
-/** What the arguments ask for: help, or a command to run. */
-export type ParsedCommandLine = { kind: 'help' } | { kind: 'run'; commandLine: CommandLine };
+/** What the arguments ask for: help, the version, or a command to run. */
+export type ParsedCommandLine =
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | { kind: 'run'; commandLine: CommandLine };
 
 /** The help text, printed by `--help` (stdout) and after a usage error (stderr). */
 export const USAGE = `Usage: sqljs-migrate <command> [options]
@@ -43,6 +46,7 @@ Options:
   --dry-run        migrate only: run everything, then roll back; the file is not written.
   --json           Print one JSON document on stdout instead of a summary.
   -h, --help       Show this help.
+  --version        Print the version of sqljs-migrate.
 
 Exit codes: 0 success, 1 a migration problem or failed verification (the file is untouched),
 2 a usage error, or input that is unreadable, damaged, of an unsupported shape or in use.
@@ -57,6 +61,7 @@ const OPTIONS = {
   'dry-run': { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
 } as const;
 
 /**
@@ -66,6 +71,7 @@ const OPTIONS = {
 export function parseCommandLine(args: string[]): ParsedCommandLine {
   const { values, positionals } = parseStrictly(args);
   if (values.help) return { kind: 'help' };
+  if (values.version) return { kind: 'version' };
 
   const [command, ...operands] = positionals;
   if (command === undefined) throw usageError('missing command (migrate, status or verify)');

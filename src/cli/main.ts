@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { guessCommand, parseCommandLine, USAGE, wantsJson } from './arguments.ts';
 import { type CommandResult, runMigrateCommand, runVerifyCommand } from './commands.ts';
 import { exitCodeFor, formatError, serializeError } from './output.ts';
@@ -31,6 +32,10 @@ export async function main(args: string[], io: Io): Promise<number> {
       io.stdout(USAGE);
       return 0;
     }
+    if (parsed.kind === 'version') {
+      io.stdout(`${packageVersion()}\n`);
+      return 0;
+    }
     const { commandLine } = parsed;
     const progress = (line: string) => io.stderr(`${line}\n`);
     const { command, file } = commandLine;
@@ -49,4 +54,10 @@ export async function main(args: string[], io: Io): Promise<number> {
     }
     return exitCodeFor(error);
   }
+}
+
+/** The version in package.json, two folders up both from `src/cli/` and from `dist/cli/`. */
+function packageVersion(): string {
+  const packageJson = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(packageJson) as { version: string }).version;
 }

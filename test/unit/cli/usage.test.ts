@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './cli-harness.ts';
+import { REPO_ROOT, runCli } from './cli-harness.ts';
 
 describe('sqljs-migrate usage', () => {
   it('prints usage on stdout and exits 0 for --help', async () => {
@@ -7,6 +9,15 @@ describe('sqljs-migrate usage', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Usage: sqljs-migrate');
     expect(run.stdout).toContain('verify --dir DIR');
+  });
+
+  it('prints the version from package.json and exits 0 for --version', async () => {
+    const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
+
+    const run = await runCli(['--version']);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(`${version}\n`);
   });
 
   it('prints usage on stderr and exits 2 without arguments', async () => {
