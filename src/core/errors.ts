@@ -75,6 +75,11 @@ export type MigrationErrorCode =
   | 'TRANSACTION_CONTROL'
   /** The migration left rows that break a foreign key. */
   | 'FOREIGN_KEY_VIOLATION'
+  /**
+   * The migration wrote the schema directly (`writable_schema`, `schema_version`) and left a
+   * database SQLite cannot read back or that fails `PRAGMA integrity_check`; rolled back.
+   */
+  | 'INTEGRITY_FAILED'
   /** An applied migration's SQL changed since. */
   | 'CHECKSUM_MISMATCH'
   /** The ledger names a migration this app does not have (a database from a newer app). */

@@ -184,4 +184,24 @@ describe('sqljs-migrate migrate', () => {
       '001_create_notes.sql\n002_add_note_title.sql',
     );
   });
+
+  it('refuses a migration that leaves a schema SQLite cannot read, and keeps the file', async () => {
+    const root = makeTempDir();
+    const dir = writeFolder(root, 'migrations', { '001_a.sql': 'CREATE TABLE a (x INTEGER);\n' });
+    const file = join(root, 'app.db');
+    expect((await runCli(['migrate', file, '--dir', dir])).code).toBe(0);
+    writeFileSync(
+      join(dir, '002_bad.sql'),
+      "PRAGMA writable_schema=ON;\nUPDATE sqlite_master SET sql='CREATE TABLE a (x INTEGER' WHERE name='a';\n",
+    );
+    const before = snapshot(file);
+
+    const run = await runCli(['migrate', file, '--dir', dir]);
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('error [INTEGRITY_FAILED]: 002_bad.sql: leaves a database');
+    expect(run.stderr).toContain('malformed database schema (a)');
+    expect(run.stderr).toContain(`(${file} is unchanged)`);
+    expect(snapshot(file)).toEqual(before);
+  });
 });
