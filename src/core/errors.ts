@@ -73,6 +73,11 @@ export type MigrationErrorCode =
   | 'DOT_COMMAND'
   /** A `ROLLBACK` in a migration would break its atomicity. */
   | 'TRANSACTION_CONTROL'
+  /**
+   * An `ATTACH` or `DETACH` in a migration: sql.js keeps an attached file in memory only, so
+   * whatever the migration wrote there would be lost while the ledger recorded it as run.
+   */
+  | 'ATTACH_DATABASE'
   /** The migration left rows that break a foreign key. */
   | 'FOREIGN_KEY_VIOLATION'
   /**

@@ -6,8 +6,9 @@ import type { SqlDatabase, SqlStatement, StatementIterator } from './types.ts';
  * Runs a migration's SQL statement by statement, split by SQLite's own parser so trigger bodies
  * (`CREATE TRIGGER … BEGIN … END`) stay whole. The caller owns the transaction, so a file's own
  * `BEGIN`/`COMMIT` and `PRAGMA foreign_keys` lines are skipped rather than obeyed: the runner
- * already does both, around the whole migration. A failure names the file, the line and the
- * statement.
+ * already does both, around the whole migration. `ROLLBACK` (it would end that transaction) and
+ * `ATTACH`/`DETACH` (an attached file has nowhere to live) are refused. A failure names the file,
+ * the line and the statement.
  */
 export function executeScript(db: SqlDatabase, sql: string, fileName: string): void {
   let offset = 0;
@@ -83,12 +84,19 @@ function runStatement(
       { migrationName: fileName, line: lineAt(sql, start), statement: statementSql },
     );
   }
+  if (kind === 'attach') {
+    throw new MigrationError(
+      'ATTACH_DATABASE',
+      `${fileName} line ${lineAt(sql, start)}: ATTACH and DETACH have nowhere to keep another database file: sql.js holds it in memory only, so what the migration wrote there would be lost while the ledger recorded it as run; do that work in the main database, or outside the migrations`,
+      { migrationName: fileName, line: lineAt(sql, start), statement: statementSql },
+    );
+  }
   while (statement.step()) {
     // Rows a statement returns (a PRAGMA, a SELECT) are not needed; stepping runs it to the end.
   }
 }
 
-type StatementKind = 'transaction' | 'rollback' | 'foreign-keys-pragma' | 'other';
+type StatementKind = 'transaction' | 'rollback' | 'foreign-keys-pragma' | 'attach' | 'other';
 
 function classify(statementSql: string): StatementKind {
   const text = statementSql
@@ -101,6 +109,7 @@ function classify(statementSql: string): StatementKind {
     return 'transaction';
   if (/^ROLLBACK( TRANSACTION( \S+)?)?$/.test(text)) return 'rollback';
   if (/^PRAGMA (MAIN\.)?FOREIGN_KEYS ?(= ?\S+|\(\S+\))$/.test(text)) return 'foreign-keys-pragma';
+  if (/^(ATTACH|DETACH)\b/.test(text)) return 'attach';
   return 'other';
 }
 

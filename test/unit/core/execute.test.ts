@@ -571,6 +571,41 @@ describe('ROLLBACK in a migration', () => {
   });
 });
 
+describe('ATTACH and DETACH in a migration', () => {
+  const WITH_ATTACH = migration(
+    '002_archive.sql',
+    "CREATE TABLE kept (id INTEGER);\nATTACH DATABASE 'archive.db' AS archive;\nCREATE TABLE archive.books AS SELECT * FROM books;\n",
+  );
+
+  test('refuses ATTACH with ATTACH_DATABASE, naming the file and line', () => {
+    const error = catchMigrationError(() =>
+      runMigrations(libraryDatabase(), [CREATE_AUTHORS, WITH_ATTACH]),
+    );
+    expect(error.code).toBe('ATTACH_DATABASE');
+    expect(error.line).toBe(2);
+    expect(error.message).toMatch(/^002_archive\.sql line 2: ATTACH .*nowhere/);
+  });
+
+  test('leaves the database unchanged and nothing attached', () => {
+    const db = libraryDatabase();
+    const before = bytesOf(db);
+    catchMigrationError(() => runMigrations(db, [CREATE_AUTHORS, WITH_ATTACH]));
+    expect(byteDifference(bytesOf(db), before)).toBeNull();
+    expect(rows(db, 'PRAGMA database_list').map((row) => row.name)).toEqual(['main']);
+  });
+
+  test('refuses DETACH the same way', () => {
+    const error = catchMigrationError(() =>
+      runMigrations(libraryDatabase(), [
+        CREATE_AUTHORS,
+        migration('002_detach.sql', 'SELECT 1;\n  detach   archive;\n'),
+      ]),
+    );
+    expect(error.code).toBe('ATTACH_DATABASE');
+    expect(error.line).toBe(2);
+  });
+});
+
 describe('a database inside an open transaction', () => {
   test('is refused with IN_TRANSACTION', () => {
     const db = libraryDatabase();
