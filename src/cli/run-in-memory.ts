@@ -105,8 +105,8 @@ export function createEmptyDatabase(sql: SqlJs): SqlDatabase {
  * Runs `work` over the user's database. A `MigrationError` is told of the file, which is never
  * written after a failure; any error that is neither a `MigrationError` nor a `CliError` becomes
  * an `UNREADABLE_INPUT` one naming the file: the core reports every
- * migration failure as a `MigrationError`, so a raw SQLite error escaping it (a
- * `schema_migrations` view, a ledger with a NOT NULL column of its own) means the database has a shape this runner does not support,
+ * migration failure as a `MigrationError`, so a raw SQLite error escaping it (a ledger with a
+ * NOT NULL column of its own) means the database has a shape this runner does not support,
  * which is bad input (exit 2), not a failed migration.
  */
 function readingDatabase<T>(path: string, work: () => T): T {

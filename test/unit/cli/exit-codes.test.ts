@@ -75,18 +75,21 @@ describe('openDatabase', () => {
 });
 
 describe('sqljs-migrate on a database it cannot read', () => {
-  it('exits 2 naming the file when schema_migrations is a view, not a table', async () => {
+  it('exits 1 with UNRECOGNIZED_SCHEMA, as for any ledger of another tool, when schema_migrations is a view', async () => {
     const { dir, file } = databaseFromShell(
       `${CREATE_NOTES} CREATE VIEW schema_migrations AS ` +
         "SELECT 1 AS id, '001_create_notes.sql' AS migration_name, 0 AS applied_at;",
     );
+    const before = snapshot(file);
 
-    const run = await runCli(['status', file, '--dir', dir]);
+    const run = await runCli(['migrate', file, '--dir', dir]);
 
-    expect(run.code).toBe(2);
+    expect(run.code).toBe(1);
     expect(run.stderr).toContain(
-      `error [UNREADABLE_INPUT]: ${file}: cannot be read as a database this runner supports:`,
+      'error [UNRECOGNIZED_SCHEMA]: schema_migrations is a view, not a table',
     );
+    expect(run.stderr).toContain(`(${file} is unchanged)`);
+    expect(snapshot(file)).toEqual(before);
   });
 
   it('exits 2 and leaves the file alone when the ledger has a NOT NULL column of its own', async () => {
