@@ -14,15 +14,13 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { checkDatabaseHeader, DATABASE_HEADER_BYTES } from '../index.ts';
 import { CliError, describeFsError, unreadable } from './cli-error.ts';
 
 /**
  * The database file on disk: read whole before anything runs, watched for the files SQLite keeps
  * beside a database a program has open, and replaced atomically once a run has succeeded.
  */
-
-/** Every SQLite 3 database file begins with these 16 bytes. */
-const SQLITE_HEADER = 'SQLite format 3\0';
 
 /** A database file as read from disk, or the note that it does not exist yet. */
 export interface DatabaseFile {
@@ -39,8 +37,9 @@ export interface DatabaseFile {
 }
 
 /**
- * Reads a database file and checks it is one. A path that does not exist is a fresh database,
- * but its folder must exist. Throws an `UNREADABLE_INPUT` `CliError` naming the file otherwise.
+ * Reads a database file and checks its header by the rules the page applies to an upload (a
+ * file cut off mid-page is refused by both). A path that does not exist is a fresh database, but
+ * its folder must exist. Throws an `UNREADABLE_INPUT` `CliError` naming the file otherwise.
  * Companion files are only noted: reading is safe, and whether to write is the caller's call.
  */
 export function readDatabaseFile(path: string): DatabaseFile {
@@ -58,9 +57,8 @@ export function readDatabaseFile(path: string): DatabaseFile {
   if (bytes.length === 0) {
     throw unreadable(path, 'empty, not a SQLite database (delete it to start a fresh one)');
   }
-  if (!hasSqliteHeader(bytes)) {
-    throw unreadable(path, 'not a SQLite database (it does not start with "SQLite format 3")');
-  }
+  const header = checkDatabaseHeader(bytes.subarray(0, DATABASE_HEADER_BYTES), bytes.length);
+  if (!header.ok) throw unreadable(path, header.reason);
   return { path, realPath, bytes, mode, companions: findCompanionFiles(path, realPath) };
 }
 
@@ -71,15 +69,6 @@ function readMissingFile(path: string): DatabaseFile {
   }
   // A leftover -wal beside a missing file would be replayed into the new one by the next opener.
   return { path, realPath: path, bytes: null, mode: null, companions: findCompanionFiles(path) };
-}
-
-/** True when the bytes start with SQLite's 16-byte magic string. */
-function hasSqliteHeader(bytes: Uint8Array): boolean {
-  if (bytes.length < SQLITE_HEADER.length) return false;
-  for (let i = 0; i < SQLITE_HEADER.length; i++) {
-    if (bytes[i] !== SQLITE_HEADER.charCodeAt(i)) return false;
-  }
-  return true;
 }
 
 /**

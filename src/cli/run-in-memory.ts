@@ -38,6 +38,9 @@ export interface InMemoryResult {
   bytes: Uint8Array | null;
 }
 
+/** How many problems `quick_check` lists before it stops: enough to say what is wrong. */
+const QUICK_CHECK_PROBLEMS = 5;
+
 /** Byte offsets 18 and 19 of the header: 2 and 2 mark a database in WAL mode. */
 const WAL_HEADER_OFFSETS = [18, 19] as const;
 
@@ -80,7 +83,8 @@ export async function migrateInMemory(
 /**
  * Opens a database from a file's bytes (or an empty one) in memory, with foreign keys enforced
  * as the app would have them. A file whose header looks right but which sql.js cannot open or
- * whose schema cannot be read is unreadable input, reported before any migration runs.
+ * whose schema cannot be read is unreadable input, reported before any migration runs; so is a
+ * file that fails `PRAGMA quick_check`, which the page refuses as damaged too.
  */
 export function openDatabase(sql: SqlJs, bytes: Uint8Array | null, path: string): SqlDatabase {
   let db: SqlDatabase | undefined;
@@ -89,11 +93,32 @@ export function openDatabase(sql: SqlJs, bytes: Uint8Array | null, path: string)
     // copy so the bytes read from disk stay the reference for "did the file change meanwhile".
     db = new sql.Database(bytes === null ? null : new Uint8Array(bytes));
     db.exec('SELECT name FROM sqlite_master LIMIT 1');
-    return enableForeignKeys(db);
   } catch (error) {
     db?.close();
     throw unreadable(path, `cannot be opened as a SQLite database: ${messageOf(error)}`, error);
   }
+  if (bytes !== null) assertWhole(db, path);
+  return enableForeignKeys(db);
+}
+
+/**
+ * `PRAGMA quick_check`: every page, cell and record well formed, as the page checks an upload.
+ * A migration would otherwise run on a damaged file, and may even succeed, writing the damage
+ * back under a new ledger row.
+ */
+function assertWhole(db: SqlDatabase, path: string): void {
+  let said: string;
+  try {
+    const problems = (db.exec(`PRAGMA quick_check(${QUICK_CHECK_PROBLEMS})`)[0]?.values ?? []).map(
+      (row) => String(row[0]),
+    );
+    if (problems.length === 1 && problems[0] === 'ok') return;
+    said = problems.join('; ');
+  } catch (error) {
+    said = messageOf(error);
+  }
+  db.close();
+  throw unreadable(path, `damaged: SQLite's quick_check says ${said} (nothing was changed)`);
 }
 
 /** A fresh in-memory database with foreign keys on, for `verifyMigrations`. */

@@ -6,6 +6,7 @@ import { CliError, isCliError } from '../../../src/cli/cli-error.ts';
 import { exitCodeFor, formatError } from '../../../src/cli/output.ts';
 import { loadSqlJs, openDatabase } from '../../../src/cli/run-in-memory.ts';
 import { MigrationError } from '../../../src/index.ts';
+import { databaseFrom } from '../../helpers/sqljs.ts';
 import { CREATE_NOTES, makeTempDir, runCli, snapshot, writeFolder } from './cli-harness.ts';
 
 /** A database made by the sqlite3 shell from `sql`, and a folder with one migration. */
@@ -115,7 +116,7 @@ describe('sqljs-migrate on a database it cannot read', () => {
     const dir = writeFolder(root, 'migrations', { '001_create_notes.sql': CREATE_NOTES });
     const file = join(root, 'notes.db');
     const bytes = Buffer.alloc(8192, 0xab);
-    bytes.write('SQLite format 3\0', 0, 'latin1');
+    bytes.set(databaseFrom(CREATE_NOTES).export().subarray(0, 100));
     writeFileSync(file, bytes);
 
     const run = await runCli(['migrate', file, '--dir', dir]);
