@@ -174,4 +174,20 @@ describe('sqljs-migrate input checks', () => {
     );
     expect(snapshot(file)).toEqual(before);
   });
+
+  it('exits 2 for a migration file that is not UTF-8, naming it and the byte, and writes nothing', async () => {
+    const root = makeTempDir();
+    const dir = writeFolder(root, 'migrations', GOOD_SET);
+    const latin1 = join(dir, '003_accents.sql');
+    writeFileSync(latin1, Buffer.from("INSERT INTO tags (name) VALUES ('caf\xe9');\n", 'latin1'));
+    const file = join(root, 'notes.db');
+
+    const run = await runCli(['migrate', file, '--dir', dir]);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      `error [UNREADABLE_INPUT]: ${latin1}: not UTF-8 text: the byte 0xe9 at offset 36 (counting from 0; line 1)`,
+    );
+    expect(listFolder(root)).toEqual(['migrations']);
+  });
 });
