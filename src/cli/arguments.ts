@@ -16,6 +16,8 @@ export interface CommandLine {
   noSchema: boolean;
   dryRun: boolean;
   json: boolean;
+  /** `--timeout SECONDS`: stop a migration still running after this long; null to wait. */
+  timeoutSeconds: number | null;
 }
 
 /** What the arguments ask for: help, the version, or a command to run. */
@@ -44,6 +46,9 @@ Options:
   --schema FILE    Use FILE as the full current schema instead of DIR/schema.sql.
   --no-schema      Ignore DIR/schema.sql.
   --dry-run        migrate only: run everything, then roll back; the file is not written.
+  --timeout SECONDS
+                   migrate and status: stop the run if it has not finished after SECONDS
+                   (the file is untouched, exit 1). Without it, they wait as long as it takes.
   --json           Print one JSON document on stdout instead of a summary.
   -h, --help       Show this help.
   --version        Print the version of sqljs-migrate.
@@ -60,6 +65,7 @@ const OPTIONS = {
   'no-schema': { type: 'boolean' },
   'dry-run': { type: 'boolean' },
   json: { type: 'boolean' },
+  timeout: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -94,6 +100,9 @@ export function parseCommandLine(args: string[]): ParsedCommandLine {
   if (values['dry-run'] && command !== 'migrate') {
     throw usageError(`--dry-run applies to migrate only (${command} never changes anything)`);
   }
+  if (values.timeout !== undefined && command === 'verify') {
+    throw usageError('--timeout applies to migrate and status');
+  }
 
   return {
     kind: 'run',
@@ -105,6 +114,7 @@ export function parseCommandLine(args: string[]): ParsedCommandLine {
       noSchema: values['no-schema'] ?? false,
       dryRun: values['dry-run'] ?? false,
       json: values.json ?? false,
+      timeoutSeconds: values.timeout === undefined ? null : parseSeconds(values.timeout),
     },
   };
 }
@@ -127,6 +137,15 @@ function parseStrictly(args: string[]) {
     // Node's messages are good ("Unknown option '--force'"); keep them, drop the stack.
     throw usageError(messageOf(error));
   }
+}
+
+/** `--timeout`'s value: a number of seconds greater than zero (`90`, `0.5`). */
+function parseSeconds(text: string): number {
+  const seconds = Number(text);
+  if (text.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) {
+    throw usageError(`--timeout takes a number of seconds greater than 0, not "${text}"`);
+  }
+  return seconds;
 }
 
 function isCommandName(value: string): value is CommandName {

@@ -11,7 +11,7 @@ import { formatReport, formatVerification } from './output.ts';
 import {
   createEmptyDatabase,
   loadSqlJs,
-  migrateInMemory,
+  migrateWithin,
   type ProgressSink,
 } from './run-in-memory.ts';
 
@@ -45,7 +45,8 @@ export async function runMigrateCommand(
   }
   if (created) progress(`${path} does not exist: starting a fresh database`);
 
-  const result = await migrateInMemory(
+  const result = await migrateWithin(
+    commandLine.timeoutSeconds,
     { path, bytes: file.bytes, migrations: set.migrations, schema: set.schema, dryRun },
     progress,
   );

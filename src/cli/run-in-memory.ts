@@ -1,3 +1,4 @@
+import { Worker } from 'node:worker_threads';
 import initSqlJs from 'sql.js';
 import {
   isMigrationError,
@@ -6,13 +7,22 @@ import {
   type MigrationProgress,
   type MigrationReport,
   runMigrations,
+  type SerializedMigrationError,
   type SqlDatabase,
 } from '../index.ts';
-import { isCliError, messageOf, unreadable } from './cli-error.ts';
+import {
+  CliError,
+  isCliError,
+  messageOf,
+  type SerializedCliError,
+  unreadable,
+} from './cli-error.ts';
 
 /**
  * The migration itself, on the database's bytes in sql.js's memory: the file on disk is only
  * read before and replaced after, by the command, so nothing here can leave it half written.
+ * With a time limit it runs in a worker thread, because sql.js has no way to interrupt a
+ * statement (no progress handler, no `sqlite3_interrupt`): a worker can be ended mid-statement.
  */
 
 type SqlJs = Awaited<ReturnType<typeof initSqlJs>>;
@@ -40,6 +50,13 @@ export interface InMemoryResult {
 
 /** How many problems `quick_check` lists before it stops: enough to say what is wrong. */
 const QUICK_CHECK_PROBLEMS = 5;
+
+/** What the migration worker tells its parent. */
+export type WorkerMessage =
+  | { kind: 'started' }
+  | { kind: 'progress'; line: string }
+  | { kind: 'done'; result: InMemoryResult }
+  | { kind: 'failed'; error: Record<string, unknown> };
 
 /** Byte offsets 18 and 19 of the header: 2 and 2 mark a database in WAL mode. */
 const WAL_HEADER_OFFSETS = [18, 19] as const;
@@ -78,6 +95,77 @@ export async function migrateInMemory(
   } finally {
     db.close();
   }
+}
+
+/**
+ * `migrateInMemory`, stopped when it has not finished `seconds` after its worker started (the
+ * thread's own start-up is not the migration's time): the worker is ended, whatever SQLite is
+ * doing, and nothing is returned to write. Without a limit it runs on this thread.
+ */
+export async function migrateWithin(
+  seconds: number | null,
+  request: InMemoryRequest,
+  progress: ProgressSink,
+): Promise<InMemoryResult> {
+  if (seconds === null) return migrateInMemory(request, progress);
+  const worker = startMigrationWorker(request);
+  let running = 'opening the database';
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await new Promise<InMemoryResult>((resolve, reject) => {
+      worker.on('message', (message: WorkerMessage) => {
+        if (message.kind === 'started') {
+          const stop = () => reject(timedOut(request.path, seconds, running));
+          timer = setTimeout(stop, seconds * 1000);
+        } else if (message.kind === 'progress') {
+          running = message.line;
+          progress(message.line);
+        } else if (message.kind === 'done') resolve(message.result);
+        else reject(reviveError(message.error));
+      });
+      worker.on('error', reject);
+      worker.on('exit', () => reject(new Error('the migration worker ended without an answer')));
+    });
+  } finally {
+    clearTimeout(timer);
+    await worker.terminate();
+  }
+}
+
+/**
+ * The worker, from `migrate-worker.js` beside this file once compiled. Run from the TypeScript
+ * source (the tests, `npm run cli`), the worker first registers tsx: Node cannot run TypeScript
+ * itself, and a worker does not inherit the loader its parent was started with.
+ */
+function startMigrationWorker(request: InMemoryRequest): Worker {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const entry = new URL(
+    fromSource ? './migrate-worker.ts' : './migrate-worker.js',
+    import.meta.url,
+  );
+  if (!fromSource) return new Worker(entry, { workerData: request });
+  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  const code = `import(${tsx}).then((api) => { api.register(); return import(${JSON.stringify(entry.href)}); });`;
+  return new Worker(code, { eval: true, workerData: request });
+}
+
+function timedOut(path: string, seconds: number, running: string): CliError {
+  return new CliError(
+    'TIMED_OUT',
+    `${path}: stopped after ${seconds} s (--timeout) while ${running}; ${path} is unchanged. A statement that never ends (a trigger that sets itself off again, a recursive query with no limit) is the usual cause: find it, or allow more time with --timeout`,
+    { file: path },
+  );
+}
+
+/** An error the worker sent as plain data (`serializeError`), as the error it was. */
+function reviveError(data: Record<string, unknown>): Error {
+  if (data.name === 'MigrationError')
+    return MigrationError.fromJSON(data as unknown as SerializedMigrationError);
+  if (data.name === 'CliError') {
+    const { code, message, file, cause } = data as unknown as SerializedCliError;
+    return new CliError(code, message, { file: file ?? undefined, cause: cause ?? undefined });
+  }
+  return new Error(String(data.message));
 }
 
 /**

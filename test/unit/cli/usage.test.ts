@@ -69,4 +69,18 @@ describe('sqljs-migrate usage', () => {
     const document = JSON.parse(run.stdout);
     expect(document).toMatchObject({ ok: false, command: 'migrate', error: { code: 'USAGE' } });
   });
+
+  it.each([['0'], ['soon'], ['']])('exits 2 for --timeout %j, naming the value', async (value) => {
+    const run = await runCli(['migrate', 'app.db', '--dir', 'migrations', '--timeout', value]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      `--timeout takes a number of seconds greater than 0, not "${value}"`,
+    );
+  });
+
+  it('exits 2 for --timeout on verify', async () => {
+    const run = await runCli(['verify', '--dir', 'migrations', '--timeout', '5']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--timeout applies to migrate and status');
+  });
 });
