@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { defineConfig, type Plugin, searchForWorkspaceRoot } from 'vite';
 import { SAMPLES_DIR, writeSamples } from './scripts/samples/write-samples.ts';
-import { readSqlFiles } from './src/cli/read-migration-folder.ts';
+import { readSqlFiles } from './src/cli/migrations-folder.ts';
 import { splitMigrationFiles } from './src/index.ts';
 
 /**

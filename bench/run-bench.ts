@@ -10,6 +10,7 @@ import { build, preview } from 'vite';
 import { watchIndexedDbWrites } from '../test/e2e/support/app.ts';
 import { chromiumLaunchOptions } from '../test/e2e/support/chromium.ts';
 import type { BenchResult } from './bench-protocol.ts';
+import { measureBigMigration } from './big-migration-bench.ts';
 import { median, phaseMedians, round2, round3 } from './stats.ts';
 import { measureInference, measureUpload } from './upload-measure.ts';
 
@@ -22,8 +23,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const WRITE_RUNS = 3;
 /** Measured rounds of the upload and of cold detection (after one warm-up each). */
 const UPLOAD_RUNS = Number(process.env.BENCH_UPLOAD_RUNS ?? 5);
-/** `BENCH_ONLY=upload,inference` (any of load, upload, inference) measures only those parts. */
-const PARTS = new Set((process.env.BENCH_ONLY ?? 'load,upload,inference').split(','));
+/** `BENCH_ONLY=upload,inference` (any of load, upload, inference, big-migration): only those. */
+const PARTS = new Set((process.env.BENCH_ONLY ?? 'load,upload,inference,big-migration').split(','));
 
 async function main(): Promise<void> {
   // The native sqlite3 shell is the upload's yardstick; install it (and Chromium) where missing.
@@ -67,6 +68,8 @@ async function main(): Promise<void> {
             ...(PARTS.has('inference') && (await measureInference(setup))),
           };
         }))),
+      // In Node, not the browser: how executing a migration grows with the file's length.
+      ...(PARTS.has('big-migration') && (await measureBigMigration())),
     };
     report.machineLoadAfter = round2(loadavg()[0] as number);
     writeFileSync(path.join(ROOT, 'bench/report.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -177,6 +180,7 @@ function printTable(report: Record<string, number>): void {
     maxLongTaskMsDuringUpload: '≤ 50',
     peakMemoryRatio: '≤ 3',
     inferenceMs100: '≤ 250',
+    bigMigration50kVs5kRatio: '≤ 12',
   };
   const rows = Object.entries(report).map(([name, value]) => [
     name,

@@ -14,6 +14,11 @@ export {
   SqljsMigrateError,
 } from './core/errors.ts';
 export {
+  checkDatabaseHeader,
+  DATABASE_HEADER_BYTES,
+  type DatabaseHeaderCheck,
+} from './core/file-header.ts';
+export {
   fingerprintSchema,
   type SchemaFingerprint,
   sameSchema,

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import initSqlJs, { type SqlJsStatic } from 'sql.js';
-import { readSqlFiles } from '../../src/cli/read-migration-folder.ts';
+import { readSqlFiles } from '../../src/cli/migrations-folder.ts';
 import { splitMigrationFiles } from '../../src/index.ts';
 import { buildSamples, type Sample } from './build-samples.ts';
 

@@ -1,18 +1,16 @@
 import type { Database } from 'sql.js';
+import { checkDatabaseHeader, DATABASE_HEADER_BYTES as HEADER_BYTES } from '../index.ts';
 import { formatBytes, messageOf } from './database-error.ts';
 import type { TableSummary, UploadCheck } from './upload.ts';
 
 /**
- * What an uploaded file must pass, in order: its size and its 100-byte header before SQLite sees
- * a byte of it (pure, so the rules are tested without a browser; the header is described at
- * https://www.sqlite.org/fileformat2.html#the_database_header), then, once read into the worker
- * and opened, SQLite's own integrity checks.
+ * What an uploaded file must pass, in order: its size, against the configured limit and the space
+ * the browser still allows, and its 100-byte header (by the core's rules, which the command line
+ * applies too) before SQLite sees a byte of it — pure, so the rules are tested without a browser —
+ * then, once read into the worker and opened, SQLite's own integrity checks.
  */
 
-/** Every SQLite 3 file begins with these 16 bytes. */
-const MAGIC = 'SQLite format 3\u0000';
-/** The header's length: a file shorter than this holds no database. */
-export const HEADER_BYTES = 100;
+export { HEADER_BYTES };
 
 /** What the checks are given. */
 export interface PreOpenInput {
@@ -76,76 +74,35 @@ export function checkSize(input: PreOpenInput): { ok: true; checks: UploadCheck[
 }
 
 /**
- * Checks the header: SQLite's magic string, a page size SQLite can write, the fixed payload
- * fractions, and a length that holds every page the header counts (a cut-off download fails
- * here, with the numbers, rather than deep inside SQLite).
+ * Checks the header (`checkDatabaseHeader`): a file that is not SQLite's, or that is damaged or
+ * cut off, is refused with the numbers before SQLite reads it.
  */
 export function checkHeader(
   input: PreOpenInput & { head: Uint8Array },
 ): { ok: true; facts: HeaderFacts; checks: UploadCheck[] } | Rejection {
   const { fileName, sizeBytes, head } = input;
-  if (sizeBytes < HEADER_BYTES || head.byteLength < HEADER_BYTES)
-    return reject(
-      'NOT_A_DATABASE',
-      `${fileName} is only ${formatBytes(sizeBytes)}: a SQLite database starts with a ${HEADER_BYTES}-byte header, so this is not one.`,
-    );
-  if (latin1(head.subarray(0, MAGIC.length)) !== MAGIC)
-    return reject(
-      'NOT_A_DATABASE',
-      `${fileName} does not begin with SQLite's header ("SQLite format 3"): it is not a SQLite database.`,
-    );
-  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
-  const rawPageSize = view.getUint16(16);
-  const pageSize = rawPageSize === 1 ? 65536 : rawPageSize;
-  if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0)
-    return reject(
-      'CORRUPT',
-      `${fileName}: its header names a page size of ${rawPageSize} bytes, which SQLite never writes; the file is damaged.`,
-    );
-  if (head[21] !== 64 || head[22] !== 32 || head[23] !== 32)
-    return reject(
-      'CORRUPT',
-      `${fileName}: its header's fixed fields are wrong; the file is damaged.`,
-    );
-  if (sizeBytes % pageSize !== 0)
-    return reject(
-      'CORRUPT',
-      `${fileName} is cut off: ${sizeBytes} bytes is not a whole number of ${pageSize}-byte pages.`,
-    );
-  const filePages = sizeBytes / pageSize;
-  // The header's page count is trustworthy only when written by a SQLite that keeps it, which
-  // marks it with the change counter (SQLite's own rule).
-  const headerPages = view.getUint32(28);
-  const headerPagesValid = headerPages > 0 && view.getUint32(24) === view.getUint32(92);
-  if (headerPagesValid && headerPages > filePages)
-    return reject(
-      'CORRUPT',
-      `${fileName} is cut off: its header counts ${headerPages} pages of ${pageSize} bytes (${formatBytes(headerPages * pageSize)}), but the file holds only ${filePages} (${formatBytes(sizeBytes)}).`,
-    );
+  const header = checkDatabaseHeader(head, sizeBytes);
+  if (!header.ok) return reject(header.code, `${fileName}: ${header.reason}.`);
+  const { pageSize, pageCount } = header;
   const checks: UploadCheck[] = [
     {
       name: 'header',
       level: 'ok',
-      detail: `SQLite 3 file, ${filePages} pages of ${pageSize} bytes`,
+      detail: `SQLite 3 file, ${pageCount} pages of ${pageSize} bytes`,
     },
   ];
-  // Bytes 18 and 19 are 2 in WAL mode: the -wal file beside it may hold commits this one lacks.
-  if (head[18] === 2 || head[19] === 2)
+  if (header.walMode)
     checks.push({
       name: 'journal',
       level: 'warning',
       detail:
         'the file was in WAL mode: anything still in its -wal file is not part of this upload',
     });
-  return { ok: true, facts: { pageSize, pageCount: filePages }, checks };
+  return { ok: true, facts: { pageSize, pageCount }, checks };
 }
 
 function reject(code: Rejection['code'], message: string): Rejection {
   return { ok: false, code, message };
-}
-
-function latin1(bytes: Uint8Array): string {
-  return String.fromCharCode(...bytes);
 }
 
 /**

@@ -11,7 +11,9 @@ export type CliErrorCode =
   /** The database file changed on disk while it was being migrated in memory. */
   | 'CHANGED_DURING_RUN'
   /** The migrated database could not be written back. */
-  | 'WRITE_FAILED';
+  | 'WRITE_FAILED'
+  /** A migration was still running when `--timeout` ran out, and was stopped. */
+  | 'TIMED_OUT';
 
 /** Usage and input errors exit 2 (fix the command); the rest exit 1 like a migration problem. */
 const EXIT_CODES: Record<CliErrorCode, 1 | 2> = {
@@ -20,6 +22,7 @@ const EXIT_CODES: Record<CliErrorCode, 1 | 2> = {
   DATABASE_IN_USE: 2,
   CHANGED_DURING_RUN: 1,
   WRITE_FAILED: 1,
+  TIMED_OUT: 1,
 };
 
 /** An error of the command line itself, with a stable code and the file it concerns. */

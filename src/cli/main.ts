@@ -1,14 +1,26 @@
-#!/usr/bin/env node
-import type { CommandResult } from './command-result.ts';
-import { exitCodeFor } from './exit-code.ts';
-import { formatError, serializeError } from './format-error.ts';
-import { runMigrateCommand } from './migrate-command.ts';
-import { guessCommand, parseCommandLine, wantsJson } from './parse-command-line.ts';
-import { USAGE } from './usage.ts';
-import { runVerifyCommand } from './verify-command.ts';
+import { readFileSync } from 'node:fs';
+import { guessCommand, parseCommandLine, USAGE, wantsJson } from './arguments.ts';
+import { type CommandResult, runMigrateCommand, runVerifyCommand } from './commands.ts';
+import { exitCodeFor, formatError, serializeError } from './output.ts';
 
-/** Runs the command line and returns the exit code; everything it prints goes through `io`. */
-async function main(args: string[], io: Io = processIo): Promise<number> {
+/** Where the command line prints: the process's streams, or a test's strings. */
+export interface Io {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+/** The process's own stdout and stderr. */
+export const PROCESS_IO: Io = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+/**
+ * Runs the command line on `args` (`process.argv.slice(2)`) and returns the exit code. Everything
+ * it prints goes through `io`. It never exits the process, so tests call it in-process; the bin
+ * sets `process.exitCode` instead, which lets a piped stdout drain.
+ */
+export async function main(args: string[], io: Io): Promise<number> {
   if (args.length === 0) {
     io.stderr(USAGE);
     return 2;
@@ -18,6 +30,10 @@ async function main(args: string[], io: Io = processIo): Promise<number> {
     const parsed = parseCommandLine(args);
     if (parsed.kind === 'help') {
       io.stdout(USAGE);
+      return 0;
+    }
+    if (parsed.kind === 'version') {
+      io.stdout(`${packageVersion()}\n`);
       return 0;
     }
     const { commandLine } = parsed;
@@ -40,18 +56,8 @@ async function main(args: string[], io: Io = processIo): Promise<number> {
   }
 }
 
-/** Where output goes; tests may pass their own. */
-interface Io {
-  stdout(text: string): void;
-  stderr(text: string): void;
+/** The version in package.json, two folders up both from `src/cli/` and from `dist/cli/`. */
+function packageVersion(): string {
+  const packageJson = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(packageJson) as { version: string }).version;
 }
-
-const processIo: Io = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-};
-
-// process.exitCode (not process.exit) lets stdout drain when it is a pipe.
-main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});

@@ -73,8 +73,18 @@ export type MigrationErrorCode =
   | 'DOT_COMMAND'
   /** A `ROLLBACK` in a migration would break its atomicity. */
   | 'TRANSACTION_CONTROL'
+  /**
+   * An `ATTACH` or `DETACH` in a migration: sql.js keeps an attached file in memory only, so
+   * whatever the migration wrote there would be lost while the ledger recorded it as run.
+   */
+  | 'ATTACH_DATABASE'
   /** The migration left rows that break a foreign key. */
   | 'FOREIGN_KEY_VIOLATION'
+  /**
+   * The migration wrote the schema directly (`writable_schema`, `schema_version`) and left a
+   * database SQLite cannot read back or that fails `PRAGMA integrity_check`; rolled back.
+   */
+  | 'INTEGRITY_FAILED'
   /** An applied migration's SQL changed since. */
   | 'CHECKSUM_MISMATCH'
   /** The ledger names a migration this app does not have (a database from a newer app). */

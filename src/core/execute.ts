@@ -1,13 +1,14 @@
 import { MigrationError } from './errors.ts';
 import { lineAt, skipTrivia } from './sql-text.ts';
-import type { SqlDatabase, SqlStatement } from './types.ts';
+import type { SqlDatabase, SqlStatement, StatementIterator } from './types.ts';
 
 /**
  * Runs a migration's SQL statement by statement, split by SQLite's own parser so trigger bodies
  * (`CREATE TRIGGER … BEGIN … END`) stay whole. The caller owns the transaction, so a file's own
  * `BEGIN`/`COMMIT` and `PRAGMA foreign_keys` lines are skipped rather than obeyed: the runner
- * already does both, around the whole migration. A failure names the file, the line and the
- * statement.
+ * already does both, around the whole migration. `ROLLBACK` (it would end that transaction) and
+ * `ATTACH`/`DETACH` (an attached file has nowhere to live) are refused. A failure names the file,
+ * the line and the statement.
  */
 export function executeScript(db: SqlDatabase, sql: string, fileName: string): void {
   let offset = 0;
@@ -35,27 +36,59 @@ function executeFrom(db: SqlDatabase, sql: string, start: number, fileName: stri
     }
     if (next.done) return start + consumed;
     const statement = next.value;
-    consumed = text.length - iterator.getRemainingSQL().length;
+    const statementSql = statement.getSQL();
+    consumed = consumedAfter(text, consumed, statementSql, iterator);
     try {
-      runStatement(statement, sql, statementStart, fileName);
+      runStatement(statement, statementSql, sql, statementStart, fileName);
     } catch (error) {
-      const text = statement.getSQL();
       statement.free();
       throw error instanceof MigrationError
         ? error
-        : statementError(sql, statementStart, fileName, error, text);
+        : statementError(sql, statementStart, fileName, error, statementSql);
     }
   }
 }
 
-function runStatement(statement: SqlStatement, sql: string, start: number, fileName: string): void {
-  const kind = classify(statement.getSQL());
+/**
+ * Where the text the iterator has consumed ends, once it has handed over a statement. SQLite
+ * keeps a statement's text from where the one before it ended, so adding its length is exact
+ * and costs only that statement, where asking the iterator (`getRemainingSQL`) decodes the whole
+ * rest of the file each time, which made a long file quadratic. Should the statement's text not
+ * be the file's at that point (text that does not survive the trip to UTF-8 and back, such as a
+ * lone surrogate), the iterator is asked after all.
+ */
+function consumedAfter(
+  text: string,
+  consumed: number,
+  statementSql: string,
+  iterator: StatementIterator,
+): number {
+  return text.startsWith(statementSql, consumed)
+    ? consumed + statementSql.length
+    : text.length - iterator.getRemainingSQL().length;
+}
+
+function runStatement(
+  statement: SqlStatement,
+  statementSql: string,
+  sql: string,
+  start: number,
+  fileName: string,
+): void {
+  const kind = classify(statementSql);
   if (kind === 'transaction' || kind === 'foreign-keys-pragma') return;
   if (kind === 'rollback') {
     throw new MigrationError(
       'TRANSACTION_CONTROL',
       `${fileName} line ${lineAt(sql, start)}: ROLLBACK would undo the runner's own transaction; remove it (a failing statement already rolls the whole migration back)`,
-      { migrationName: fileName, line: lineAt(sql, start), statement: statement.getSQL() },
+      { migrationName: fileName, line: lineAt(sql, start), statement: statementSql },
+    );
+  }
+  if (kind === 'attach') {
+    throw new MigrationError(
+      'ATTACH_DATABASE',
+      `${fileName} line ${lineAt(sql, start)}: ATTACH and DETACH have nowhere to keep another database file: sql.js holds it in memory only, so what the migration wrote there would be lost while the ledger recorded it as run; do that work in the main database, or outside the migrations`,
+      { migrationName: fileName, line: lineAt(sql, start), statement: statementSql },
     );
   }
   while (statement.step()) {
@@ -63,7 +96,7 @@ function runStatement(statement: SqlStatement, sql: string, start: number, fileN
   }
 }
 
-type StatementKind = 'transaction' | 'rollback' | 'foreign-keys-pragma' | 'other';
+type StatementKind = 'transaction' | 'rollback' | 'foreign-keys-pragma' | 'attach' | 'other';
 
 function classify(statementSql: string): StatementKind {
   const text = statementSql
@@ -76,6 +109,7 @@ function classify(statementSql: string): StatementKind {
     return 'transaction';
   if (/^ROLLBACK( TRANSACTION( \S+)?)?$/.test(text)) return 'rollback';
   if (/^PRAGMA (MAIN\.)?FOREIGN_KEYS ?(= ?\S+|\(\S+\))$/.test(text)) return 'foreign-keys-pragma';
+  if (/^(ATTACH|DETACH)\b/.test(text)) return 'attach';
   return 'other';
 }
 

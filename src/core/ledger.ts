@@ -36,8 +36,19 @@ export interface LedgerEntry {
 /** What is there before a run: no ledger, one to upgrade, or one in the current format. */
 export type LedgerFormat = 'missing' | 'original' | 'current';
 
-/** Which format the database's ledger is in; refuses a `schema_migrations` of another tool. */
+/**
+ * Which format the database's ledger is in; refuses a `schema_migrations` of another tool, or
+ * one that is not a table (a view's rows would be read as the ledger, and nothing can be
+ * recorded in it).
+ */
 export function ledgerFormat(db: SqlDatabase): LedgerFormat {
+  const kind = ledgerKind(db);
+  if (kind !== null && kind !== 'table') {
+    throw new MigrationError(
+      'UNRECOGNIZED_SCHEMA',
+      `${LEDGER_TABLE} ${kind === 'index' ? 'is an index' : `is a ${kind === 'virtual' ? 'virtual table' : kind}`}, not a table, so another tool made it; this runner records migrations only in a table of that name, so rename or drop it`,
+    );
+  }
   const columns = new Set(
     queryRows(db, 'SELECT name FROM pragma_table_info(?)', [LEDGER_TABLE]).map((row) =>
       String(row.name).toLowerCase(),
@@ -52,6 +63,20 @@ export function ledgerFormat(db: SqlDatabase): LedgerFormat {
     );
   }
   return Object.keys(ADDED_COLUMNS).every((column) => columns.has(column)) ? 'current' : 'original';
+}
+
+/** What `schema_migrations` is (`table`, `view`, `virtual`, `index`, …), or null when absent. */
+function ledgerKind(db: SqlDatabase): string | null {
+  const row =
+    queryRows(
+      db,
+      "SELECT type FROM pragma_table_list WHERE schema = 'main' AND name = ? COLLATE NOCASE",
+      [LEDGER_TABLE],
+    )[0] ??
+    queryRows(db, 'SELECT type FROM sqlite_schema WHERE name = ? COLLATE NOCASE', [
+      LEDGER_TABLE,
+    ])[0];
+  return row === undefined ? null : String(row.type);
 }
 
 /** The ledger's rows in the order they were recorded; empty when there is no ledger. */

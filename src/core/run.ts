@@ -4,6 +4,7 @@ import { MigrationError } from './errors.ts';
 import { executeScript } from './execute.ts';
 import { fingerprintSchema } from './fingerprint.ts';
 import { fingerprintOfSchema } from './history.ts';
+import { assertReadableAndWhole, canDamageDatabase, stopSchemaWriting } from './integrity.ts';
 import { ensureLedger, type LedgerEntry, readLedger, recordApplied } from './ledger.ts';
 import { sortMigrations } from './names.ts';
 import { planRun, type RunPlan } from './plan.ts';
@@ -142,6 +143,7 @@ function applyPlan(
     if (plan.createFromSchema && schema !== undefined) {
       progress('schema', 'start', 0, 0, 'schema.sql');
       executeScript(db, schema, 'schema.sql');
+      if (canDamageDatabase(schema)) assertReadableAndWhole(db, 'schema.sql');
       assertForeignKeys(db, 'schema.sql');
       progress('schema', 'done', 0, 0, 'schema.sql');
     }
@@ -158,12 +160,14 @@ function applyPlan(
         const violationsBefore = foreignKeyViolations(db);
         const startedAt = now();
         executeScript(db, migration.sql, migration.name);
+        if (canDamageDatabase(migration.sql)) assertReadableAndWhole(db, migration.name);
         assertForeignKeys(db, migration.name, violationsBefore);
         const duration = roundMs(now() - startedAt);
         recordApplied(db, migration.name, checksumOf(migration.sql), 'executed', duration);
         durations.set(migration.name, duration);
       });
     } catch (error) {
+      if (canDamageDatabase(migration.sql)) stopSchemaWriting(db);
       throw position > 0 && !dryRun
         ? afterEarlierCommits(error, plan.execute.slice(0, position))
         : error;

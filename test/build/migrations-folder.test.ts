@@ -47,6 +47,14 @@ describe('checkMigrationsFolder', () => {
     expect(checkMigrationsFolder(dir)).toContain('add_tags.sql');
   });
 
+  it('names a file that is not UTF-8, and the byte, as the command line does', () => {
+    const dir = folderWith({ '001_create_notes.sql': 'SELECT 1;' });
+    writeFileSync(path.join(dir, '002_accents.sql'), Buffer.from("SELECT 'caf\xe9';", 'latin1'));
+    expect(checkMigrationsFolder(dir)).toBe(
+      `Migrations in ${dir}: ${path.join(dir, '002_accents.sql')}: not UTF-8 text: the byte 0xe9 at offset 11 (counting from 0; line 1) begins no valid UTF-8 character; save the file as UTF-8`,
+    );
+  });
+
   it('says so when the folder does not exist', () => {
     expect(checkMigrationsFolder('/nonexistent/migrations')).toContain(
       'MIGRATIONS_DIR /nonexistent/migrations is not a folder',

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import {
   mkdirSync,
   mkdtempSync,
@@ -11,10 +10,10 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach } from 'vitest';
+import { main } from '../../../src/cli/main.ts';
 
-/** The repository root: the CLI runs from here so `--import tsx` resolves. */
+/** The repository root, where `npm run cli` runs and relative paths in a test start. */
 export const REPO_ROOT = resolve(import.meta.dirname, '../../..');
-const CLI_ENTRY = join(REPO_ROOT, 'src/cli/main.ts');
 
 /** What one CLI run printed and how it exited. */
 export interface CliRun {
@@ -23,14 +22,18 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the CLI as a real subprocess, the way `npm run cli --` does. */
-export function runCli(args: string[]): CliRun {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', CLI_ENTRY, ...args], {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-    timeout: 60_000,
+/** Runs the command line in this process, as the bin does, with its output kept as text. */
+export async function runCli(args: string[]): Promise<CliRun> {
+  const run = { code: null as number | null, stdout: '', stderr: '' };
+  run.code = await main(args, {
+    stdout: (text) => {
+      run.stdout += text;
+    },
+    stderr: (text) => {
+      run.stderr += text;
+    },
   });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return run;
 }
 
 const tempDirs: string[] = [];

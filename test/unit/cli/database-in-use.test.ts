@@ -13,11 +13,11 @@ import {
 } from './cli-harness.ts';
 
 /** A database at version 001 and a folder whose 002 is pending, so `migrate` would write. */
-function databaseWithPendingMigration() {
+async function databaseWithPendingMigration() {
   const root = makeTempDir();
   const dir = writeFolder(root, 'migrations', { '001_create_notes.sql': CREATE_NOTES });
   const file = join(root, 'notes.db');
-  const first = runCli(['migrate', file, '--dir', dir]);
+  const first = await runCli(['migrate', file, '--dir', dir]);
   expect(first.code, first.stderr).toBe(0);
   writeFileSync(join(dir, '002_add_note_title.sql'), ADD_NOTE_TITLE);
   return { root, dir, file };
@@ -38,12 +38,12 @@ async function waitFor(condition: () => boolean): Promise<void> {
 }
 
 describe('sqljs-migrate beside a database another program has open', () => {
-  it('refuses to migrate when an empty -wal and a -shm exist, naming the file', () => {
-    const { file } = databaseWithPendingMigration();
+  it('refuses to migrate when an empty -wal and a -shm exist, naming the file', async () => {
+    const { file } = await databaseWithPendingMigration();
     openInWalMode(file);
     const before = snapshot(file);
 
-    const run = runCli(['migrate', file, '--dir', join(file, '..', 'migrations')]);
+    const run = await runCli(['migrate', file, '--dir', join(file, '..', 'migrations')]);
 
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(
@@ -53,36 +53,36 @@ describe('sqljs-migrate beside a database another program has open', () => {
     expect(snapshot(file)).toEqual(before);
   });
 
-  it('refuses to migrate when an empty -journal exists', () => {
-    const { dir, file } = databaseWithPendingMigration();
+  it('refuses to migrate when an empty -journal exists', async () => {
+    const { dir, file } = await databaseWithPendingMigration();
     writeFileSync(`${file}-journal`, '');
     const before = snapshot(file);
 
-    const run = runCli(['migrate', file, '--dir', dir]);
+    const run = await runCli(['migrate', file, '--dir', dir]);
 
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`${file}: ${file}-journal exists beside it`);
     expect(snapshot(file)).toEqual(before);
   });
 
-  it('refuses to create a fresh database beside a leftover -wal', () => {
+  it('refuses to create a fresh database beside a leftover -wal', async () => {
     const root = makeTempDir();
     const dir = writeFolder(root, 'migrations', { '001_create_notes.sql': CREATE_NOTES });
     const file = join(root, 'notes.db');
     writeFileSync(`${file}-wal`, '');
 
-    const run = runCli(['migrate', file, '--dir', dir]);
+    const run = await runCli(['migrate', file, '--dir', dir]);
 
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('error [DATABASE_IN_USE]');
     expect(listFolder(root)).toEqual(['migrations', 'notes.db-wal']);
   });
 
-  it('reports the refusal as one JSON document with --json', () => {
-    const { dir, file } = databaseWithPendingMigration();
+  it('reports the refusal as one JSON document with --json', async () => {
+    const { dir, file } = await databaseWithPendingMigration();
     openInWalMode(file);
 
-    const run = runCli(['migrate', file, '--dir', dir, '--json']);
+    const run = await runCli(['migrate', file, '--dir', dir, '--json']);
 
     expect(run.code).toBe(2);
     expect(JSON.parse(run.stdout)).toMatchObject({
@@ -92,11 +92,11 @@ describe('sqljs-migrate beside a database another program has open', () => {
     });
   });
 
-  it('still reports status, with a warning on stderr', () => {
-    const { dir, file } = databaseWithPendingMigration();
+  it('still reports status, with a warning on stderr', async () => {
+    const { dir, file } = await databaseWithPendingMigration();
     openInWalMode(file);
 
-    const run = runCli(['status', file, '--dir', dir]);
+    const run = await runCli(['status', file, '--dir', dir]);
 
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('002_add_note_title.sql');
@@ -106,22 +106,22 @@ describe('sqljs-migrate beside a database another program has open', () => {
     expect(run.stderr).toContain('migrate will refuse to write until they are gone');
   });
 
-  it('warns that the report may be out of date when the -wal holds changes', () => {
-    const { dir, file } = databaseWithPendingMigration();
+  it('warns that the report may be out of date when the -wal holds changes', async () => {
+    const { dir, file } = await databaseWithPendingMigration();
     writeFileSync(`${file}-wal`, 'uncheckpointed pages');
 
-    const run = runCli(['status', file, '--dir', dir]);
+    const run = await runCli(['status', file, '--dir', dir]);
 
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain(`${file}-wal holds changes not in it yet`);
   });
 
-  it('still runs --dry-run, with a warning, and writes nothing', () => {
-    const { dir, file } = databaseWithPendingMigration();
+  it('still runs --dry-run, with a warning, and writes nothing', async () => {
+    const { dir, file } = await databaseWithPendingMigration();
     openInWalMode(file);
     const before = snapshot(file);
 
-    const run = runCli(['migrate', file, '--dir', dir, '--dry-run']);
+    const run = await runCli(['migrate', file, '--dir', dir, '--dry-run']);
 
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain(`warning: ${file}: ${file}-wal and ${file}-shm exist`);
@@ -129,13 +129,13 @@ describe('sqljs-migrate beside a database another program has open', () => {
   });
 
   it('keeps the writes of a sqlite3 shell that has the database open in WAL mode', async () => {
-    const { dir, file } = databaseWithPendingMigration();
+    const { dir, file } = await databaseWithPendingMigration();
     const shell = spawn('sqlite3', [file], { stdio: ['pipe', 'ignore', 'inherit'] });
     const exited = new Promise((resolve) => shell.on('exit', resolve));
     shell.stdin.write('PRAGMA journal_mode=WAL;\nSELECT count(*) FROM notes;\n');
     await waitFor(() => existsSync(`${file}-shm`));
 
-    const run = runCli(['migrate', file, '--dir', dir]);
+    const run = await runCli(['migrate', file, '--dir', dir]);
     shell.stdin.end("INSERT INTO notes (body) VALUES ('written while migrate ran');\n");
     await exited;
 

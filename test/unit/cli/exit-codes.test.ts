@@ -3,10 +3,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CliError, isCliError } from '../../../src/cli/cli-error.ts';
-import { exitCodeFor } from '../../../src/cli/exit-code.ts';
-import { formatError } from '../../../src/cli/format-error.ts';
-import { loadSqlJs, openDatabase } from '../../../src/cli/open-database.ts';
+import { exitCodeFor, formatError } from '../../../src/cli/output.ts';
+import { loadSqlJs, openDatabase } from '../../../src/cli/run-in-memory.ts';
 import { MigrationError } from '../../../src/index.ts';
+import { databaseFrom } from '../../helpers/sqljs.ts';
 import { CREATE_NOTES, makeTempDir, runCli, snapshot, writeFolder } from './cli-harness.ts';
 
 /** A database made by the sqlite3 shell from `sql`, and a folder with one migration. */
@@ -76,28 +76,31 @@ describe('openDatabase', () => {
 });
 
 describe('sqljs-migrate on a database it cannot read', () => {
-  it('exits 2 naming the file when schema_migrations is a view, not a table', () => {
+  it('exits 1 with UNRECOGNIZED_SCHEMA, as for any ledger of another tool, when schema_migrations is a view', async () => {
     const { dir, file } = databaseFromShell(
       `${CREATE_NOTES} CREATE VIEW schema_migrations AS ` +
         "SELECT 1 AS id, '001_create_notes.sql' AS migration_name, 0 AS applied_at;",
     );
+    const before = snapshot(file);
 
-    const run = runCli(['status', file, '--dir', dir]);
+    const run = await runCli(['migrate', file, '--dir', dir]);
 
-    expect(run.code).toBe(2);
+    expect(run.code).toBe(1);
     expect(run.stderr).toContain(
-      `error [UNREADABLE_INPUT]: ${file}: cannot be read as a database this runner supports:`,
+      'error [UNRECOGNIZED_SCHEMA]: schema_migrations is a view, not a table',
     );
+    expect(run.stderr).toContain(`(${file} is unchanged)`);
+    expect(snapshot(file)).toEqual(before);
   });
 
-  it('exits 2 and leaves the file alone when the ledger has a NOT NULL column of its own', () => {
+  it('exits 2 and leaves the file alone when the ledger has a NOT NULL column of its own', async () => {
     const { dir, file } = databaseFromShell(
       `${CREATE_NOTES} CREATE TABLE schema_migrations (id INTEGER PRIMARY KEY, ` +
         'migration_name TEXT UNIQUE NOT NULL, applied_at TIMESTAMP, owner TEXT NOT NULL);',
     );
     const before = snapshot(file);
 
-    const run = runCli(['migrate', file, '--dir', dir, '--json']);
+    const run = await runCli(['migrate', file, '--dir', dir, '--json']);
 
     expect(run.code).toBe(2);
     expect(JSON.parse(run.stdout)).toMatchObject({
@@ -108,15 +111,15 @@ describe('sqljs-migrate on a database it cannot read', () => {
     expect(snapshot(file)).toEqual(before);
   });
 
-  it('exits 2 naming the file when the pages after a valid header are garbage', () => {
+  it('exits 2 naming the file when the pages after a valid header are garbage', async () => {
     const root = makeTempDir();
     const dir = writeFolder(root, 'migrations', { '001_create_notes.sql': CREATE_NOTES });
     const file = join(root, 'notes.db');
     const bytes = Buffer.alloc(8192, 0xab);
-    bytes.write('SQLite format 3\0', 0, 'latin1');
+    bytes.set(databaseFrom(CREATE_NOTES).export().subarray(0, 100));
     writeFileSync(file, bytes);
 
-    const run = runCli(['migrate', file, '--dir', dir]);
+    const run = await runCli(['migrate', file, '--dir', dir]);
 
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`error [UNREADABLE_INPUT]: ${file}: cannot be opened`);

@@ -15,22 +15,22 @@ import {
 } from './cli-harness.ts';
 
 /** A folder with only the first migration, migrated into `notes.db`: a database at version 001. */
-function databaseAtFirstVersion() {
+async function databaseAtFirstVersion() {
   const root = makeTempDir();
   const dir = writeFolder(root, 'migrations', { '001_create_notes.sql': CREATE_NOTES });
   const file = join(root, 'notes.db');
-  const first = runCli(['migrate', file, '--dir', dir]);
+  const first = await runCli(['migrate', file, '--dir', dir]);
   expect(first.code, first.stderr).toBe(0);
   return { root, dir, file };
 }
 
 describe('sqljs-migrate migrate', () => {
-  it('creates a missing database file and says so', () => {
+  it('creates a missing database file and says so', async () => {
     const root = makeTempDir();
     const dir = writeFolder(root, 'migrations', GOOD_SET);
     const file = join(root, 'notes.db');
 
-    const run = runCli(['migrate', file, '--dir', dir]);
+    const run = await runCli(['migrate', file, '--dir', dir]);
 
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain(`${file} does not exist: starting a fresh database`);
@@ -39,25 +39,25 @@ describe('sqljs-migrate migrate', () => {
     expect(listFolder(root)).toEqual(['migrations', 'notes.db']);
   });
 
-  it('leaves the bytes and modification time alone when run a second time', () => {
+  it('leaves the bytes and modification time alone when run a second time', async () => {
     const root = makeTempDir();
     const dir = writeFolder(root, 'migrations', GOOD_SET);
     const file = join(root, 'notes.db');
-    expect(runCli(['migrate', file, '--dir', dir]).code).toBe(0);
+    expect((await runCli(['migrate', file, '--dir', dir])).code).toBe(0);
     const before = snapshot(file);
 
-    const run = runCli(['migrate', file, '--dir', dir]);
+    const run = await runCli(['migrate', file, '--dir', dir]);
 
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('unchanged, already up to date');
     expect(snapshot(file)).toEqual(before);
   });
 
-  it('applies a pending migration and replaces the file', () => {
-    const { dir, file } = databaseAtFirstVersion();
+  it('applies a pending migration and replaces the file', async () => {
+    const { dir, file } = await databaseAtFirstVersion();
     writeFileSync(join(dir, '002_create_tags.sql'), CREATE_TAGS);
 
-    const run = runCli(['migrate', file, '--dir', dir, '--json']);
+    const run = await runCli(['migrate', file, '--dir', dir, '--json']);
 
     expect(run.code, run.stderr).toBe(0);
     const { report, written } = JSON.parse(run.stdout);
@@ -66,15 +66,15 @@ describe('sqljs-migrate migrate', () => {
     expect(report.alreadyApplied).toEqual(['001_create_notes.sql']);
   });
 
-  it('keeps the database byte-identical and leaves no temp file when a migration fails mid-file', () => {
-    const { root, dir, file } = databaseAtFirstVersion();
+  it('keeps the database byte-identical and leaves no temp file when a migration fails mid-file', async () => {
+    const { root, dir, file } = await databaseAtFirstVersion();
     writeFileSync(
       join(dir, '002_tags_then_typo.sql'),
       `${CREATE_TAGS}INSERT INTO tags (name) VALUES ('first');\nINSERT INTO tagz (name) VALUES ('second');\n`,
     );
     const before = snapshot(file);
 
-    const run = runCli(['migrate', file, '--dir', dir]);
+    const run = await runCli(['migrate', file, '--dir', dir]);
 
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('error [SQL_FAILED]');
@@ -84,7 +84,7 @@ describe('sqljs-migrate migrate', () => {
     expect(listFolder(root)).toEqual(['migrations', 'notes.db']);
   });
 
-  it('says the file is unchanged, not that earlier migrations of the run stay applied, when a later one fails', () => {
+  it('says the file is unchanged, not that earlier migrations of the run stay applied, when a later one fails', async () => {
     const root = makeTempDir();
     const dir = writeFolder(root, 'migrations', {
       '001_notes.sql': CREATE_NOTES,
@@ -95,7 +95,7 @@ describe('sqljs-migrate migrate', () => {
     spawnSync('sqlite3', [file, 'PRAGMA user_version = 7;']);
     const before = snapshot(file);
 
-    const run = runCli(['migrate', file, '--dir', dir, '--no-schema']);
+    const run = await runCli(['migrate', file, '--dir', dir, '--no-schema']);
 
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(
@@ -105,24 +105,24 @@ describe('sqljs-migrate migrate', () => {
     expect(snapshot(file)).toEqual(before);
   });
 
-  it('exits 1 and keeps the file when an applied migration was edited since', () => {
-    const { dir, file } = databaseAtFirstVersion();
+  it('exits 1 and keeps the file when an applied migration was edited since', async () => {
+    const { dir, file } = await databaseAtFirstVersion();
     writeFileSync(join(dir, '001_create_notes.sql'), `${CREATE_NOTES}-- edited after release\n`);
     const before = snapshot(file);
 
-    const run = runCli(['migrate', file, '--dir', dir]);
+    const run = await runCli(['migrate', file, '--dir', dir]);
 
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('error [CHECKSUM_MISMATCH]');
     expect(snapshot(file)).toEqual(before);
   });
 
-  it('leaves the file byte-identical with --dry-run and says what would run', () => {
-    const { dir, file } = databaseAtFirstVersion();
+  it('leaves the file byte-identical with --dry-run and says what would run', async () => {
+    const { dir, file } = await databaseAtFirstVersion();
     writeFileSync(join(dir, '002_create_tags.sql'), CREATE_TAGS);
     const before = snapshot(file);
 
-    const run = runCli(['migrate', file, '--dir', dir, '--dry-run']);
+    const run = await runCli(['migrate', file, '--dir', dir, '--dry-run']);
 
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/002_create_tags\.sql\s+would execute/);
@@ -130,22 +130,22 @@ describe('sqljs-migrate migrate', () => {
     expect(snapshot(file)).toEqual(before);
   });
 
-  it('does not create a missing file with --dry-run', () => {
+  it('does not create a missing file with --dry-run', async () => {
     const root = makeTempDir();
     const dir = writeFolder(root, 'migrations', GOOD_SET);
 
-    const run = runCli(['migrate', join(root, 'notes.db'), '--dir', dir, '--dry-run']);
+    const run = await runCli(['migrate', join(root, 'notes.db'), '--dir', dir, '--dry-run']);
 
     expect(run.code, run.stderr).toBe(0);
     expect(listFolder(root)).toEqual(['migrations']);
   });
 
-  it('prints exactly one JSON document on stdout with --json, progress on stderr', () => {
+  it('prints exactly one JSON document on stdout with --json, progress on stderr', async () => {
     const root = makeTempDir();
     const dir = writeFolder(root, 'migrations', GOOD_SET);
     const file = join(root, 'notes.db');
 
-    const run = runCli(['migrate', file, '--dir', dir, '--json']);
+    const run = await runCli(['migrate', file, '--dir', dir, '--json']);
 
     expect(run.code, run.stderr).toBe(0);
     const document = JSON.parse(run.stdout);
@@ -154,11 +154,11 @@ describe('sqljs-migrate migrate', () => {
     expect(run.stderr).toContain('starting a fresh database');
   });
 
-  it('prints a migration failure as one JSON document with the error code', () => {
-    const { dir, file } = databaseAtFirstVersion();
+  it('prints a migration failure as one JSON document with the error code', async () => {
+    const { dir, file } = await databaseAtFirstVersion();
     writeFileSync(join(dir, '002_broken.sql'), 'CREATE TABLE broken (;\n');
 
-    const run = runCli(['migrate', file, '--dir', dir, '--json']);
+    const run = await runCli(['migrate', file, '--dir', dir, '--json']);
 
     expect(run.code).toBe(1);
     expect(JSON.parse(run.stdout)).toMatchObject({
@@ -168,14 +168,14 @@ describe('sqljs-migrate migrate', () => {
     });
   });
 
-  it('keeps a WAL database in WAL mode and readable by the sqlite3 shell', () => {
-    const { dir, file } = databaseAtFirstVersion();
+  it('keeps a WAL database in WAL mode and readable by the sqlite3 shell', async () => {
+    const { dir, file } = await databaseAtFirstVersion();
     const sqlite3 = (sql: string) =>
       spawnSync('sqlite3', [file, sql], { encoding: 'utf8' }).stdout.trim();
     expect(sqlite3('PRAGMA journal_mode=WAL;')).toBe('wal');
     writeFileSync(join(dir, '002_add_note_title.sql'), ADD_NOTE_TITLE);
 
-    const run = runCli(['migrate', file, '--dir', dir]);
+    const run = await runCli(['migrate', file, '--dir', dir]);
 
     expect(run.code, run.stderr).toBe(0);
     expect(sqlite3('PRAGMA journal_mode;')).toBe('wal');
@@ -183,5 +183,25 @@ describe('sqljs-migrate migrate', () => {
     expect(sqlite3('SELECT migration_name FROM schema_migrations ORDER BY 1;')).toBe(
       '001_create_notes.sql\n002_add_note_title.sql',
     );
+  });
+
+  it('refuses a migration that leaves a schema SQLite cannot read, and keeps the file', async () => {
+    const root = makeTempDir();
+    const dir = writeFolder(root, 'migrations', { '001_a.sql': 'CREATE TABLE a (x INTEGER);\n' });
+    const file = join(root, 'app.db');
+    expect((await runCli(['migrate', file, '--dir', dir])).code).toBe(0);
+    writeFileSync(
+      join(dir, '002_bad.sql'),
+      "PRAGMA writable_schema=ON;\nUPDATE sqlite_master SET sql='CREATE TABLE a (x INTEGER' WHERE name='a';\n",
+    );
+    const before = snapshot(file);
+
+    const run = await runCli(['migrate', file, '--dir', dir]);
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('error [INTEGRITY_FAILED]: 002_bad.sql: leaves a database');
+    expect(run.stderr).toContain('malformed database schema (a)');
+    expect(run.stderr).toContain(`(${file} is unchanged)`);
+    expect(snapshot(file)).toEqual(before);
   });
 });

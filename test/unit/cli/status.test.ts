@@ -12,21 +12,21 @@ import {
   writeFolder,
 } from './cli-harness.ts';
 
-function databaseWithOnePending() {
+async function databaseWithOnePending() {
   const root = makeTempDir();
   const dir = writeFolder(root, 'migrations', { '001_create_notes.sql': CREATE_NOTES });
   const file = join(root, 'notes.db');
-  expect(runCli(['migrate', file, '--dir', dir]).code).toBe(0);
+  expect((await runCli(['migrate', file, '--dir', dir])).code).toBe(0);
   writeFileSync(join(dir, '002_create_tags.sql'), CREATE_TAGS);
   return { root, dir, file };
 }
 
 describe('sqljs-migrate status', () => {
-  it('reports applied and pending migrations and changes nothing', () => {
-    const { dir, file } = databaseWithOnePending();
+  it('reports applied and pending migrations and changes nothing', async () => {
+    const { dir, file } = await databaseWithOnePending();
     const before = snapshot(file);
 
-    const run = runCli(['status', file, '--dir', dir]);
+    const run = await runCli(['status', file, '--dir', dir]);
 
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(`${file}: tracked database`);
@@ -36,27 +36,27 @@ describe('sqljs-migrate status', () => {
     expect(snapshot(file)).toEqual(before);
   });
 
-  it('does not create a missing file', () => {
+  it('does not create a missing file', async () => {
     const root = makeTempDir();
     const dir = writeFolder(root, 'migrations', { '001_create_notes.sql': CREATE_NOTES });
 
-    const run = runCli(['status', join(root, 'notes.db'), '--dir', dir]);
+    const run = await runCli(['status', join(root, 'notes.db'), '--dir', dir]);
 
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('fresh database');
     expect(listFolder(root)).toEqual(['migrations']);
   });
 
-  it('reports drift from a --schema file, naming the table and column', () => {
-    const { root, dir, file } = databaseWithOnePending();
+  it('reports drift from a --schema file, naming the table and column', async () => {
+    const { root, dir, file } = await databaseWithOnePending();
     const schema = join(root, 'wanted.sql');
     writeFileSync(
       schema,
       `CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL, title TEXT);\n${CREATE_TAGS}`,
     );
-    expect(runCli(['migrate', file, '--dir', dir, '--no-schema']).code).toBe(0);
+    expect((await runCli(['migrate', file, '--dir', dir, '--no-schema'])).code).toBe(0);
 
-    const run = runCli(['status', file, '--dir', dir, '--schema', schema, '--json']);
+    const run = await runCli(['status', file, '--dir', dir, '--schema', schema, '--json']);
 
     expect(run.code, run.stderr).toBe(0);
     const { report } = JSON.parse(run.stdout);
@@ -67,10 +67,10 @@ describe('sqljs-migrate status', () => {
     );
   });
 
-  it('prints exactly one JSON document with the report', () => {
-    const { dir, file } = databaseWithOnePending();
+  it('prints exactly one JSON document with the report', async () => {
+    const { dir, file } = await databaseWithOnePending();
 
-    const run = runCli(['status', file, '--dir', dir, '--json']);
+    const run = await runCli(['status', file, '--dir', dir, '--json']);
 
     expect(run.code, run.stderr).toBe(0);
     const document = JSON.parse(run.stdout);
@@ -81,12 +81,12 @@ describe('sqljs-migrate status', () => {
     ).toEqual(['ok', 'pending']);
   });
 
-  it('is unaffected by a migration it has not applied yet, even one adding a column', () => {
-    const { dir, file } = databaseWithOnePending();
+  it('is unaffected by a migration it has not applied yet, even one adding a column', async () => {
+    const { dir, file } = await databaseWithOnePending();
     writeFileSync(join(dir, '003_add_note_title.sql'), ADD_NOTE_TITLE);
     const before = snapshot(file);
 
-    const run = runCli(['status', file, '--dir', dir]);
+    const run = await runCli(['status', file, '--dir', dir]);
 
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('1 applied, 2 pending');

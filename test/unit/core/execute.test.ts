@@ -571,6 +571,41 @@ describe('ROLLBACK in a migration', () => {
   });
 });
 
+describe('ATTACH and DETACH in a migration', () => {
+  const WITH_ATTACH = migration(
+    '002_archive.sql',
+    "CREATE TABLE kept (id INTEGER);\nATTACH DATABASE 'archive.db' AS archive;\nCREATE TABLE archive.books AS SELECT * FROM books;\n",
+  );
+
+  test('refuses ATTACH with ATTACH_DATABASE, naming the file and line', () => {
+    const error = catchMigrationError(() =>
+      runMigrations(libraryDatabase(), [CREATE_AUTHORS, WITH_ATTACH]),
+    );
+    expect(error.code).toBe('ATTACH_DATABASE');
+    expect(error.line).toBe(2);
+    expect(error.message).toMatch(/^002_archive\.sql line 2: ATTACH .*nowhere/);
+  });
+
+  test('leaves the database unchanged and nothing attached', () => {
+    const db = libraryDatabase();
+    const before = bytesOf(db);
+    catchMigrationError(() => runMigrations(db, [CREATE_AUTHORS, WITH_ATTACH]));
+    expect(byteDifference(bytesOf(db), before)).toBeNull();
+    expect(rows(db, 'PRAGMA database_list').map((row) => row.name)).toEqual(['main']);
+  });
+
+  test('refuses DETACH the same way', () => {
+    const error = catchMigrationError(() =>
+      runMigrations(libraryDatabase(), [
+        CREATE_AUTHORS,
+        migration('002_detach.sql', 'SELECT 1;\n  detach   archive;\n'),
+      ]),
+    );
+    expect(error.code).toBe('ATTACH_DATABASE');
+    expect(error.line).toBe(2);
+  });
+});
+
 describe('a database inside an open transaction', () => {
   test('is refused with IN_TRANSACTION', () => {
     const db = libraryDatabase();
@@ -592,5 +627,58 @@ describe('a database inside an open transaction', () => {
     expect(scalar(db, 'SELECT count(*) FROM authors WHERE id = 7')).toBe(1);
     db.run('ROLLBACK');
     expect(scalar(db, 'SELECT count(*) FROM authors WHERE id = 7')).toBe(0);
+  });
+});
+
+describe('a long migration file', () => {
+  const CREATE_ITEMS = migration(
+    '001_items.sql',
+    'CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\n',
+  );
+  /** Seed data as such files are written: an INSERT a line, comments, non-ASCII text, blanks. */
+  const seedLines = (count: number) =>
+    Array.from({ length: count }, (_, i) =>
+      i % 100 === 0
+        ? `-- block ${i / 100}: café ☕ 𝄞\n\nINSERT INTO items (id, name) VALUES (${i + 1}, 'crème 𝄞 ${i + 1}');`
+        : `INSERT INTO items (id, name) VALUES (${i + 1}, 'item ${i + 1}');`,
+    );
+
+  test('runs every one of 20,000 statements', () => {
+    const db = openDatabase();
+    runMigrations(db, [CREATE_ITEMS, migration('002_seed.sql', seedLines(20_000).join('\n'))]);
+    expect(scalar(db, 'SELECT count(*) FROM items')).toBe(20_000);
+    expect(scalar(db, 'SELECT name FROM items WHERE id = 20000')).toBe('item 20000');
+  });
+
+  test('names the exact line of a statement failing near the end of 20,000', () => {
+    const db = openDatabase();
+    const lines = seedLines(20_000).join('\n').split('\n');
+    const failingLine = lines.length - 2;
+    lines[failingLine - 1] = 'INSERT INTO itemz (id, name) VALUES (0, 0);';
+
+    const error = catchMigrationError(() =>
+      runMigrations(db, [CREATE_ITEMS, migration('002_seed.sql', lines.join('\n'))]),
+    );
+
+    expect(error.line).toBe(failingLine);
+    expect(error.message).toContain(`002_seed.sql line ${failingLine}: no such table: itemz`);
+    expect(scalar(db, 'SELECT count(*) FROM items')).toBe(0);
+  });
+
+  test('keeps the line exact after text that UTF-8 cannot carry, a lone surrogate', () => {
+    const db = openDatabase();
+    const sql = [
+      `INSERT INTO items (id, name) VALUES (1, '${'\uD800'.repeat(40)}');`,
+      'INSERT INTO items (id, name)',
+      "  VALUES (2, 'two');",
+      'INSERT INTO itemz (id, name)',
+      "  VALUES (3, 'three');",
+    ].join('\n');
+
+    const error = catchMigrationError(() =>
+      runMigrations(db, [CREATE_ITEMS, migration('002_seed.sql', sql)]),
+    );
+
+    expect(error.line).toBe(4);
   });
 });

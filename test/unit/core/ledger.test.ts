@@ -272,3 +272,31 @@ describe('a schema_migrations table of another tool', () => {
     expect(byteDifference(bytesOf(db), before)).toBeNull();
   });
 });
+
+describe('a schema_migrations that is not a table', () => {
+  test.each([
+    [
+      'a view',
+      "CREATE VIEW schema_migrations AS SELECT 1 AS id, '000_initial_schema.sql' AS migration_name, '2024-01-01 00:00:00' AS applied_at;",
+      'is a view',
+    ],
+    [
+      'a virtual table',
+      'CREATE VIRTUAL TABLE schema_migrations USING fts4(id, migration_name, applied_at);',
+      'is a virtual table',
+    ],
+    ['an index', 'CREATE INDEX schema_migrations ON notes (slug);', 'is an index'],
+  ])('is refused when it is %s, and the database is left as it was', (_, ddl, says) => {
+    const db = demoDatabaseAt(1);
+    db.exec(ddl);
+    const before = bytesOf(db);
+
+    const error = catchMigrationError(() =>
+      runMigrations(db, DEMO_MIGRATIONS, { schema: DEMO_SCHEMA }),
+    );
+
+    expect(error.code).toBe('UNRECOGNIZED_SCHEMA');
+    expect(error.message).toContain(`schema_migrations ${says}, not a table`);
+    expect(byteDifference(bytesOf(db), before)).toBeNull();
+  });
+});

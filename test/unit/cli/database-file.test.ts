@@ -2,13 +2,13 @@ import { chmodSync, lstatSync, readFileSync, statSync, symlinkSync, writeFileSyn
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isCliError } from '../../../src/cli/cli-error.ts';
-import { readDatabaseFile } from '../../../src/cli/read-database-file.ts';
-import { replaceDatabaseFile } from '../../../src/cli/write-database-file.ts';
+import { readDatabaseFile, replaceDatabaseFile } from '../../../src/cli/database-file.ts';
+import { databaseFrom } from '../../helpers/sqljs.ts';
 import { listFolder, makeTempDir } from './cli-harness.ts';
 
-/** Not a real database past the header; the writer only moves bytes. */
-const OLD_BYTES = Buffer.from('SQLite format 3\0old pages');
-const NEW_BYTES = new Uint8Array(Buffer.from('SQLite format 3\0new pages'));
+/** Two small databases: the file as read, and what replaces it. */
+const OLD_BYTES = Buffer.from(databaseFrom('CREATE TABLE old_pages (x);').export());
+const NEW_BYTES = databaseFrom('CREATE TABLE new_pages (x);').export();
 
 function fileWithOldBytes() {
   const dir = makeTempDir();

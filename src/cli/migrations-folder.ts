@@ -61,10 +61,55 @@ export function readSqlFiles(dir: string): Record<string, string> {
   return files;
 }
 
+/**
+ * Decodes strictly: a byte that is not UTF-8 would otherwise become U+FFFD, silently, in the SQL
+ * that runs and in the checksum the ledger keeps. A byte-order mark stays part of the text, as
+ * it always has, so checksums recorded before are unchanged.
+ */
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** A SQL file's text; refuses, naming the byte, a file that is not UTF-8. */
 function readTextFile(path: string): string {
+  let bytes: Uint8Array;
   try {
-    return readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (error) {
     throw unreadable(path, `cannot read: ${describeFsError(error)}`, error);
   }
+  try {
+    return STRICT_UTF8.decode(bytes);
+  } catch (error) {
+    const offset = invalidUtf8Offset(bytes);
+    const line = bytes.subarray(0, offset).filter((byte) => byte === 0x0a).length + 1;
+    const byte = (bytes[offset] ?? 0).toString(16).padStart(2, '0');
+    throw unreadable(
+      path,
+      `not UTF-8 text: the byte 0x${byte} at offset ${offset} (counting from 0; line ${line}) begins no valid UTF-8 character; save the file as UTF-8`,
+      error,
+    );
+  }
+}
+
+/**
+ * Where the first ill-formed UTF-8 sequence starts (the decoder says only that there is one):
+ * a byte that cannot lead, a lead without its continuation bytes, or an overlong form, a
+ * surrogate or a code point past U+10FFFF, which the second byte's range rules out.
+ */
+function invalidUtf8Offset(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const lead = bytes[i] as number;
+    const length =
+      lead < 0x80 ? 1 : lead < 0xc2 ? 0 : lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : lead < 0xf5 ? 4 : 0;
+    if (length === 0) return i;
+    const low = lead === 0xe0 ? 0xa0 : lead === 0xf0 ? 0x90 : 0x80;
+    const high = lead === 0xed ? 0x9f : lead === 0xf4 ? 0x8f : 0xbf;
+    for (let k = 1; k < length; k++) {
+      const next = bytes[i + k];
+      if (next === undefined || next < (k === 1 ? low : 0x80) || next > (k === 1 ? high : 0xbf))
+        return i;
+    }
+    i += length;
+  }
+  return bytes.length;
 }

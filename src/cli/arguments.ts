@@ -16,10 +16,46 @@ export interface CommandLine {
   noSchema: boolean;
   dryRun: boolean;
   json: boolean;
+  /** `--timeout SECONDS`: stop a migration still running after this long; null to wait. */
+  timeoutSeconds: number | null;
 }
 
-/** What the arguments ask for: help, or a command to run. */
-export type ParsedCommandLine = { kind: 'help' } | { kind: 'run'; commandLine: CommandLine };
+/** What the arguments ask for: help, the version, or a command to run. */
+export type ParsedCommandLine =
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | { kind: 'run'; commandLine: CommandLine };
+
+/** The help text, printed by `--help` (stdout) and after a usage error (stderr). */
+export const USAGE = `Usage: sqljs-migrate <command> [options]
+
+Commands:
+  migrate FILE.db --dir DIR   Apply pending migrations to FILE.db (created when missing).
+                              The file is replaced atomically, and only when something changed.
+                              Refused while FILE.db-wal, FILE.db-shm or FILE.db-journal exists:
+                              a program has the database open (stop it, or checkpoint and close).
+  status FILE.db --dir DIR    Report the detected state, applied and pending migrations,
+                              checksums and drift. Changes nothing; warns when -wal, -shm or
+                              -journal files show a program has the database open.
+  verify --dir DIR            Run every migration from an empty database, check that each
+                              intermediate version is recognized and that the result matches
+                              the schema.
+
+Options:
+  --dir DIR        Folder of NNN_description.sql migrations (DIR/schema.sql is the schema).
+  --schema FILE    Use FILE as the full current schema instead of DIR/schema.sql.
+  --no-schema      Ignore DIR/schema.sql.
+  --dry-run        migrate only: run everything, then roll back; the file is not written.
+  --timeout SECONDS
+                   migrate and status: stop the run if it has not finished after SECONDS
+                   (the file is untouched, exit 1). Without it, they wait as long as it takes.
+  --json           Print one JSON document on stdout instead of a summary.
+  -h, --help       Show this help.
+  --version        Print the version of sqljs-migrate.
+
+Exit codes: 0 success, 1 a migration problem or failed verification (the file is untouched),
+2 a usage error, or input that is unreadable, damaged, of an unsupported shape or in use.
+`;
 
 const COMMANDS: readonly CommandName[] = ['migrate', 'status', 'verify'];
 
@@ -29,7 +65,9 @@ const OPTIONS = {
   'no-schema': { type: 'boolean' },
   'dry-run': { type: 'boolean' },
   json: { type: 'boolean' },
+  timeout: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
 } as const;
 
 /**
@@ -39,6 +77,7 @@ const OPTIONS = {
 export function parseCommandLine(args: string[]): ParsedCommandLine {
   const { values, positionals } = parseStrictly(args);
   if (values.help) return { kind: 'help' };
+  if (values.version) return { kind: 'version' };
 
   const [command, ...operands] = positionals;
   if (command === undefined) throw usageError('missing command (migrate, status or verify)');
@@ -61,6 +100,9 @@ export function parseCommandLine(args: string[]): ParsedCommandLine {
   if (values['dry-run'] && command !== 'migrate') {
     throw usageError(`--dry-run applies to migrate only (${command} never changes anything)`);
   }
+  if (values.timeout !== undefined && command === 'verify') {
+    throw usageError('--timeout applies to migrate and status');
+  }
 
   return {
     kind: 'run',
@@ -72,6 +114,7 @@ export function parseCommandLine(args: string[]): ParsedCommandLine {
       noSchema: values['no-schema'] ?? false,
       dryRun: values['dry-run'] ?? false,
       json: values.json ?? false,
+      timeoutSeconds: values.timeout === undefined ? null : parseSeconds(values.timeout),
     },
   };
 }
@@ -94,6 +137,15 @@ function parseStrictly(args: string[]) {
     // Node's messages are good ("Unknown option '--force'"); keep them, drop the stack.
     throw usageError(messageOf(error));
   }
+}
+
+/** `--timeout`'s value: a number of seconds greater than zero (`90`, `0.5`). */
+function parseSeconds(text: string): number {
+  const seconds = Number(text);
+  if (text.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) {
+    throw usageError(`--timeout takes a number of seconds greater than 0, not "${text}"`);
+  }
+  return seconds;
 }
 
 function isCommandName(value: string): value is CommandName {

@@ -1,0 +1,200 @@
+import {
+  describeDifference,
+  isMigrationError,
+  type MigrationOutcome,
+  type MigrationReport,
+  type SchemaDifference,
+  type VerificationReport,
+} from '../index.ts';
+import { isCliError, messageOf } from './cli-error.ts';
+
+/**
+ * What the command line prints: the human summary of each command, an error with what to do
+ * next, and the exit code an error leads to. `--json` prints the same facts as one document.
+ */
+
+/** What the summary needs besides the report itself. */
+export interface ReportContext {
+  command: 'migrate' | 'status';
+  file: string;
+  /** The file did not exist before this run. */
+  created: boolean;
+  /** The file was replaced with the migrated database. */
+  written: boolean;
+  schemaSource: string | null;
+}
+
+/** The human summary of a `migrate` or `status` run: state, each migration, timings, drift. */
+export function formatReport(report: MigrationReport, context: ReportContext): string {
+  const lines = [headline(report, context)];
+  lines.push(...formatTable(report.migrations.map((m) => migrationRow(m, context.command))));
+  lines.push(context.command === 'status' ? statusFooter(report) : migrateFooter(report, context));
+  if (report.ledgerUpgraded) {
+    lines.push(
+      `the ledger ${report.dryRun ? 'would gain' : 'gained'} checksum, applied_how and duration_ms columns`,
+    );
+  }
+  lines.push(...formatDrift(report.drift, context.schemaSource));
+  return `${lines.join('\n')}\n`;
+}
+
+function headline(report: MigrationReport, context: ReportContext): string {
+  const legacy =
+    report.state === 'legacy'
+      ? ` (its schema reflects ${report.legacyVersion ?? 'no migration yet'})`
+      : '';
+  const created = context.created ? ', a new file' : '';
+  return `${context.file}: ${report.state} database${legacy}${created}`;
+}
+
+function migrationRow(outcome: MigrationOutcome, command: ReportContext['command']): string[] {
+  return [
+    outcome.name,
+    command === 'status' ? statusLabel(outcome) : outcome.status.replace('-', ' '),
+    outcome.appliedAt ?? '',
+    outcome.durationMs === null ? '' : `${outcome.durationMs} ms`,
+    outcome.checksumStatus === 'ok' || outcome.checksumStatus === 'pending'
+      ? ''
+      : `checksum ${outcome.checksumStatus}`,
+  ];
+}
+
+/** `status` speaks of the database as it is: applied (and how) or pending. */
+function statusLabel(outcome: MigrationOutcome): string {
+  if (outcome.status === 'already-applied') return `applied (${outcome.how ?? 'unknown'})`;
+  return outcome.status === 'would-baseline' ? 'pending (would baseline)' : 'pending';
+}
+
+function statusFooter(report: MigrationReport): string {
+  const pending = report.migrations.length - report.alreadyApplied.length;
+  const verdict = report.upToDate ? 'up to date' : 'migrate would change it';
+  return `${report.alreadyApplied.length} applied, ${pending} pending: ${verdict}`;
+}
+
+function migrateFooter(report: MigrationReport, context: ReportContext): string {
+  const counts = `executed ${report.executed.length}, baselined ${report.baselined.length}, already applied ${report.alreadyApplied.length}`;
+  const timing = `in ${report.durationMs} ms`;
+  if (report.dryRun) {
+    const wouldRun = report.migrations.filter((m) => m.status.startsWith('would-')).length;
+    return `dry run: ${wouldRun} would run, ${timing}; ${context.file} not written`;
+  }
+  const outcome = context.written
+    ? `${context.file} written`
+    : `${context.file} unchanged, already up to date`;
+  return `${counts} ${timing}; ${outcome}`;
+}
+
+/** Drift lines; each difference names its object, e.g. `table tokens: column scope: missing`. */
+function formatDrift(drift: SchemaDifference[] | null, schemaSource: string | null): string[] {
+  if (drift === null)
+    return [schemaSource === null ? 'drift: not checked (no schema)' : 'drift: not checked'];
+  if (drift.length === 0)
+    return [`drift: none, the database matches ${schemaSource ?? 'the schema'}`];
+  const noun = drift.length === 1 ? 'difference' : 'differences';
+  return [
+    `drift: ${drift.length} ${noun} from ${schemaSource ?? 'the schema'}`,
+    ...drift.map((d) => `  ${describeDifference(d)}`),
+  ];
+}
+
+/** The human summary of `verify`: each version and what detection took it for, then problems. */
+export function formatVerification(
+  report: VerificationReport,
+  dir: string,
+  schemaSource: string | null,
+): string {
+  const against =
+    schemaSource === null ? 'no schema to compare with' : `compared with ${schemaSource}`;
+  const lines = [`${dir}: every version built from an empty database, ${against}`];
+  lines.push(...formatTable(report.versions.map((v) => [v.name, recognition(v)])));
+  lines.push(...report.warnings.map((w) => `warning: ${w}`));
+  if (report.ok) {
+    lines.push('ok: every version is recognized and the migrations build the schema');
+    return `${lines.join('\n')}\n`;
+  }
+  const noun = report.problems.length === 1 ? 'problem' : 'problems';
+  lines.push(`verification failed: ${report.problems.length} ${noun}`);
+  lines.push(...report.problems.map((p) => `  - ${p}`));
+  if (report.differences.length > 0) {
+    lines.push(`the database the migrations build, compared with ${schemaSource ?? 'the schema'}:`);
+    lines.push(...report.differences.map((d) => `  ${describeDifference(d)}`));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function recognition(version: VerificationReport['versions'][number]): string {
+  if (version.recognizedAs === null) return 'NOT recognized';
+  if (version.recognizedAs === version.name) return 'recognized';
+  return `recognized as ${version.recognizedAs}`;
+}
+
+/** `error [CODE]: message`, then the failing statement and the nearest-version differences. */
+export function formatError(error: unknown): string {
+  if (isCliError(error)) {
+    const hint = error.code === 'USAGE' ? '\nrun sqljs-migrate --help for usage' : '';
+    return `error [${error.code}]: ${error.message}${hint}\n`;
+  }
+  if (!isMigrationError(error)) return formatInternalError(error);
+  const lines = [`error [${error.code}]: ${error.message}`];
+  if (error.statement !== undefined) {
+    const where = error.line === undefined ? '' : ` (line ${error.line})`;
+    lines.push(`  failing statement${where}:`, ...indent(error.statement.trim(), '    '));
+  }
+  const cause = error.toJSON().cause;
+  if (cause !== null && !error.message.includes(cause)) lines.push(`  cause: ${cause}`);
+  if (error.differences !== undefined && error.differences.length > 0) {
+    lines.push('  differences from the nearest known version:');
+    lines.push(...error.differences.map((d) => `    ${describeDifference(d)}`));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The `error` member of a failed `--json` document. */
+export function serializeError(error: unknown): Record<string, unknown> {
+  if (isCliError(error) || isMigrationError(error)) return { ...error.toJSON() };
+  return { name: 'Error', code: 'INTERNAL', message: messageOf(error) };
+}
+
+/** A fault of this program: the message first, then where it happened, for a bug report. */
+function formatInternalError(error: unknown): string {
+  if (!(error instanceof Error)) return `error [INTERNAL]: ${String(error)}\n`;
+  const frames = (error.stack ?? '')
+    .split('\n')
+    .filter((line) => line.trimStart().startsWith('at '));
+  return `${[`error [INTERNAL]: ${error.message}`, ...frames].join('\n')}\n`;
+}
+
+function indent(text: string, prefix: string): string[] {
+  return text.split('\n').map((line) => `${prefix}${line}`);
+}
+
+/** Migration codes that mean the migration files themselves are misnamed: fix the input, exit 2. */
+const INPUT_MIGRATION_CODES = new Set(['BAD_NAME', 'DUPLICATE_NUMBER']);
+
+/**
+ * The exit code for an error that stopped a command:
+ * - a `CliError` exits as its code says (usage and unreadable or in-use input 2, the rest 1);
+ *   the command handlers turn anything thrown while opening or reading the database into an
+ *   `UNREADABLE_INPUT` `CliError`, so a damaged or unsupported file exits 2 naming it;
+ * - a `MigrationError` exits 1 (a migration failed or was refused; the file is untouched), except
+ *   a misnamed migration file (`BAD_NAME`, `DUPLICATE_NUMBER`), which is bad input: 2;
+ * - anything else is a fault of this program: 1, printed with its message.
+ */
+export function exitCodeFor(error: unknown): 1 | 2 {
+  if (isCliError(error)) return error.exitCode;
+  if (isMigrationError(error)) return INPUT_MIGRATION_CODES.has(error.code) ? 2 : 1;
+  return 1;
+}
+
+/** Lays out rows as left-aligned columns two spaces apart, indented by two; trailing blanks trimmed. */
+function formatTable(rows: string[][]): string[] {
+  const widths: number[] = [];
+  for (const row of rows) {
+    row.forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, cell.length);
+    });
+  }
+  return rows.map((row) =>
+    `  ${row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ')}`.trimEnd(),
+  );
+}
