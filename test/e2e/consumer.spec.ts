@@ -49,6 +49,16 @@ test("the consumer app names the repository's own vite and typescript", () => {
   });
 });
 
+test('the README\'s "In the browser" shows the consumer app\'s main.ts as it is', () => {
+  const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## In the browser\n'));
+  const shown = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+  const main = readFileSync(path.join(CONSUMER_SOURCE, 'app/src/main.ts'), 'utf8')
+    // The app's own rendering, which the README names in words.
+    .replace("import { showFailure, showReady } from './page.ts';\n", '');
+  expect(shown).toBe(main);
+});
+
 test.describe('an app that installs the packed package', () => {
   // One install serves every test below, run in order (a failed test restarts the worker, which
   // installs again, so the rest still run).
