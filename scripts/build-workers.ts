@@ -30,7 +30,8 @@ for (const worker of ['database-worker', 'upload-worker']) {
     platform: 'browser',
     plugins: [wasmBesideWorker()],
     logLevel: 'warn',
-    output: { file: path.join(OUT, `${worker}.js`), format: 'es' },
+    // Minified: a tool that copies the file as it is ships it as small as a bundler would.
+    output: { file: path.join(OUT, `${worker}.js`), format: 'es', minify: true },
   });
 }
 const require = createRequire(import.meta.url);

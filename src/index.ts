@@ -1,6 +1,7 @@
 /**
  * sqljs-migrate: safe, automatic SQLite schema migrations for sql.js, in the browser and in Node.
- * This entry is the pure, synchronous core; the browser layer is `src/browser/index.ts`.
+ * This entry is the pure, synchronous core; the browser layer's entries are `src/browser.ts` and
+ * `src/upload.ts`.
  */
 export { checksumInput, checksumOf } from './core/checksum.ts';
 export {

@@ -5,7 +5,7 @@ import { build } from 'vite';
 import { describe, expect, it } from 'vitest';
 import { checkMigrationsFolder, resolveMigrationsDir } from '../../vite.config.ts';
 
-const PROJECT = path.resolve(import.meta.dirname, '../../..');
+const PROJECT = path.resolve(import.meta.dirname, '../..');
 
 function folderWith(files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'sqljs-migrate-folder-'));

@@ -67,8 +67,9 @@ export interface StoredDatabase {
  * The stored database: its manifest's chunks put together into the file (and each backup's),
  * hashed, with every key in the store. Read with the raw IndexedDB API, as the format is laid out
  * in `src/browser/page-store.ts`: `manifest`, `backup-list`, and `['chunk', index, version]`.
+ * The demo's by default; another app's is `storeNames(itsName)`.
  */
-export function readStoredDatabase(page: Page): Promise<StoredDatabase> {
+export function readStoredDatabase(page: Page, stored = STORED): Promise<StoredDatabase> {
   return page.evaluate(async ({ database, store }) => {
     const none = { imageSha256: null, imageBytes: 0, generation: null, backups: [], keys: [] };
     // Opening a database that does not exist would create it (empty): check first.
@@ -136,7 +137,7 @@ export function readStoredDatabase(page: Page): Promise<StoredDatabase> {
     } finally {
       db.close();
     }
-  }, STORED);
+  }, stored);
 }
 
 /**

@@ -1,0 +1,1 @@
+CREATE INDEX visits_by_page ON visits (page);

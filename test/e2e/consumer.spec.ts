@@ -1,0 +1,287 @@
+// Another app's view of the package: test/consumer/app installs the tarball `npm pack` makes, as
+// a user would, type-checks strictly against it, runs its CLI, and in Chromium runs under its dev
+// server and from its production build with no Vite config at all.
+import { readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { storeNames } from '../../src/browser/page-store.ts';
+import { readStoredDatabase } from './support/app.ts';
+import {
+  ADDED_MIGRATIONS,
+  builtAssets,
+  CONSUMER_SOURCE,
+  type Consumer,
+  FAILING_MIGRATIONS,
+  formatSize,
+  freePort,
+  installConsumer,
+  migrationFiles,
+  mustRun,
+  run,
+  startServer,
+  useMigrations,
+  waitForDevServerToSee,
+} from './support/consumer.ts';
+import { expect, test } from './support/fixtures.ts';
+import { PROJECT_ROOT } from './support/sites.ts';
+
+/** The app's migrations, the one a later release adds, and one that fails on its second statement. */
+const FIRST = ['001_create_visits.sql', '002_index_visits_by_page.sql'];
+const ADDED = '003_add_referrer_to_visits.sql';
+const FAILING = '004_write_then_fail.sql';
+
+/** The app's releases after its first: the folders each adds to its migrations. */
+const RELEASES = {
+  added: [ADDED_MIGRATIONS],
+  failing: [ADDED_MIGRATIONS, FAILING_MIGRATIONS],
+};
+type Release = keyof typeof RELEASES;
+
+/** Where the app's `openDatabase({ name: 'visits' })` keeps its file. */
+const STORED = storeNames('visits');
+
+test("the consumer app names the repository's own vite and typescript", () => {
+  const ours = readJson(path.join(PROJECT_ROOT, 'package.json'));
+  const app = readJson(path.join(CONSUMER_SOURCE, 'app/package.json'));
+  expect(app.devDependencies).toEqual({
+    typescript: ours.devDependencies.typescript,
+    vite: ours.devDependencies.vite,
+  });
+});
+
+test('the README\'s "In the browser" shows the consumer app\'s main.ts as it is', () => {
+  const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## In the browser\n'));
+  const shown = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+  const main = readFileSync(path.join(CONSUMER_SOURCE, 'app/src/main.ts'), 'utf8')
+    // The app's own rendering, which the README names in words.
+    .replace("import { showFailure, showReady } from './page.ts';\n", '');
+  expect(shown).toBe(main);
+});
+
+test.describe('an app that installs the packed package', () => {
+  // One install serves every test below, run in order (a failed test restarts the worker, which
+  // installs again, so the rest still run).
+  test.describe.configure({ mode: 'default', timeout: 180_000 });
+
+  let consumer: Consumer | undefined;
+  const appDir = () => {
+    if (consumer === undefined) throw new Error('the consumer app was not installed');
+    return consumer.dir;
+  };
+
+  test.beforeAll(async () => {
+    // npm pack (with its build), npm install, on a shared two-core machine.
+    test.setTimeout(480_000);
+    consumer = await installConsumer();
+  });
+  test.afterAll(() => consumer?.remove());
+
+  test('npm installs the tarball without a warning about it', () => {
+    expect(consumer?.installOutput).not.toMatch(/warn.*sqljs-migrate/i);
+  });
+
+  test('the app type-checks: strict, exactOptionalPropertyTypes, skipLibCheck false', async () => {
+    const tsc = await run('npx', ['--no', '--', 'tsc', '--noEmit'], appDir(), 120_000);
+    expect(tsc.code, `tsc --noEmit printed:\n${tsc.stdout}${tsc.stderr}`).toBe(0);
+  });
+
+  test('the installed CLI reports status, migrates the file, and exits 1 on a failing migration', async () => {
+    const dir = appDir();
+    const cli = (...args: string[]) =>
+      run('npx', ['--no', '--', 'sqljs-migrate', ...args], dir, 60_000);
+    const file = path.join(dir, 'visits.db');
+    try {
+      const help = await cli('--help');
+      expect(help.code, help.stderr).toBe(0);
+      expect(help.stdout).toContain('Usage: sqljs-migrate');
+      if (/--version/.test(help.stdout)) {
+        const version = await cli('--version');
+        expect(version.code, version.stderr).toBe(0);
+        expect(version.stdout).toContain(readJson(path.join(PROJECT_ROOT, 'package.json')).version);
+      }
+
+      const fresh = await cli('status', 'visits.db', '--dir', 'migrations');
+      expect(fresh.code, fresh.stderr).toBe(0);
+      expect(fresh.stdout).toContain('visits.db: fresh database');
+      expect(fresh.stdout).toContain('0 applied, 2 pending');
+
+      const migrate = await cli('migrate', 'visits.db', '--dir', 'migrations');
+      expect(migrate.code, migrate.stderr).toBe(0);
+      expect(migrate.stdout).toContain('executed 2, baselined 0, already applied 0');
+
+      const status = await cli('status', 'visits.db', '--dir', 'migrations', '--json');
+      expect(status.code, status.stderr).toBe(0);
+      expect(JSON.parse(status.stdout)).toMatchObject({
+        ok: true,
+        command: 'status',
+        report: { state: 'tracked', upToDate: true, alreadyApplied: FIRST },
+      });
+
+      const before = readFileSync(file);
+      useMigrations(dir, [FAILING_MIGRATIONS]);
+      const failing = await cli('migrate', 'visits.db', '--dir', 'migrations');
+      expect(failing.code, failing.stdout).toBe(1);
+      expect(failing.stderr).toContain(`${FAILING} line 3: no such table: no_such_table`);
+      expect(readFileSync(file).equals(before)).toBe(true);
+    } finally {
+      useMigrations(dir);
+      rmSync(file, { force: true });
+    }
+  });
+
+  test('under its dev server: migrates, keeps a row across a reload, applies a new migration, shows a MigrationError', async ({
+    page,
+  }) => {
+    const dir = appDir();
+    useMigrations(dir);
+    const server = await startServer(dir, [], await freePort());
+    // The page leaves the server while its files change, so no hot reload races the next load.
+    const load = async (release: Release) => {
+      await page.goto('about:blank');
+      useMigrations(dir, RELEASES[release]);
+      await waitForDevServerToSee(server.origin, migrationFiles(dir));
+      await page.goto(`${server.origin}/`);
+    };
+    try {
+      await expectLoads(page, server.origin, load);
+    } finally {
+      await server.stop();
+      useMigrations(dir);
+    }
+  });
+
+  test('from its production build: migrates, keeps a row across a reload, applies a new migration, shows a MigrationError', async ({
+    page,
+  }) => {
+    const dir = appDir();
+    const vite = path.join(dir, 'node_modules/.bin/vite');
+    // Each release is a build with its migrations folder; all are served on one port in turn,
+    // so they share one origin, and so one IndexedDB, as a site's releases do.
+    try {
+      for (const [release, extra] of Object.entries({ base: [], ...RELEASES })) {
+        useMigrations(dir, extra);
+        await mustRun(vite, ['build', '--outDir', `dist/${release}`], dir, 120_000);
+      }
+    } finally {
+      useMigrations(dir);
+    }
+
+    const assets = builtAssets(path.join(dir, 'dist/base'));
+    for (const asset of assets) {
+      test.info().annotations.push({ type: 'consumer build', description: formatSize(asset) });
+      console.log(`consumer build: ${formatSize(asset)}`);
+    }
+    // `sqljs-migrate/upload` is an entry of its own: an app that never imports it ships none of it.
+    expect(assets.map((asset) => asset.name).filter((name) => /upload/.test(name))).toEqual([]);
+
+    const port = await freePort();
+    let server = await startServer(dir, ['preview', '--outDir', 'dist/base'], port);
+    const load = async (release: Release) => {
+      await page.goto('about:blank');
+      await server.stop();
+      server = await startServer(dir, ['preview', '--outDir', `dist/${release}`], port);
+      await page.goto(`${server.origin}/`);
+    };
+    try {
+      await expectLoads(page, server.origin, load);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+/**
+ * The story both servers tell: the first load migrates and writes a row; a reload keeps it and
+ * runs nothing; the next release's migration runs on its first load; a release whose migration
+ * fails shows its `MigrationError` and leaves the stored file as it was; going back to the
+ * release before it finds every row. `load` opens the page of a release at `origin`.
+ */
+async function expectLoads(
+  page: Page,
+  origin: string,
+  load: (release: Release) => Promise<void>,
+): Promise<void> {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.stack ?? error.message));
+
+  await page.goto(`${origin}/`);
+  expect(await shown(page, errors)).toEqual(ready({ executed: FIRST }, 1));
+
+  await page.reload();
+  expect(await shown(page, errors)).toEqual(ready({ 'already-applied': FIRST }, 2));
+
+  await load('added');
+  expect(await shown(page, errors)).toEqual(
+    ready({ 'already-applied': FIRST, executed: [ADDED] }, 3),
+  );
+  const stored = await readStoredDatabase(page, STORED);
+  expect(stored.imageBytes).toBeGreaterThan(0);
+
+  await load('failing');
+  const failed = await shown(page, errors);
+  expect(failed).toMatchObject({ state: 'failed', code: 'SQL_FAILED', migration: FAILING });
+  expect(failed.message).toContain('no such table: no_such_table');
+  expect(await readStoredDatabase(page, STORED)).toEqual(stored);
+
+  await load('added');
+  expect(await shown(page, errors)).toEqual(ready({ 'already-applied': [...FIRST, ADDED] }, 4));
+}
+
+/** What the page shows once main.ts is done, or the page error that stopped it. */
+interface Shown {
+  state: string | null;
+  migrations?: Record<string, string | undefined>;
+  visits?: string[];
+  code?: string | null;
+  migration?: string | null;
+  message?: string | null;
+}
+
+async function shown(page: Page, errors: string[]): Promise<Shown> {
+  const status = page.getByTestId('status');
+  const deadline = Date.now() + 30_000;
+  let state = await status.getAttribute('data-state');
+  while (state === 'loading' && errors.length === 0 && Date.now() < deadline) {
+    await page.waitForTimeout(100);
+    state = await status.getAttribute('data-state');
+  }
+  if (errors.length > 0) throw new Error(`the page threw:\n${errors.join('\n')}`);
+  if (state === 'loading') throw new Error(`the page still says "${await status.textContent()}"`);
+  if (state === 'failed') {
+    return {
+      state,
+      code: await status.getAttribute('data-code'),
+      migration: await status.getAttribute('data-migration'),
+      message: await status.textContent(),
+    };
+  }
+  return {
+    state,
+    migrations: Object.fromEntries(
+      await page
+        .getByTestId('migration')
+        .evaluateAll((items) => items.map((item) => [item.dataset.name, item.dataset.status])),
+    ),
+    visits: await page
+      .getByTestId('visit')
+      .evaluateAll((items) => items.map((item) => `${item.dataset.id} ${item.textContent}`)),
+  };
+}
+
+/** A ready page: each migration's status this load, and visits 1…n, each of `/`. */
+function ready(statuses: Record<string, string[]>, visits: number): Shown {
+  const migrations: Record<string, string> = {};
+  for (const [status, names] of Object.entries(statuses)) {
+    for (const name of names) migrations[name] = status;
+  }
+  return {
+    state: 'ready',
+    migrations,
+    visits: Array.from({ length: visits }, (_, index) => `${index + 1} /`),
+  };
+}
+
+function readJson(file: string) {
+  return JSON.parse(readFileSync(file, 'utf8'));
+}
