@@ -78,7 +78,7 @@ export async function migrateInMemory(
   progress: ProgressSink,
 ): Promise<InMemoryResult> {
   const { path, bytes, dryRun } = request;
-  const db = openDatabase(await loadSqlJs(), bytes, path);
+  const db = openFileInMemory(await loadSqlJs(), bytes, path);
   try {
     const report = readingDatabase(path, () =>
       runMigrations(db, request.migrations, {
@@ -174,7 +174,7 @@ function reviveError(data: Record<string, unknown>): Error {
  * whose schema cannot be read is unreadable input, reported before any migration runs; so is a
  * file that fails `PRAGMA quick_check`, which the page refuses as damaged too.
  */
-export function openDatabase(sql: SqlJs, bytes: Uint8Array | null, path: string): SqlDatabase {
+export function openFileInMemory(sql: SqlJs, bytes: Uint8Array | null, path: string): SqlDatabase {
   let db: SqlDatabase | undefined;
   try {
     // sql.js may keep the array it is given as its in-memory file and write into it; hand it a

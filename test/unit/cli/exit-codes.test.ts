@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CliError, isCliError } from '../../../src/cli/cli-error.ts';
 import { exitCodeFor, formatError } from '../../../src/cli/output.ts';
-import { loadSqlJs, openDatabase } from '../../../src/cli/run-in-memory.ts';
+import { loadSqlJs, openFileInMemory } from '../../../src/cli/run-in-memory.ts';
 import { MigrationError } from '../../../src/index.ts';
 import { databaseFrom } from '../../helpers/sqljs.ts';
 import { CREATE_NOTES, makeTempDir, runCli, snapshot, writeFolder } from './cli-harness.ts';
@@ -49,7 +49,7 @@ describe('formatError for an error of this program', () => {
   });
 });
 
-describe('openDatabase', () => {
+describe('openFileInMemory', () => {
   it('turns a failure of sql.js to open the bytes into unreadable input naming the file', async () => {
     const sql = await loadSqlJs();
     const failing = {
@@ -63,7 +63,7 @@ describe('openDatabase', () => {
 
     let thrown: unknown;
     try {
-      openDatabase(failing, new Uint8Array(100), 'broken.db');
+      openFileInMemory(failing, new Uint8Array(100), 'broken.db');
     } catch (error) {
       thrown = error;
     }
