@@ -3,13 +3,14 @@ import { now, roundMs } from './clock.ts';
 import { MigrationError } from './errors.ts';
 import { executeScript } from './execute.ts';
 import { fingerprintSchema } from './fingerprint.ts';
+import { assertForeignKeys, foreignKeyViolations } from './foreign-keys.ts';
 import { fingerprintOfSchema } from './history.ts';
 import { ensureLedger, type LedgerEntry, readLedger, recordApplied } from './ledger.ts';
 import { sortMigrations } from './names.ts';
 import { planRun, type RunPlan } from './plan.ts';
 import { describeDifference, diffSchemas, schemaChanges } from './schema-diff.ts';
 import { type DatabaseFactory, scratchFactory } from './scratch.ts';
-import { assertForeignKeys, foreignKeyViolations, openScope } from './transaction.ts';
+import { openScope } from './transaction.ts';
 import type {
   Migration,
   MigrationOutcome,
