@@ -155,6 +155,7 @@ function serialized(fingerprint: SchemaFingerprint): string {
 function tableShape(table: TableDefinition): TableShape {
   const key = table.primaryKey;
   const keyColumns = (key?.columns ?? []).map((column) => column.name.toLowerCase());
+  const alias = rowidAliasOf(table);
   const columns: Record<string, ColumnShape> = emptyRecord();
   const ownCollation = new Map<string, string | null>();
   for (const column of [...table.columns].sort(byName)) {
@@ -163,8 +164,11 @@ function tableShape(table: TableDefinition): TableShape {
     ownCollation.set(name, collationName(column.collation));
     columns[name] = {
       type: column.type,
-      // A WITHOUT ROWID table's key columns are NOT NULL whether or not they say so.
-      notNull: column.notNull || (table.withoutRowid && position > 0),
+      // Key columns of a WITHOUT ROWID or STRICT table are NOT NULL whether or not they say so,
+      // but for a STRICT table's rowid alias, which takes a new rowid for a NULL.
+      notNull:
+        column.notNull ||
+        (position > 0 && (table.withoutRowid || (table.strict && alias !== name))),
       notNullOnConflict: column.notNull ? conflictAction(column.notNullOnConflict) : null,
       default: column.default,
       primaryKey: position,
@@ -177,7 +181,7 @@ function tableShape(table: TableDefinition): TableShape {
     columnsOf
       .map((column) => {
         const name = column.name.toLowerCase();
-        const collation = collationName(column.collation) ?? ownCollation.get(name) ?? null;
+        const collation = effectiveCollation(column.collation, ownCollation.get(name) ?? null);
         const direction = withDirection && column.descending ? ' desc' : '';
         return `${name}${collation === null ? '' : ` collate ${collation}`}${direction}`;
       })
@@ -185,7 +189,7 @@ function tableShape(table: TableDefinition): TableShape {
   const shape: TableShape = {
     columns,
     foreignKeys: table.foreignKeys.map(describeForeignKey).sort(),
-    uniqueConstraints: uniqueConstraints(table, rowidAliasOf(table) === null, keyed),
+    uniqueConstraints: uniqueConstraints(table, alias === null, keyed),
     checks: table.checks
       .map(
         (check) =>
@@ -227,9 +231,9 @@ function primaryKeyBehaviour(
   if (onConflict !== null) behaviour.push(`on conflict ${onConflict}`);
   for (const column of key.columns) {
     const name = column.name.toLowerCase();
-    const collation = collationName(column.collation);
-    if (collation !== null && collation !== (ownCollation.get(name) ?? null))
-      behaviour.push(`${name} collate ${collation}`);
+    const own = ownCollation.get(name) ?? null;
+    const collation = effectiveCollation(column.collation, own);
+    if (collation !== own) behaviour.push(`${name} collate ${collation}`);
     // The rowid's own order is fixed, so an alias's direction changes nothing.
     if (column.descending && alias === null) behaviour.push(`${name} desc`);
   }
@@ -278,8 +282,10 @@ function indexShape(index: IndexDefinition, table: TableDefinition): IndexShape 
       const name = term.name?.toLowerCase();
       // A lone name is a column when the table has one; else (a string, say) an expression.
       const isColumn = name !== undefined && ownCollation.has(name);
-      const collation =
-        collationName(term.collation) ?? (isColumn ? (ownCollation.get(name) ?? null) : null);
+      const collation = effectiveCollation(
+        term.collation,
+        isColumn ? (ownCollation.get(name) ?? null) : null,
+      );
       const key = isColumn ? name : `expr:${term.expression}`;
       return `${key}${collation === null ? '' : ` collate ${collation}`}${term.descending ? ' desc' : ''}`;
     }),
@@ -294,6 +300,14 @@ function indexShape(index: IndexDefinition, table: TableDefinition): IndexShape 
 function collationName(collation: string | null): string | null {
   const name = collation?.toLowerCase() ?? null;
   return name === 'binary' ? null : name;
+}
+
+/**
+ * The collation a key or index term compares with: its own when it names one (BINARY too, over
+ * a column of another), else its column's (`inherited`, already a `collationName`).
+ */
+function effectiveCollation(explicit: string | null, inherited: string | null): string | null {
+  return explicit === null ? inherited : collationName(explicit);
 }
 
 /** A conflict action; null for ABORT, which is what no `ON CONFLICT` means. */

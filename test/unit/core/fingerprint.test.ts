@@ -392,6 +392,15 @@ describe('the fingerprint reads what only the stored definition says', () => {
     );
   });
 
+  test("an index column's own BINARY over a column of another collation", () => {
+    expect(
+      same(
+        'CREATE TABLE t (a TEXT COLLATE NOCASE); CREATE INDEX i ON t(a COLLATE BINARY);',
+        'CREATE TABLE t (a TEXT COLLATE NOCASE); CREATE INDEX i ON t(a);',
+      ),
+    ).toBe(false);
+  });
+
   test("an index column by its table column's collation", () => {
     expect(
       same(
@@ -458,6 +467,11 @@ describe('the fingerprint reads definitions as SQLite does, and so ignores', () 
       "NOT NULL on a WITHOUT ROWID table's key, which it has anyway",
       'CREATE TABLE t (a TEXT NOT NULL PRIMARY KEY) WITHOUT ROWID;',
       'CREATE TABLE t (a TEXT PRIMARY KEY) WITHOUT ROWID;',
+    ],
+    [
+      "NOT NULL on a STRICT table's key, which it has anyway",
+      'CREATE TABLE t (a TEXT NOT NULL PRIMARY KEY) STRICT;',
+      'CREATE TABLE t (a TEXT PRIMARY KEY) STRICT;',
     ],
     [
       'the spacing of a type',
