@@ -48,23 +48,24 @@ export function foreignKeyViolations(db: SqlDatabase): ForeignKeyViolations {
 /**
  * Refuses to commit a migration that added rows breaking a foreign key. Rows that broke one
  * before it ran (an app that kept foreign keys off can leave them) are not its doing, and are
- * not held against it.
+ * not held against it. Returns the violations it found, which are the next migration's before.
  */
 export function assertForeignKeys(
   db: SqlDatabase,
   migrationName: string,
   before: ForeignKeyViolations = new Map(),
-): void {
+): ForeignKeyViolations {
   let added = 0;
   let first: { table: string; parent: string } | undefined;
-  for (const [identity, now] of foreignKeyViolations(db)) {
+  const violations = foreignKeyViolations(db);
+  for (const [identity, now] of violations) {
     const extra = now.rows - (before.get(identity)?.rows ?? 0);
     if (extra > 0) {
       added += extra;
       first ??= now;
     }
   }
-  if (!first) return;
+  if (!first) return violations;
   throw new MigrationError(
     'FOREIGN_KEY_VIOLATION',
     `${migrationName}: leaves ${added} more row(s) that break a foreign key (in ${first.table}, referring to missing ${first.parent} rows); fix the migration's data step`,

@@ -3,7 +3,11 @@ import { now, roundMs } from './clock.ts';
 import { MigrationError } from './errors.ts';
 import { executeScript } from './execute.ts';
 import { fingerprintSchema } from './fingerprint.ts';
-import { assertForeignKeys, foreignKeyViolations } from './foreign-keys.ts';
+import {
+  assertForeignKeys,
+  type ForeignKeyViolations,
+  foreignKeyViolations,
+} from './foreign-keys.ts';
 import { fingerprintOfSchema } from './history.ts';
 import { ensureLedger, type LedgerEntry, readLedger, recordApplied } from './ledger.ts';
 import { sortMigrations } from './names.ts';
@@ -147,16 +151,19 @@ function applyPlan(
   };
 
   const total = plan.execute.length;
+  // What one migration leaves is what the next starts from (only its ledger row comes between),
+  // so the foreign keys are checked once per migration, not twice.
+  let violations: ForeignKeyViolations | null = null;
   for (const [position, migration] of plan.execute.entries()) {
     progress('migration', 'start', position + 1, total, migration.name);
     try {
       scope.atomically(() => {
         bookkeeping();
-        const violationsBefore = foreignKeyViolations(db);
+        const violationsBefore = violations ?? foreignKeyViolations(db);
         const startedAt = now();
         executeScript(db, migration.sql, migration.name);
-        assertForeignKeys(db, migration.name, violationsBefore);
         const duration = roundMs(now() - startedAt);
+        violations = assertForeignKeys(db, migration.name, violationsBefore);
         recordApplied(db, migration.name, checksumOf(migration.sql), 'executed', duration);
         durations.set(migration.name, duration);
       });
