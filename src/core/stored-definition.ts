@@ -158,12 +158,7 @@ function readColumn(element: Cursor, table: TableDefinition): void {
   };
   table.columns.push(column);
   const key = (descending: boolean) => [{ name, collation: null, descending }];
-  let constraintName: string | null = null;
-  while (!element.done()) {
-    if (element.accept('CONSTRAINT')) {
-      constraintName = element.name();
-      continue;
-    }
+  readConstraints(element, (constraintName) => {
     if (element.accept('PRIMARY', 'KEY')) {
       const descending = element.accept('DESC');
       if (!descending) element.accept('ASC');
@@ -187,25 +182,20 @@ function readColumn(element: Cursor, table: TableDefinition): void {
       const stored = element.accept('STORED');
       if (!stored) element.accept('VIRTUAL');
       column.generated = { expression, stored };
-    } else return;
-    constraintName = null;
-  }
+    } else return false;
+    return true;
+  });
 }
 
 function readTableConstraints(element: Cursor, table: TableDefinition): void {
-  let constraintName: string | null = null;
-  while (!element.done()) {
-    if (element.accept('CONSTRAINT')) {
-      constraintName = element.name();
-      continue;
-    }
+  readConstraints(element, (constraintName) => {
     if (element.accept('PRIMARY', 'KEY')) {
       const key = readKey(element);
-      if (!key) return;
+      if (!key) return false;
       table.primaryKey = key;
     } else if (element.accept('UNIQUE')) {
       const key = readKey(element);
-      if (!key) return;
+      if (!key) return false;
       table.unique.push(key);
     } else if (element.accept('CHECK')) {
       table.checks.push({ name: constraintName, expression: element.expression() });
@@ -213,10 +203,21 @@ function readTableConstraints(element: Cursor, table: TableDefinition): void {
       element.conflictClause();
     } else if (element.accept('FOREIGN', 'KEY')) {
       const columns = (element.group()?.split() ?? []).map((column) => column.name());
-      if (!element.accept('REFERENCES')) return;
+      if (!element.accept('REFERENCES')) return false;
       table.foreignKeys.push(readReferences(element, columns));
-    } else return;
-    constraintName = null;
+    } else return false;
+    return true;
+  });
+}
+
+/**
+ * Reads constraints one after another, each after its `CONSTRAINT name` if it has one, until
+ * `read` (told the name) meets one it does not know and says so; the rest is left unread.
+ */
+function readConstraints(element: Cursor, read: (constraintName: string | null) => boolean): void {
+  while (!element.done()) {
+    const constraintName = element.accept('CONSTRAINT') ? element.name() : null;
+    if (!read(constraintName)) return;
   }
 }
 
