@@ -7,13 +7,10 @@ import {
   type SchemaFingerprint,
   sameSchema,
 } from '../../../src/index.ts';
-import {
-  randomSchema,
-  seededRandom,
-  singleChanges,
-  writeSchema,
-} from '../../helpers/random-schema.ts';
+import { randomSchema, seededRandom } from '../../helpers/random-schema.ts';
+import { singleChanges } from '../../helpers/schema-changes.ts';
 import { openDatabase, rows } from '../../helpers/sqljs.ts';
+import { writeSchema } from '../../helpers/write-schema.ts';
 
 /** `FINGERPRINT_SEED=…` reruns from another seed; a failure names the seed of its schema. */
 const FIRST_SEED = Number(process.env.FINGERPRINT_SEED ?? 11);
