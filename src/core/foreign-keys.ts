@@ -22,7 +22,9 @@ export function foreignKeyViolations(db: SqlDatabase): ForeignKeyViolations {
   const checkRowsByTable = new Map<string, Record<string, SqlValue>[]>();
   for (const row of queryRows(db, 'PRAGMA foreign_key_check')) {
     const table = String(row.table);
-    checkRowsByTable.set(table, [...(checkRowsByTable.get(table) ?? []), row]);
+    const rows = checkRowsByTable.get(table);
+    if (rows) rows.push(row);
+    else checkRowsByTable.set(table, [row]);
   }
   for (const [table, checkRows] of checkRowsByTable) {
     const keys = foreignKeysOf(db, table);
@@ -123,8 +125,9 @@ function missingKeysByRowid(
 
 /**
  * A WITHOUT ROWID table's violations come with no rowid, so its rows are looked up here the way
- * SQLite's check does: key columns all non-NULL, no parent row with equal values (compared with
- * the parent column on the left, so its affinity and collation apply), or no parent table at all.
+ * SQLite's check does: key columns all non-NULL, and no parent row with equal values (the parent
+ * column on the left, so the comparison uses its collation, as the parent key's index does), or
+ * no parent table at all.
  */
 function missingKeysWithoutRowid(
   db: SqlDatabase,
