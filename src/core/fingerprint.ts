@@ -196,7 +196,7 @@ function tableShape(table: TableDefinition): TableShape {
           `${check.name === null ? '' : `${check.name.toLowerCase()} `}(${check.expression})`,
       )
       .sort(),
-    primaryKey: primaryKeyBehaviour(table, ownCollation),
+    primaryKey: primaryKeyBehaviour(table, alias, ownCollation),
     withoutRowid: table.withoutRowid,
     strict: table.strict,
   };
@@ -220,11 +220,11 @@ function rowidAliasOf(table: TableDefinition): string | null {
 
 function primaryKeyBehaviour(
   table: TableDefinition,
+  alias: string | null,
   ownCollation: Map<string, string | null>,
 ): string[] {
   const key = table.primaryKey;
   if (!key) return [];
-  const alias = rowidAliasOf(table);
   const behaviour: string[] = [];
   if (key.autoincrement) behaviour.push('autoincrement');
   const onConflict = conflictAction(key.onConflict);
@@ -233,7 +233,7 @@ function primaryKeyBehaviour(
     const name = column.name.toLowerCase();
     const own = ownCollation.get(name) ?? null;
     const collation = effectiveCollation(column.collation, own);
-    if (collation !== own) behaviour.push(`${name} collate ${collation}`);
+    if (collation !== own) behaviour.push(`${name} collate ${collation ?? 'binary'}`);
     // The rowid's own order is fixed, so an alias's direction changes nothing.
     if (column.descending && alias === null) behaviour.push(`${name} desc`);
   }

@@ -372,6 +372,12 @@ describe('the fingerprint reads what only the stored definition says', () => {
       'CREATE TABLE t (a TEXT, PRIMARY KEY (a));',
       'primary key: a collate nocase, expected plain',
     ],
+    [
+      "a key column's own BINARY over a column of another collation",
+      'CREATE TABLE t (a TEXT COLLATE NOCASE, PRIMARY KEY (a COLLATE BINARY));',
+      'CREATE TABLE t (a TEXT COLLATE NOCASE, PRIMARY KEY (a));',
+      'primary key: a collate binary, expected plain',
+    ],
     ['STRICT', 'CREATE TABLE t (a TEXT) STRICT;', 'CREATE TABLE t (a TEXT);', 'STRICT differs'],
   ])('%s', (_, actual, expected, detail) => {
     expect(differences(actual, expected)).toContainEqual({
