@@ -129,6 +129,33 @@ export function typeTokens(type: string): Token[] {
   return [...kw(sized[1] as string), tx('('), tx(sized[2] as string), tx(')')];
 }
 
+/** A table with nothing in it yet. */
+export function emptyTable(name: string, strict: boolean): Table {
+  return {
+    name,
+    columns: [],
+    primaryKey: null,
+    unique: [],
+    checks: [],
+    foreignKeys: [],
+    withoutRowid: false,
+    strict,
+  };
+}
+
+/** A column of that type (`''` for none) with no constraint. */
+export function plainColumn(name: string, typeName: string): Column {
+  return {
+    name,
+    type: typeTokens(typeName),
+    typeName,
+    notNull: null,
+    default: null,
+    collation: null,
+    generated: null,
+  };
+}
+
 /** A random schema: a few related tables with every kind of column and constraint, and more. */
 export function randomSchema(random: Random): Schema {
   const schema: Schema = { tables: [], indexes: [], views: [], triggers: [], fullText: [] };
@@ -140,27 +167,15 @@ export function randomSchema(random: Random): Schema {
       : `${prefix}${nameSerial++}`;
   for (let t = 0; t < tableCount; t++) {
     const strict = chance(random, 0.25);
-    const table: Table = {
-      name: freshName('t'),
-      columns: [],
-      primaryKey: null,
-      unique: [],
-      checks: [],
-      foreignKeys: [],
-      withoutRowid: false,
-      strict,
-    };
+    const table = emptyTable(freshName('t'), strict);
     const columnCount = 2 + Math.floor(random() * 4);
     for (let c = 0; c < columnCount; c++) {
       const typeName = pick(random, strict ? STRICT_TYPES : LOOSE_TYPES);
       table.columns.push({
-        name: freshName('c'),
-        type: typeTokens(typeName),
-        typeName,
+        ...plainColumn(freshName('c'), typeName),
         notNull: chance(random, 0.3) ? { onConflict: pick(random, CONFLICTS) } : null,
         default: chance(random, 0.3) ? [tx(pick(random, DEFAULTS))] : null,
         collation: pick(random, COLLATIONS),
-        generated: null,
       });
     }
     const [first, second] = table.columns as [Column, Column];

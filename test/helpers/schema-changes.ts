@@ -1,6 +1,7 @@
 import {
   type Check,
   type Column,
+  emptyTable,
   type ForeignKey,
   type Index,
   isRowidAlias,
@@ -9,6 +10,7 @@ import {
   kw,
   LOOSE_TYPES,
   nm,
+  plainColumn,
   type Schema,
   STRICT_TYPES,
   type Table,
@@ -32,15 +34,7 @@ export function singleChanges(schema: Schema): { change: string; schema: Schema 
     const keyNames = new Set(table.primaryKey?.columns.map((column) => column.name));
     const inKey = (name: string) => keyNames.has(name);
     change(`${table.name}: a column added`, (copy) =>
-      at(copy).columns.push({
-        name: 'added_column',
-        type: kw('TEXT'),
-        typeName: 'TEXT',
-        notNull: null,
-        default: null,
-        collation: null,
-        generated: null,
-      }),
+      at(copy).columns.push(plainColumn('added_column', 'TEXT')),
     );
     for (const [c, column] of table.columns.entries()) {
       const col = (copy: Schema) => at(copy).columns[c] as Column;
@@ -262,26 +256,7 @@ export function singleChanges(schema: Schema): { change: string; schema: Schema 
     });
   }
   change('a table added', (copy) => {
-    copy.tables.push({
-      name: 'added_table',
-      columns: [
-        {
-          name: 'a',
-          type: [],
-          typeName: '',
-          notNull: null,
-          default: null,
-          collation: null,
-          generated: null,
-        },
-      ],
-      primaryKey: null,
-      unique: [],
-      checks: [],
-      foreignKeys: [],
-      withoutRowid: false,
-      strict: false,
-    });
+    copy.tables.push({ ...emptyTable('added_table', false), columns: [plainColumn('a', '')] });
   });
   return changes;
 }
