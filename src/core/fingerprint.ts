@@ -1,6 +1,6 @@
 import { listSchemaObjects } from './inspect.ts';
 import { memoize } from './memo.ts';
-import { normalizeSql } from './sql-text.ts';
+import { normalizedSql } from './sql-text.ts';
 import {
   type ForeignKeyDefinition,
   type IndexDefinition,
@@ -131,7 +131,6 @@ const indexShapeOf = memoize(5000, (indexAndTableSql) => {
   const [indexSql = '', tableSql = ''] = indexAndTableSql.split('\0');
   return indexShape(readIndexDefinition(indexSql), tableDefinitionOf(tableSql));
 });
-const normalizedSql = memoize(5000, normalizeSql);
 
 /** Fingerprints are compared often (once per step of a history) and never change once made. */
 const serializations = new WeakMap<SchemaFingerprint, string>();

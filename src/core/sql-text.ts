@@ -4,6 +4,8 @@
  * definition compare equal.
  */
 
+import { memoize } from './memo.ts';
+
 /** The position of the first character at or after `from` that is not whitespace or a comment. */
 export function skipTrivia(sql: string, from: number): number {
   let i = from;
@@ -79,6 +81,12 @@ export function normalizeSql(sql: string): string {
     .trim()
     .replace(/;+$/, '');
 }
+
+/**
+ * `normalizeSql`, remembered: schemas repeat the same defaults, checks and view bodies, and a
+ * replayed history reads the same definitions at every step.
+ */
+export const normalizedSql = memoize(5000, normalizeSql);
 
 /** One token of SQL text. Whitespace and comments are not tokens. */
 export interface SqlToken {

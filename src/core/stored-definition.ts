@@ -1,4 +1,10 @@
-import { normalizeSql, type SqlToken, tokenize, unwrapParentheses } from './sql-text.ts';
+import {
+  normalizedSql,
+  normalizeSql,
+  type SqlToken,
+  tokenize,
+  unwrapParentheses,
+} from './sql-text.ts';
 
 /**
  * A stored `CREATE TABLE` statement read into its parts, spelling aside: names as written but
@@ -463,7 +469,7 @@ class Cursor {
     const first = this.tokens[from];
     const last = this.tokens[to - 1];
     if (!first || !last || to <= from) return '';
-    return normalizeSql(this.sql.slice(first.start, last.end));
+    return normalizedSql(this.sql.slice(first.start, last.end));
   }
 
   /** Where the parenthesis at `open` closes, within this window; -1 when it does not. */
