@@ -11,6 +11,7 @@ import { watchIndexedDbWrites } from '../test/e2e/support/app.ts';
 import { chromiumLaunchOptions } from '../test/e2e/support/chromium.ts';
 import type { BenchResult } from './bench-protocol.ts';
 import { measureBigMigration } from './big-migration-bench.ts';
+import { measureFingerprint } from './fingerprint-bench.ts';
 import { median, phaseMedians, round2, round3 } from './stats.ts';
 import { measureInference, measureUpload } from './upload-measure.ts';
 
@@ -23,8 +24,10 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const WRITE_RUNS = 3;
 /** Measured rounds of the upload and of cold detection (after one warm-up each). */
 const UPLOAD_RUNS = Number(process.env.BENCH_UPLOAD_RUNS ?? 5);
-/** `BENCH_ONLY=upload,inference` (any of load, upload, inference, big-migration): only those. */
-const PARTS = new Set((process.env.BENCH_ONLY ?? 'load,upload,inference,big-migration').split(','));
+/** `BENCH_ONLY=upload,inference` (any of load, upload, inference, big-migration, fingerprint). */
+const PARTS = new Set(
+  (process.env.BENCH_ONLY ?? 'load,upload,inference,big-migration,fingerprint').split(','),
+);
 
 async function main(): Promise<void> {
   // The native sqlite3 shell is the upload's yardstick; install it (and Chromium) where missing.
@@ -57,6 +60,8 @@ async function main(): Promise<void> {
       console.warn(`the machine is busy (load ${loadBefore.toFixed(1)}): expect noisy numbers`);
     const report: Record<string, number> = {
       machineLoadBefore: round2(loadBefore),
+      // Node only; measured first, before any Chromium shares the machine.
+      ...(PARTS.has('fingerprint') && (await measureFingerprint())),
       ...(PARTS.has('load') && (await withBrowser('profile', (context) => measure(context)))),
       // A browser of its own, so the load half's open tabs and 50 MB database weigh on neither
       // the upload's memory nor its timings.
@@ -181,6 +186,8 @@ function printTable(report: Record<string, number>): void {
     peakMemoryRatio: '≤ 3',
     inferenceMs100: '≤ 250',
     bigMigration50kVs5kRatio: '≤ 12',
+    fingerprintMs300: '≤ 50',
+    bookkeepingVsMigrationsRatio200: '≤ 1',
   };
   const rows = Object.entries(report).map(([name, value]) => [
     name,

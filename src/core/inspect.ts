@@ -1,22 +1,26 @@
+import { tokenize } from './sql-text.ts';
 import type { SqlDatabase, SqlValue } from './types.ts';
 
 /** The ledger's table name, as StarPunk's databases have it. */
 export const LEDGER_TABLE = 'schema_migrations';
 
-/** Rows of a query as objects keyed by column name. */
+/**
+ * Rows of one query as objects keyed by column name. Read through `exec`, which hands the rows
+ * over as arrays with the column names once, where a statement's `getAsObject` asks the engine for
+ * every name again on every row: for the few hundred rows of a schema that is most of the time.
+ */
 export function queryRows(
   db: SqlDatabase,
   sql: string,
   params: SqlValue[] = [],
 ): Record<string, SqlValue>[] {
-  const statement = db.prepare(sql, params);
-  try {
-    const rows: Record<string, SqlValue>[] = [];
-    while (statement.step()) rows.push(statement.getAsObject());
-    return rows;
-  } finally {
-    statement.free();
-  }
+  const [result] = db.exec(sql, params);
+  if (!result) return [];
+  return result.values.map((values) => {
+    const row: Record<string, SqlValue> = {};
+    for (const [i, column] of result.columns.entries()) row[column] = values[i] as SqlValue;
+    return row;
+  });
 }
 
 /** True when a table (or virtual table) of that name exists; names compare case-insensitively. */
@@ -58,26 +62,68 @@ export interface SchemaObject {
 
 /** The app's schema objects, tables first so they can be recreated in this order. */
 export function listSchemaObjects(db: SqlDatabase): SchemaObject[] {
-  const tableKinds = new Map<string, string>();
-  for (const row of queryRows(db, "SELECT name, type FROM pragma_table_list WHERE schema = 'main'"))
-    tableKinds.set(String(row.name).toLowerCase(), String(row.type));
   const order: Record<string, number> = { table: 0, index: 1, view: 2, trigger: 3 };
-  return queryRows(
+  const objects = queryRows(
     db,
-    `SELECT type, name, tbl_name, sql FROM sqlite_schema
+    `SELECT type, name, tbl_name, sql, rootpage FROM sqlite_schema
      WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> ? COLLATE NOCASE
        AND tbl_name <> ? COLLATE NOCASE`,
     [LEDGER_TABLE, LEDGER_TABLE],
-  )
-    .map((row) => ({
-      type: row.type as SchemaObject['type'],
-      name: String(row.name),
-      table: String(row.tbl_name),
-      sql: row.sql === null ? null : String(row.sql),
-      virtual: tableKinds.get(String(row.name).toLowerCase()) === 'virtual',
-    }))
-    .filter((object) => tableKinds.get(object.name.toLowerCase()) !== 'shadow')
+  ).map((row) => ({
+    type: row.type as SchemaObject['type'],
+    name: String(row.name),
+    table: String(row.tbl_name),
+    sql: row.sql === null ? null : String(row.sql),
+    // Only a virtual table is a table with no b-tree of its own.
+    virtual: row.type === 'table' && row.rootpage === 0,
+  }));
+  const shadows = shadowTableNames(objects);
+  return objects
+    .filter((object) => !shadows.has(object.name.toLowerCase()))
     .sort((a, b) => (order[a.type] ?? 9) - (order[b.type] ?? 9));
+}
+
+/**
+ * The shadow tables SQLite's own virtual table modules keep, by the suffix each module's
+ * `xShadowName` accepts after `<virtual table>_`. Read from the names rather than from
+ * `pragma_table_list`, which works out the columns of every view on each call and so compiles
+ * again, every time, each view SQLite cannot compile alone (one calling a function the app
+ * registers later).
+ */
+const SHADOW_SUFFIXES: Record<string, readonly string[]> = {
+  fts3: ['content', 'docsize', 'segdir', 'segments', 'stat'],
+  fts4: ['content', 'docsize', 'segdir', 'segments', 'stat'],
+  fts5: ['config', 'content', 'data', 'docsize', 'idx'],
+  rtree: ['node', 'parent', 'rowid'],
+  rtree_i32: ['node', 'parent', 'rowid'],
+  geopoly: ['node', 'parent', 'rowid'],
+};
+
+/** Lower-case names of the shadow tables among `objects`: `<virtual table>_<suffix>`, as SQLite decides. */
+function shadowTableNames(objects: readonly SchemaObject[]): Set<string> {
+  const moduleOf = new Map<string, string>();
+  for (const object of objects)
+    if (object.virtual) moduleOf.set(object.name.toLowerCase(), virtualTableModule(object.sql));
+  const shadows = new Set<string>();
+  if (moduleOf.size === 0) return shadows;
+  for (const object of objects) {
+    if (object.type !== 'table' || object.virtual) continue;
+    const name = object.name.toLowerCase();
+    const cut = name.lastIndexOf('_');
+    const module = moduleOf.get(name.slice(0, cut));
+    if (cut > 0 && module && SHADOW_SUFFIXES[module]?.includes(name.slice(cut + 1)))
+      shadows.add(name);
+  }
+  return shadows;
+}
+
+/** The module a `CREATE VIRTUAL TABLE … USING module(…)` names, in lower case. */
+function virtualTableModule(sql: string | null): string {
+  const tokens = tokenize(sql ?? '');
+  const using = tokens.findIndex(
+    (token) => token.kind === 'word' && token.value.toUpperCase() === 'USING',
+  );
+  return (tokens[using + 1]?.value ?? '').toLowerCase();
 }
 
 /** True when the database holds no schema object of the app's (a ledger alone does not count). */

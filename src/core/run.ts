@@ -3,6 +3,11 @@ import { now, roundMs } from './clock.ts';
 import { MigrationError } from './errors.ts';
 import { executeScript } from './execute.ts';
 import { fingerprintSchema } from './fingerprint.ts';
+import {
+  assertForeignKeys,
+  type ForeignKeyViolations,
+  foreignKeyViolations,
+} from './foreign-keys.ts';
 import { fingerprintOfSchema } from './history.ts';
 import { assertReadableAndWhole, canDamageDatabase, stopSchemaWriting } from './integrity.ts';
 import { ensureLedger, type LedgerEntry, readLedger, recordApplied } from './ledger.ts';
@@ -10,7 +15,7 @@ import { sortMigrations } from './names.ts';
 import { planRun, type RunPlan } from './plan.ts';
 import { describeDifference, diffSchemas, schemaChanges } from './schema-diff.ts';
 import { type DatabaseFactory, scratchFactory } from './scratch.ts';
-import { assertForeignKeys, foreignKeyViolations, openScope } from './transaction.ts';
+import { openScope } from './transaction.ts';
 import type {
   Migration,
   MigrationOutcome,
@@ -152,17 +157,20 @@ function applyPlan(
   };
 
   const total = plan.execute.length;
+  // What one migration leaves is what the next starts from (only its ledger row comes between),
+  // so the foreign keys are checked once per migration, not twice.
+  let violations: ForeignKeyViolations | null = null;
   for (const [position, migration] of plan.execute.entries()) {
     progress('migration', 'start', position + 1, total, migration.name);
     try {
       scope.atomically(() => {
         bookkeeping();
-        const violationsBefore = foreignKeyViolations(db);
+        const violationsBefore = violations ?? foreignKeyViolations(db);
         const startedAt = now();
         executeScript(db, migration.sql, migration.name);
-        if (canDamageDatabase(migration.sql)) assertReadableAndWhole(db, migration.name);
-        assertForeignKeys(db, migration.name, violationsBefore);
         const duration = roundMs(now() - startedAt);
+        if (canDamageDatabase(migration.sql)) assertReadableAndWhole(db, migration.name);
+        violations = assertForeignKeys(db, migration.name, violationsBefore);
         recordApplied(db, migration.name, checksumOf(migration.sql), 'executed', duration);
         durations.set(migration.name, duration);
       });

@@ -1,4 +1,4 @@
-import type { IndexShape, SchemaFingerprint, TableShape } from './fingerprint.ts';
+import type { ColumnShape, IndexShape, SchemaFingerprint, TableShape } from './fingerprint.ts';
 import type { ObjectKind, SchemaDifference } from './types.ts';
 
 /**
@@ -123,10 +123,11 @@ function diffTables(got: TableShape, want: TableShape, words: Wording): string[]
           details.push(`column ${name}: ${label}${words.differs(actual, expected)}`);
       };
       differs('type ', have.type || '(none)', need.type || '(none)');
-      differs('', have.notNull ? 'NOT NULL' : 'nullable', need.notNull ? 'NOT NULL' : 'nullable');
+      differs('', nullability(have), nullability(need));
       differs('default ', have.default ?? '(none)', need.default ?? '(none)');
       differs('primary key position ', String(have.primaryKey), String(need.primaryKey));
-      if (have.hidden !== need.hidden) details.push(`column ${name}: generated or hidden differs`);
+      differs('collation ', have.collation ?? 'binary', need.collation ?? 'binary');
+      differs('', generation(have), generation(need));
     },
   });
   const listDiff = (label: string, have: string[], need: string[]) => {
@@ -137,14 +138,31 @@ function diffTables(got: TableShape, want: TableShape, words: Wording): string[]
   };
   listDiff('foreign key', got.foreignKeys, want.foreignKeys);
   listDiff('unique constraint on', got.uniqueConstraints, want.uniqueConstraints);
+  listDiff('check', got.checks, want.checks);
+  const keyOf = (shape: TableShape) => shape.primaryKey.join(', ') || 'plain';
+  if (keyOf(got) !== keyOf(want))
+    details.push(`primary key: ${words.differs(keyOf(got), keyOf(want))}`);
   if (got.withoutRowid !== want.withoutRowid) details.push('WITHOUT ROWID differs');
   if (got.strict !== want.strict) details.push('STRICT differs');
+  listDiff('definition text', got.unread ?? [], want.unread ?? []);
   return details;
+}
+
+function nullability(column: ColumnShape): string {
+  if (!column.notNull) return 'nullable';
+  const onConflict = column.notNullOnConflict;
+  return onConflict === null ? 'NOT NULL' : `NOT NULL ON CONFLICT ${onConflict.toUpperCase()}`;
+}
+
+function generation(column: ColumnShape): string {
+  if (column.generated === null) return 'not generated';
+  return `generated as (${column.generated}) ${column.hidden === 3 ? 'stored' : 'virtual'}`;
 }
 
 function describeIndex(index: IndexShape): string {
   const where = index.where === null ? '' : ` where ${index.where}`;
-  return `${index.unique ? 'unique ' : ''}on ${index.table}(${index.columns.join(', ')})${where}`;
+  const unread = index.unread ? ` (${index.unread.join(' ')})` : '';
+  return `${index.unique ? 'unique ' : ''}on ${index.table}(${index.columns.join(', ')})${where}${unread}`;
 }
 
 function compareKeyed<T>(

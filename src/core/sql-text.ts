@@ -4,6 +4,8 @@
  * definition compare equal.
  */
 
+import { memoize } from './memo.ts';
+
 /** The position of the first character at or after `from` that is not whitespace or a comment. */
 export function skipTrivia(sql: string, from: number): number {
   let i = from;
@@ -73,11 +75,74 @@ export function normalizeSql(sql: string): string {
     .map((part) =>
       part.literal
         ? part.text
-        : part.text.replace(/\s+/g, ' ').replace(/ ?([(),;=<>+*/|.-]) ?/g, '$1'),
+        : part.text.replace(/\s+/g, ' ').replace(/ ?([(),;=<>!+*/%&|~.-]) ?/g, '$1'),
     )
     .join('')
     .trim()
     .replace(/;+$/, '');
+}
+
+/**
+ * `normalizeSql`, remembered: schemas repeat the same defaults, checks and view bodies, and a
+ * replayed history reads the same definitions at every step.
+ */
+export const normalizedSql = memoize(5000, normalizeSql);
+
+/** One token of SQL text. Whitespace and comments are not tokens. */
+export interface SqlToken {
+  /**
+   * `word`: a bare name or keyword; `identifier`: a name in `"…"`, `[…]` or `` `…` ``; `string`:
+   * a `'…'` literal; `blob`: `x'…'`; `number`; `punctuation`: any other single character.
+   */
+  kind: 'word' | 'identifier' | 'string' | 'blob' | 'number' | 'punctuation';
+  /** Quoted names and strings without their quotes; everything else as written. */
+  value: string;
+  start: number;
+  end: number;
+}
+
+/** Splits SQL text into tokens, the way SQLite's tokenizer would. */
+export function tokenize(sql: string): SqlToken[] {
+  const tokens: SqlToken[] = [];
+  let i = skipTrivia(sql, 0);
+  while (i < sql.length) {
+    const start = i;
+    const char = sql[i] as string;
+    let kind: SqlToken['kind'];
+    let value: string | undefined;
+    if (char === "'" || char === '"' || char === '`' || char === '[') {
+      const close = char === '[' ? ']' : char;
+      i = endOfQuoted(sql, i, close);
+      kind = char === "'" ? 'string' : 'identifier';
+      const inner = sql.slice(start + 1, i - 1);
+      value = close === ']' ? inner : inner.split(close + close).join(close);
+    } else if (/[xX]/.test(char) && sql[i + 1] === "'") {
+      i = endOfQuoted(sql, i + 1, "'");
+      kind = 'blob';
+    } else if (/[0-9]/.test(char) || (char === '.' && /[0-9]/.test(sql[i + 1] ?? ''))) {
+      i = matchEnd(NUMBER, sql, i);
+      kind = 'number';
+    } else if (WORD_START.test(char)) {
+      i = matchEnd(WORD, sql, i);
+      kind = 'word';
+    } else {
+      i++;
+      kind = 'punctuation';
+    }
+    tokens.push({ kind, value: value ?? sql.slice(start, i), start, end: i });
+    i = skipTrivia(sql, i);
+  }
+  return tokens;
+}
+
+const NUMBER = /0[xX][0-9a-fA-F_]+|([0-9_]+(\.[0-9_]*)?|\.[0-9_]+)([eE][+-]?[0-9_]+)?/y;
+const WORD_START = /[A-Za-z_\u0080-\uffff]/;
+const WORD = /[A-Za-z0-9_$\u0080-\uffff]+/y;
+
+/** Where a match of a sticky pattern that starts at `from` ends (at least one character on). */
+function matchEnd(pattern: RegExp, text: string, from: number): number {
+  pattern.lastIndex = from;
+  return pattern.test(text) ? pattern.lastIndex : from + 1;
 }
 
 /** An expression without parentheses that wrap all of it: `((a) or (b))` becomes `(a) or (b)`. */

@@ -508,6 +508,37 @@ describe('rows that broke a foreign key before the run', () => {
     );
     expect(error.code).toBe('FOREIGN_KEY_VIOLATION');
   });
+
+  test('do not hide a new orphan in the same table when the migration fixes the old one', () => {
+    const error = catchMigrationError(() =>
+      runMigrations(withOrphan(), [
+        CREATE_AUTHORS,
+        migration(
+          '002_swap_orphans.sql',
+          "DELETE FROM books WHERE id = 8;\nINSERT INTO books (id, title, author_id) VALUES (9, 'New orphan', 999);",
+        ),
+      ]),
+    );
+    expect(error.code).toBe('FOREIGN_KEY_VIOLATION');
+    expect(error.reason).toBe(
+      "002_swap_orphans.sql: leaves 1 more row(s) that break a foreign key (in books, referring to missing authors rows); fix the migration's data step",
+    );
+  });
+
+  test('are not blamed on a rebuild of their table that renumbers every row and adds a column', () => {
+    const report = runMigrations(withOrphan(), [
+      CREATE_AUTHORS,
+      migration(
+        '002_rebuild_books.sql',
+        `CREATE TABLE new_books (id INTEGER PRIMARY KEY, title TEXT NOT NULL, author_id INTEGER NOT NULL REFERENCES authors(id) ON DELETE CASCADE, isbn TEXT);
+INSERT INTO new_books (title, author_id) SELECT title, author_id FROM books ORDER BY id DESC;
+DROP TABLE books;
+ALTER TABLE new_books RENAME TO books;
+`,
+      ),
+    ]);
+    expect(report.executed).toEqual(['002_rebuild_books.sql']);
+  });
 });
 
 describe('rows that broke a foreign key before the run, in a WITHOUT ROWID table', () => {
@@ -544,6 +575,34 @@ INSERT INTO tags (id) VALUES (1);
       ]),
     );
     expect(error.code).toBe('FOREIGN_KEY_VIOLATION');
+  });
+
+  test('do not hide a new orphan in the same table when the migration fixes the old one', () => {
+    const error = catchMigrationError(() =>
+      runMigrations(withOrphan(), [
+        TAGGED,
+        migration(
+          '002_swap_orphans.sql',
+          'DELETE FROM note_tags WHERE tag_id = 404;\nINSERT INTO note_tags VALUES (2, 999);',
+        ),
+      ]),
+    );
+    expect(error.code).toBe('FOREIGN_KEY_VIOLATION');
+  });
+
+  test('are not blamed on a rebuild of their table', () => {
+    const report = runMigrations(withOrphan(), [
+      TAGGED,
+      migration(
+        '002_rebuild_note_tags.sql',
+        `CREATE TABLE new_note_tags (note_id INTEGER, tag_id INTEGER REFERENCES tags(id), added TEXT, PRIMARY KEY (note_id, tag_id)) WITHOUT ROWID;
+INSERT INTO new_note_tags (note_id, tag_id) SELECT note_id, tag_id FROM note_tags;
+DROP TABLE note_tags;
+ALTER TABLE new_note_tags RENAME TO note_tags;
+`,
+      ),
+    ]);
+    expect(report.executed).toEqual(['002_rebuild_note_tags.sql']);
   });
 });
 

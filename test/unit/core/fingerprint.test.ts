@@ -1,3 +1,4 @@
+import type { Database } from 'sql.js';
 import { describe, expect, test } from 'vitest';
 import { diffSchemas, fingerprintSchema, runMigrations, sameSchema } from '../../../src/index.ts';
 import { DEMO_MIGRATIONS, DEMO_SCHEMA } from '../../helpers/demo-migrations.ts';
@@ -294,6 +295,251 @@ describe('the fingerprint distinguishes', () => {
         'CREATE TABLE t (a TEXT PRIMARY KEY);',
       ),
     ).toBe(false);
+  });
+});
+
+describe('the fingerprint reads what only the stored definition says', () => {
+  test.each([
+    [
+      'a table CHECK',
+      'CREATE TABLE t (a INTEGER, CHECK (a > 0));',
+      'CREATE TABLE t (a INTEGER);',
+      'check (a>0): only in the database',
+    ],
+    [
+      "a column CHECK's expression",
+      'CREATE TABLE t (a INTEGER CHECK (a > 0));',
+      'CREATE TABLE t (a INTEGER CHECK (a >= 0));',
+      'check (a>0): only in the database',
+    ],
+    [
+      "a CHECK's name (SQLite reports it when the check fails)",
+      'CREATE TABLE t (a INTEGER CONSTRAINT positive CHECK (a > 0));',
+      'CREATE TABLE t (a INTEGER CHECK (a > 0));',
+      'check positive (a>0): only in the database',
+    ],
+    [
+      "a column's collation",
+      'CREATE TABLE t (a TEXT COLLATE NOCASE);',
+      'CREATE TABLE t (a TEXT);',
+      'column a: collation nocase, expected binary',
+    ],
+    [
+      "a generated column's expression",
+      'CREATE TABLE t (a INTEGER, b INTEGER AS (a + 1));',
+      'CREATE TABLE t (a INTEGER, b INTEGER AS (a + 2));',
+      'column b: generated as (a+1) virtual, expected generated as (a+2) virtual',
+    ],
+    [
+      'a stored generated column from a virtual one',
+      'CREATE TABLE t (a INTEGER, b INTEGER AS (a + 1) STORED);',
+      'CREATE TABLE t (a INTEGER, b INTEGER AS (a + 1));',
+      'column b: generated as (a+1) stored, expected generated as (a+1) virtual',
+    ],
+    [
+      'AUTOINCREMENT',
+      'CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT);',
+      'CREATE TABLE t (id INTEGER PRIMARY KEY);',
+      'primary key: autoincrement, expected plain',
+    ],
+    [
+      "the primary key's conflict clause",
+      'CREATE TABLE t (id TEXT PRIMARY KEY ON CONFLICT REPLACE);',
+      'CREATE TABLE t (id TEXT PRIMARY KEY);',
+      'primary key: on conflict replace, expected plain',
+    ],
+    [
+      "NOT NULL's conflict clause",
+      'CREATE TABLE t (a TEXT NOT NULL ON CONFLICT IGNORE);',
+      'CREATE TABLE t (a TEXT NOT NULL);',
+      'column a: NOT NULL ON CONFLICT IGNORE, expected NOT NULL',
+    ],
+    [
+      "a UNIQUE constraint's conflict clause",
+      'CREATE TABLE t (a TEXT UNIQUE ON CONFLICT REPLACE);',
+      'CREATE TABLE t (a TEXT UNIQUE);',
+      'unique constraint on a: missing',
+    ],
+    [
+      'an INTEGER PRIMARY KEY DESC on the column, which is no rowid alias',
+      'CREATE TABLE t (id INTEGER PRIMARY KEY DESC);',
+      'CREATE TABLE t (id INTEGER, PRIMARY KEY (id DESC));',
+      'primary key: id desc, expected plain',
+    ],
+    [
+      "a key column's collation of its own",
+      'CREATE TABLE t (a TEXT, PRIMARY KEY (a COLLATE NOCASE));',
+      'CREATE TABLE t (a TEXT, PRIMARY KEY (a));',
+      'primary key: a collate nocase, expected plain',
+    ],
+    [
+      "a key column's own BINARY over a column of another collation",
+      'CREATE TABLE t (a TEXT COLLATE NOCASE, PRIMARY KEY (a COLLATE BINARY));',
+      'CREATE TABLE t (a TEXT COLLATE NOCASE, PRIMARY KEY (a));',
+      'primary key: a collate binary, expected plain',
+    ],
+    ['STRICT', 'CREATE TABLE t (a TEXT) STRICT;', 'CREATE TABLE t (a TEXT);', 'STRICT differs'],
+  ])('%s', (_, actual, expected, detail) => {
+    expect(differences(actual, expected)).toContainEqual({
+      kind: 'table',
+      object: 't',
+      table: 't',
+      detail,
+    });
+  });
+
+  test('a deferred foreign key from an immediate one', () => {
+    const found = differences(
+      `${PARENT}CREATE TABLE books (author_id INTEGER REFERENCES authors(id) DEFERRABLE INITIALLY DEFERRED);`,
+      `${PARENT}CREATE TABLE books (author_id INTEGER REFERENCES authors(id));`,
+    );
+    expect(found.map((d) => d.detail)).toContain(
+      'foreign key (author_id)->authors(id) on update no action on delete no action deferred: only in the database',
+    );
+  });
+
+  test("an index column's own BINARY over a column of another collation", () => {
+    expect(
+      same(
+        'CREATE TABLE t (a TEXT COLLATE NOCASE); CREATE INDEX i ON t(a COLLATE BINARY);',
+        'CREATE TABLE t (a TEXT COLLATE NOCASE); CREATE INDEX i ON t(a);',
+      ),
+    ).toBe(false);
+  });
+
+  test("an index column by its table column's collation", () => {
+    expect(
+      same(
+        'CREATE TABLE t (a TEXT COLLATE NOCASE); CREATE INDEX i ON t(a);',
+        'CREATE TABLE t (a TEXT); CREATE INDEX i ON t(a);',
+      ),
+    ).toBe(false);
+  });
+});
+
+describe('the fingerprint reads definitions as SQLite does, and so ignores', () => {
+  test.each([
+    [
+      'the spelling of a CHECK',
+      'CREATE TABLE t (a INTEGER, CHECK (A>0 AND a != 3));',
+      'create table t (a integer, check ((a > 0 and a!=3)));',
+    ],
+    [
+      'whether a CHECK is written on its column or on the table',
+      'CREATE TABLE t (a INTEGER CHECK (a > 0));',
+      'CREATE TABLE t (a INTEGER, CHECK (a > 0));',
+    ],
+    [
+      'COLLATE BINARY, the default',
+      'CREATE TABLE t (a TEXT COLLATE BINARY);',
+      'CREATE TABLE t (a TEXT);',
+    ],
+    [
+      'the case of a collation',
+      'CREATE TABLE t (a TEXT COLLATE nocase);',
+      'CREATE TABLE t (a TEXT COLLATE NOCASE);',
+    ],
+    [
+      'ON CONFLICT ABORT, the default',
+      'CREATE TABLE t (a TEXT NOT NULL ON CONFLICT ABORT UNIQUE ON CONFLICT ABORT);',
+      'CREATE TABLE t (a TEXT NOT NULL UNIQUE);',
+    ],
+    [
+      'the names of constraints SQLite never reports',
+      'CREATE TABLE t (a TEXT CONSTRAINT k PRIMARY KEY CONSTRAINT n NOT NULL CONSTRAINT u UNIQUE);',
+      'CREATE TABLE t (a TEXT PRIMARY KEY NOT NULL UNIQUE);',
+    ],
+    [
+      'GENERATED ALWAYS and VIRTUAL, which are the defaults',
+      'CREATE TABLE t (a INTEGER, b INTEGER GENERATED ALWAYS AS (a * 2) VIRTUAL);',
+      'CREATE TABLE t (a INTEGER, b INTEGER AS (a*2));',
+    ],
+    [
+      'a foreign key that is deferrable but not initially deferred, and MATCH',
+      `${PARENT}CREATE TABLE books (author_id INTEGER REFERENCES authors(id) MATCH FULL DEFERRABLE INITIALLY IMMEDIATE);`,
+      `${PARENT}CREATE TABLE books (author_id INTEGER REFERENCES authors(id));`,
+    ],
+    [
+      'a one-column key written on the column or on the table',
+      'CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT UNIQUE);',
+      'CREATE TABLE t (id INTEGER, a TEXT, PRIMARY KEY (id), UNIQUE (a));',
+    ],
+    [
+      'a UNIQUE that repeats the primary key, which SQLite drops',
+      'CREATE TABLE t (a TEXT PRIMARY KEY UNIQUE);',
+      'CREATE TABLE t (a TEXT PRIMARY KEY);',
+    ],
+    [
+      "NOT NULL on a WITHOUT ROWID table's key, which it has anyway",
+      'CREATE TABLE t (a TEXT NOT NULL PRIMARY KEY) WITHOUT ROWID;',
+      'CREATE TABLE t (a TEXT PRIMARY KEY) WITHOUT ROWID;',
+    ],
+    [
+      "NOT NULL on a STRICT table's key, which it has anyway",
+      'CREATE TABLE t (a TEXT NOT NULL PRIMARY KEY) STRICT;',
+      'CREATE TABLE t (a TEXT PRIMARY KEY) STRICT;',
+    ],
+    [
+      'the spacing of a type',
+      'CREATE TABLE t (a VARCHAR ( 255 ));',
+      'CREATE TABLE t (a VARCHAR(255));',
+    ],
+    [
+      'a bare name as a default, which SQLite takes for a string',
+      'CREATE TABLE t (a TEXT DEFAULT draft);',
+      "CREATE TABLE t (a TEXT DEFAULT 'draft');",
+    ],
+    [
+      'the order of table options',
+      'CREATE TABLE t (a TEXT PRIMARY KEY) STRICT, WITHOUT ROWID;',
+      'CREATE TABLE t (a TEXT PRIMARY KEY) WITHOUT ROWID, STRICT;',
+    ],
+    [
+      'a table name holding parentheses and a column named like a keyword',
+      'CREATE TABLE "t(1)" ("key" TEXT, [check(] INTEGER CHECK ("check(" > 0));',
+      'CREATE TABLE [t(1)] (key TEXT, "check(" INTEGER CHECK ([check(] > 0));',
+    ],
+  ])('%s', (_, a, b) => {
+    expect(differences(a, b)).toEqual([]);
+  });
+});
+
+describe("the fingerprint's cost", () => {
+  /** A schema of `count` tables, each with an index, and views SQLite cannot compile alone. */
+  function wideDatabase(count: number) {
+    const statements: string[] = [];
+    for (let i = 0; i < count; i++)
+      statements.push(
+        `CREATE TABLE t${i} (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, CHECK (name <> '')) STRICT;`,
+        `CREATE INDEX t${i}_name ON t${i}(lower(name));`,
+        // \`app_slug\` is a function only the app registers, so this view is never compiled.
+        `CREATE VIEW v${i} AS SELECT app_slug(name) AS slug FROM t${i};`,
+      );
+    return databaseFrom(statements.join('\n'));
+  }
+
+  /** How many statements SQLite is asked to prepare while `work` runs on `db`. */
+  function statementsPrepared(db: Database, work: (db: Database) => void): number {
+    let prepared = 0;
+    const counting = new Proxy(db, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          if (['prepare', 'exec', 'run', 'iterateStatements'].includes(String(property)))
+            prepared++;
+          return value.apply(target, args);
+        };
+      },
+    });
+    work(counting);
+    return prepared;
+  }
+
+  test('is one query, however many tables and views SQLite cannot compile alone', () => {
+    const one = statementsPrepared(wideDatabase(1), fingerprintSchema);
+    const forty = statementsPrepared(wideDatabase(40), fingerprintSchema);
+    expect({ one, forty }).toEqual({ one: 1, forty: 1 });
   });
 });
 
