@@ -1,5 +1,11 @@
 import type { Page } from '@playwright/test';
-import { addNote, expectState, noteTexts, readStoredDatabase } from './support/app.ts';
+import {
+  addNote,
+  expectState,
+  markDocument,
+  noteTexts,
+  readStoredDatabase,
+} from './support/app.ts';
 import { expect, test } from './support/fixtures.ts';
 import { buildUrl } from './support/sites.ts';
 import { legacyFile } from './support/upload-files.ts';
@@ -11,16 +17,6 @@ const FILE_NOTES = [
   'A draft nobody may read yet.',
   'Hello, world. The first note, written when bodies still lived in files.',
 ];
-
-/** Marks the page so a reload (which starts a new document) can be told apart. */
-async function markDocument(page: Page): Promise<() => Promise<boolean>> {
-  await page.evaluate(() => {
-    (window as { marked?: boolean }).marked = true;
-  });
-  // While the page navigates there is no document to ask: that is not a reload done yet.
-  return () =>
-    page.evaluate(() => (window as { marked?: boolean }).marked !== true).catch(() => false);
-}
 
 /** Uploads the version-3 file, upgrades it and adopts it; the page reloads onto it. */
 async function adoptLegacyFile(page: Page): Promise<void> {

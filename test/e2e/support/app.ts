@@ -52,6 +52,16 @@ export function noteTexts(page: Page): Promise<string[]> {
   return page.getByTestId('note-text').allTextContents();
 }
 
+/** Marks the page so a reload (which starts a new document) can be told apart. */
+export async function markDocument(page: Page): Promise<() => Promise<boolean>> {
+  await page.evaluate(() => {
+    (window as { marked?: boolean }).marked = true;
+  });
+  // While the page navigates there is no document to ask: that is not a reload done yet.
+  return () =>
+    page.evaluate(() => (window as { marked?: boolean }).marked !== true).catch(() => false);
+}
+
 /** The stored file and backups as IndexedDB holds them, read with the raw API (no app code). */
 export interface StoredDatabase {
   imageSha256: string | null;
