@@ -11,6 +11,8 @@ import {
 import {
   BENCH_DATABASE,
   type BenchResult,
+  CHUNK_KIBS,
+  chunkDatabase,
   FLOOR_STORE,
   MIGRATE_DATABASE,
   type Phases,
@@ -200,6 +202,37 @@ function withExtraMigrations(files: Record<string, string>): Record<string, stri
   };
 }
 
+/** Stores the 50 MB file once for every chunk size of CHUNK_KIBS, as database `chunkDatabase(kib)`. */
+async function seedChunkSizes(): Promise<void> {
+  const file = await seededFile();
+  for (const kib of CHUNK_KIBS) await storeInChunks(chunkDatabase(kib), file, kib * 1024);
+  publish({ readyMs: performance.now() - startedAt, sizeBytes: file.byteLength });
+}
+
+/**
+ * The library's load of the 50 MB file stored in chunks of `?kib=` KiB (the manifest says the
+ * size, and the load and the saves follow it), then `?writes=` one-note inserts after a warm-up.
+ */
+async function chunkSize(): Promise<void> {
+  const kib = Number(parameters.get('kib'));
+  const writes = Number(parameters.get('writes') ?? 5);
+  const db = await openDatabase({ name: chunkDatabase(kib), migrations });
+  const readyMs = performance.now() - startedAt;
+  const { workerStartedAt, ...phases } = db.timings;
+  const series = seriesOf(db);
+  for (let run = 0; run <= writes; run++) {
+    const measured = await insertNote(db);
+    if (run > 0) record(series, measured);
+  }
+  publish({
+    readyMs,
+    sizeBytes: series.sizeBytes,
+    upToDate: db.report.upToDate,
+    phases: { workerBootMs: workerBootMs(workerStartedAt), ...phases },
+    writes: [series],
+  });
+}
+
 /** The seeded 50 MB file, as the library reads it back. */
 async function seededFile(): Promise<Uint8Array> {
   const file = await readStoredImage(BENCH_DATABASE);
@@ -270,6 +303,8 @@ const modes: Record<string, () => Promise<void>> = {
   write,
   'migrate-prepare': prepareMigratingLoad,
   migrate: migratingLoad,
+  'chunks-seed': seedChunkSizes,
+  chunks: chunkSize,
   upload,
   inference,
 };

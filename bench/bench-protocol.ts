@@ -9,6 +9,14 @@ export const SMALL_BENCH_DATABASE = 'bench-1mb';
 /** A copy of the 50 MB database that the migrating load migrates, fresh for every round. */
 export const MIGRATE_DATABASE = 'bench-migrate';
 
+/** The chunk sizes the chunk part stores the 50 MB database in, in KiB. */
+export const CHUNK_KIBS = [16, 32, 64, 128, 256, 1024];
+
+/** The copy of the 50 MB database stored in chunks of `kib` KiB. */
+export function chunkDatabase(kib: number): string {
+  return `bench-chunks-${kib}`;
+}
+
 /**
  * Where the floor reads the same file from: one IndexedDB value holding the whole file, the
  * least a load can read (the library's store holds it as chunks).
@@ -26,7 +34,7 @@ export interface BenchResult {
   upToDate?: boolean;
   /** Only for the library: how long `runMigrations` took inside the load. */
   runMs?: number;
-  /** Only for `write`: the one-note inserts, each timed and counted. */
+  /** Only for `write` and `chunks`: the one-note inserts, each timed and counted. */
   writes?: WriteSeries[];
   /** Only for `migrate`: the migrations the load ran and what its save wrote. */
   executed?: string[];

@@ -9,7 +9,12 @@ import { type BrowserContext, chromium, type Page } from '@playwright/test';
 import { build, preview } from 'vite';
 import { readStoredDatabase, watchIndexedDbWrites } from '../test/e2e/support/app.ts';
 import { chromiumLaunchOptions } from '../test/e2e/support/chromium.ts';
-import { type BenchResult, MIGRATE_DATABASE } from './bench-protocol.ts';
+import {
+  type BenchResult,
+  CHUNK_KIBS,
+  MIGRATE_DATABASE,
+  type WriteSeries,
+} from './bench-protocol.ts';
 import { figures3, median, phaseMedians, round2, round3 } from './stats.ts';
 import { measureInference, measureUpload } from './upload-measure.ts';
 
@@ -23,10 +28,13 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const WRITE_RUNS = Number(process.env.BENCH_WRITE_RUNS ?? 15);
 /** Migrating loads, each on a fresh copy of the 50 MB database. */
 const MIGRATE_RUNS = 3;
+/** Measured rounds of the chunk sizes, and inserts per round (after one warm-up each). */
+const CHUNK_RUNS = Number(process.env.BENCH_CHUNK_RUNS ?? 7);
+const CHUNK_WRITES = 5;
 /** Measured rounds of the upload and of cold detection (after one warm-up each). */
 const UPLOAD_RUNS = Number(process.env.BENCH_UPLOAD_RUNS ?? 5);
-/** `BENCH_ONLY=upload,inference` (any of load, upload, inference) measures only those parts. */
-const PARTS = new Set((process.env.BENCH_ONLY ?? 'load,upload,inference').split(','));
+/** `BENCH_ONLY=chunks,upload` (any of load, chunks, upload, inference) measures only those parts. */
+const PARTS = new Set((process.env.BENCH_ONLY ?? 'load,chunks,upload,inference').split(','));
 
 async function main(): Promise<void> {
   // The native sqlite3 shell is the upload's yardstick; install it (and Chromium) where missing.
@@ -59,8 +67,14 @@ async function main(): Promise<void> {
       console.warn(`the machine is busy (load ${loadBefore.toFixed(1)}): expect noisy numbers`);
     const report: Record<string, number> = {
       machineLoadBefore: round2(loadBefore),
-      ...(PARTS.has('load') &&
-        (await withBrowser('profile', async (context) => measure(context, await seed(context))))),
+      ...((PARTS.has('load') || PARTS.has('chunks')) &&
+        (await withBrowser('profile', async (context) => {
+          const seeded = await seed(context);
+          return {
+            ...(PARTS.has('load') && (await measure(context, seeded))),
+            ...(PARTS.has('chunks') && (await measureChunkSizes(context))),
+          };
+        }))),
       // A browser of its own, so the load half's open tabs and 50 MB database weigh on neither
       // the upload's memory nor its timings.
       ...((PARTS.has('upload') || PARTS.has('inference')) &&
@@ -261,6 +275,45 @@ async function measureMigratingLoad(context: BrowserContext): Promise<Record<str
     migratingLoadBackupBytesRatio: figures3(of((r) => r.backupChunkBytes + r.entryBytes) / size),
     migratingLoadBackupHeldBytes: of((r) => r.heldBytes),
   };
+}
+
+/**
+ * The 50 MB database stored in chunks of each size of CHUNK_KIBS, in rounds of fresh tabs in
+ * rotating order: the library's load (its IndexedDB read is every chunk), then one-note inserts
+ * and the bytes each save wrote. The floor's one-value read is measured in the same rounds.
+ */
+async function measureChunkSizes(context: BrowserContext): Promise<Record<string, number>> {
+  await load(context, 'chunks-seed', 300_000);
+  const modes = [
+    ...CHUNK_KIBS.map((kib) => `chunks&kib=${kib}&writes=${CHUNK_WRITES}`),
+    'floor-worker',
+  ];
+  const samples = new Map<string, BenchResult[]>(modes.map((mode) => [mode, []]));
+  for (let round = 0; round <= CHUNK_RUNS; round++) {
+    for (const mode of rotate(modes, round)) {
+      const result = await load(context, mode);
+      if (mode !== 'floor-worker' && result.upToDate !== true)
+        throw new Error(`${mode}: the load was not up to date`);
+      if (round > 0) samples.get(mode)?.push(result);
+    }
+    console.log(`chunk sizes: round ${round}${round === 0 ? ' (warm-up)' : ''} done`);
+  }
+  const report: Record<string, number> = { chunkRuns: CHUNK_RUNS, chunkWritesPerRun: CHUNK_WRITES };
+  const readOf = (results: BenchResult[]) =>
+    median(results.map((r) => r.phases?.readMs ?? Number.NaN));
+  for (const [index, kib] of CHUNK_KIBS.entries()) {
+    const results = samples.get(modes[index] as string) ?? [];
+    const writes = results.flatMap((r) => r.writes ?? []);
+    const bytes = writes.flatMap((w: WriteSeries) => w.bytesWritten);
+    report[`chunks${kib}KibReadMs`] = round2(readOf(results));
+    report[`chunks${kib}KibLoadMs`] = round2(median(results.map((r) => r.readyMs)));
+    report[`chunks${kib}KibNoteWriteMs`] = round2(median(writes.flatMap((w) => w.ms)));
+    report[`chunks${kib}KibNoteWriteBytes`] = median(bytes);
+    report[`chunks${kib}KibNoteWriteBytesWorst`] = Math.max(...bytes);
+    report[`chunks${kib}KibWholeFileWrites`] = writes.reduce((sum, w) => sum + w.wholeFile, 0);
+  }
+  report.chunksOneValueReadMs = round2(readOf(samples.get('floor-worker') ?? []));
+  return report;
 }
 
 /** Opens one bench page in a new tab, waits for its result, closes the tab. */
