@@ -4,6 +4,7 @@ import type { BrowserContext, Page } from '@playwright/test';
 import { openDatabase, rows, scalar } from '../helpers/sqljs.ts';
 import {
   addNote,
+  backupOf,
   expectState,
   noteTexts,
   readStoredDatabase,
@@ -94,14 +95,7 @@ for (const share of MIGRATION_CRASH_AT) {
       expect(after).toEqual(before);
     } else {
       expect(after.generation).toBe((before.generation ?? 0) + 1);
-      expect(after.backups).toEqual([
-        {
-          reason: 'pre-migration',
-          generation: before.generation,
-          sizeBytes: before.imageBytes,
-          sha256: before.imageSha256,
-        },
-      ]);
+      expect(after.backups).toEqual([backupOf(before, 'pre-migration')]);
       expect(appliedIn(after.files?.image)).toContain(NEW_MIGRATION);
       expect(notesIn(after.files?.image)).toEqual(notes);
       expect(notesIn(after.files?.backups[0])).toEqual(notes);

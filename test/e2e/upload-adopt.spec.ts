@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
 import {
   addNote,
+  backupOf,
   expectState,
   markDocument,
   noteTexts,
@@ -48,14 +49,7 @@ test('an adopted file is the app’s database after a reload, the previous image
   expect(await noteTexts(page)).toEqual(FILE_NOTES);
   const after = await readStoredDatabase(page);
   expect(after.generation).toBe((before.generation ?? 0) + 1);
-  expect(after.backups).toEqual([
-    {
-      reason: 'pre-adopt',
-      generation: before.generation,
-      sizeBytes: before.imageBytes,
-      sha256: before.imageSha256,
-    },
-  ]);
+  expect(after.backups).toEqual([backupOf(before, 'pre-adopt')]);
   expect(await listedBackups(page)).toEqual([
     { reason: 'pre-adopt', generation: before.generation, sizeBytes: before.imageBytes },
   ]);
@@ -98,12 +92,5 @@ test('restoring a backup brings the previous image back byte for byte, and the o
   expect(restored.imageSha256).toBe(before.imageSha256);
   expect(restored.imageBytes).toBe(before.imageBytes);
   // The adopted image is a backup now, so the restore can be undone in its turn.
-  expect(restored.backups).toEqual([
-    {
-      reason: 'pre-restore',
-      generation: adopted.generation,
-      sizeBytes: adopted.imageBytes,
-      sha256: adopted.imageSha256,
-    },
-  ]);
+  expect(restored.backups).toEqual([backupOf(adopted, 'pre-restore')]);
 });

@@ -85,6 +85,19 @@ export interface StoredDatabase {
   files?: { image: string | null; backups: (string | null)[] };
 }
 
+/** The entry `readStoredDatabase` shows for a backup of the file `stored` held. */
+export function backupOf(
+  stored: StoredDatabase,
+  reason: string,
+): StoredDatabase['backups'][number] {
+  return {
+    reason,
+    generation: stored.generation ?? 0,
+    sizeBytes: stored.imageBytes,
+    sha256: stored.imageSha256,
+  };
+}
+
 /** Which stored database to read, and whether to bring its files back whole. */
 export interface StoredDatabaseOptions {
   /** The IndexedDB database's name; the demo's by default. */
