@@ -14,7 +14,7 @@ import {
 import { expect, test } from './support/fixtures.ts';
 import { BLANK_URL, buildUrl } from './support/sites.ts';
 import { fileOf, trackedDatabaseAt } from './support/upload-files.ts';
-import { listedBackups } from './support/upload-page.ts';
+import { listedBackups, restoreListedBackup } from './support/upload-page.ts';
 
 /** The demo's migrations: the live file is at the last, the older backup one short of it. */
 const LATEST = DEMO_MIGRATIONS.length;
@@ -81,10 +81,7 @@ test('a store in 0.1.0’s format is converted on first load, every row and ever
   );
 
   const reloaded = await markDocument(page);
-  await page
-    .locator('[data-testid="backup"][data-reason="pre-migration"]')
-    .getByTestId('backup-restore')
-    .click();
+  await restoreListedBackup(page, 'pre-migration');
   await expect.poll(reloaded).toBe(true);
   await expectState(page, 'ready');
   // The restored file is one migration behind this build, which runs it on load.

@@ -10,7 +10,12 @@ import {
 import { expect, test } from './support/fixtures.ts';
 import { buildUrl } from './support/sites.ts';
 import { legacyFile } from './support/upload-files.ts';
-import { applyUpgrade, listedBackups, pickFile } from './support/upload-page.ts';
+import {
+  applyUpgrade,
+  listedBackups,
+  pickFile,
+  restoreListedBackup,
+} from './support/upload-page.ts';
 
 /** The notes of the demo's version-3 rows, newest first, as the notes list shows them. */
 const FILE_NOTES = [
@@ -77,10 +82,7 @@ test('restoring a backup brings the previous image back byte for byte, and the o
   const otherReloaded = await markDocument(other);
   const reloaded = await markDocument(page);
 
-  await page
-    .locator('[data-testid="backup"][data-reason="pre-adopt"]')
-    .getByTestId('backup-restore')
-    .click();
+  await restoreListedBackup(page, 'pre-adopt');
 
   await expect.poll(reloaded).toBe(true);
   await expect.poll(otherReloaded).toBe(true);

@@ -65,3 +65,11 @@ export function listedBackups(page: Page) {
     })),
   );
 }
+
+/** Clicks Restore on the listed backup made for `reason`. */
+export function restoreListedBackup(page: Page, reason: string): Promise<void> {
+  return page
+    .locator(`[data-testid="backup"][data-reason="${reason}"]`)
+    .getByTestId('backup-restore')
+    .click();
+}
