@@ -233,6 +233,23 @@ async function chunkSize(): Promise<void> {
   });
 }
 
+/** The 50 MB file stored in chunks of `?kib=` KiB, read in one request (see chunk-read-worker.ts). */
+async function chunksInOneRequest(): Promise<void> {
+  const worker = new Worker(new URL('./chunk-read-worker.ts', import.meta.url), { type: 'module' });
+  const reply = await new Promise<{ readMs?: number; sizeBytes?: number; error?: string }>(
+    (resolve) => {
+      worker.onmessage = (event) => resolve(event.data);
+      worker.postMessage(storeNames(chunkDatabase(Number(parameters.get('kib')))));
+    },
+  );
+  if (reply.error !== undefined) throw new Error(reply.error);
+  publish({
+    readyMs: performance.now() - startedAt,
+    sizeBytes: reply.sizeBytes ?? 0,
+    phases: { readMs: reply.readMs ?? Number.NaN },
+  });
+}
+
 /** The seeded 50 MB file, as the library reads it back. */
 async function seededFile(): Promise<Uint8Array> {
   const file = await readStoredImage(BENCH_DATABASE);
@@ -305,6 +322,7 @@ const modes: Record<string, () => Promise<void>> = {
   migrate: migratingLoad,
   'chunks-seed': seedChunkSizes,
   chunks: chunkSize,
+  'chunks-one-request': chunksInOneRequest,
   upload,
   inference,
 };

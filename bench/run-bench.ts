@@ -286,13 +286,14 @@ async function measureChunkSizes(context: BrowserContext): Promise<Record<string
   await load(context, 'chunks-seed', 300_000);
   const modes = [
     ...CHUNK_KIBS.map((kib) => `chunks&kib=${kib}&writes=${CHUNK_WRITES}`),
+    ...CHUNK_KIBS.map((kib) => `chunks-one-request&kib=${kib}`),
     'floor-worker',
   ];
   const samples = new Map<string, BenchResult[]>(modes.map((mode) => [mode, []]));
   for (let round = 0; round <= CHUNK_RUNS; round++) {
     for (const mode of rotate(modes, round)) {
       const result = await load(context, mode);
-      if (mode !== 'floor-worker' && result.upToDate !== true)
+      if (mode.startsWith('chunks&') && result.upToDate !== true)
         throw new Error(`${mode}: the load was not up to date`);
       if (round > 0) samples.get(mode)?.push(result);
     }
@@ -311,6 +312,9 @@ async function measureChunkSizes(context: BrowserContext): Promise<Record<string
     report[`chunks${kib}KibNoteWriteBytes`] = median(bytes);
     report[`chunks${kib}KibNoteWriteBytesWorst`] = Math.max(...bytes);
     report[`chunks${kib}KibWholeFileWrites`] = writes.reduce((sum, w) => sum + w.wholeFile, 0);
+    report[`chunks${kib}KibOneRequestReadMs`] = round2(
+      readOf(samples.get(modes[CHUNK_KIBS.length + index] as string) ?? []),
+    );
   }
   report.chunksOneValueReadMs = round2(readOf(samples.get('floor-worker') ?? []));
   return report;
