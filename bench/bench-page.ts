@@ -1,19 +1,46 @@
 // One bench page load; `?mode=` says what it measures. Times start at this script's first line,
 // so the page's own download and parse are left out of every mode alike.
-import { createStore, set } from 'idb-keyval';
-import { openDatabase, readStoredImage } from '../src/browser.ts';
-import { BENCH_DATABASE, type BenchResult, FLOOR_STORE, type Phases } from './bench-protocol.ts';
+import { createStore, promisifyRequest, set } from 'idb-keyval';
+import { chunkKey, MANIFEST_KEY, type Manifest, storeNames } from '../src/browser/page-store.ts';
+import {
+  CHUNK_BYTES,
+  type MigratedDatabase,
+  openDatabase,
+  readStoredImage,
+} from '../src/browser.ts';
+import {
+  BENCH_DATABASE,
+  type BenchResult,
+  CHUNK_KIBS,
+  chunkDatabase,
+  FLOOR_STORE,
+  MIGRATE_DATABASE,
+  type Phases,
+  SMALL_BENCH_DATABASE,
+  type WriteSeries,
+} from './bench-protocol.ts';
 import { loadFloor } from './floor-load.ts';
 
 const startedAt = performance.now();
-const mode = new URLSearchParams(location.search).get('mode') ?? 'library';
+const parameters = new URLSearchParams(location.search);
+const mode = parameters.get('mode') ?? 'library';
 const migrations = import.meta.glob<string>('@migrations/*.sql', {
   query: '?raw',
   import: 'default',
   eager: true,
 });
-/** The database size the seed grows to. */
+/** The database sizes the seed grows the two databases to. */
 const TARGET_BYTES = 50 * 1024 * 1024;
+const SMALL_TARGET_BYTES = 1024 * 1024;
+/**
+ * The migrating load's one migration, on top of the demo's: an index on a small table, so it
+ * changes a few pages of the 50 MB file (the new index, the schema, the ledger's row).
+ */
+const EXTRA_MIGRATIONS = import.meta.glob<string>('./extra-migration/*.sql', {
+  query: '?raw',
+  import: 'default',
+  eager: true,
+});
 
 function publish(result: Omit<BenchResult, 'mode'>): void {
   window.benchResult = { mode, ...result };
@@ -54,12 +81,26 @@ async function floorOnPage(): Promise<void> {
   publish({ readyMs: performance.now() - startedAt, sizeBytes, phases });
 }
 
-/** Grows the bench database to TARGET_BYTES with notes of plausible text (FTS4 indexes them too). */
+/**
+ * Grows the bench database to 50 MB and the small one to 1 MB, with notes of plausible text (FTS4
+ * indexes them too), then stores the 50 MB file as one value for the floor.
+ */
 async function seed(): Promise<void> {
-  const db = await openDatabase({ name: BENCH_DATABASE, migrations });
-  let batch = 2000;
+  await grow(BENCH_DATABASE, TARGET_BYTES);
+  await grow(SMALL_BENCH_DATABASE, SMALL_TARGET_BYTES);
+  // The floor reads the same file as one value: the least any load can read.
+  const file = await readStoredImage(BENCH_DATABASE);
+  if (file === undefined) throw new Error('the seeded database was not stored');
+  await set(FLOOR_STORE.key, file, createStore(FLOOR_STORE.database, FLOOR_STORE.store));
+  publish({ readyMs: performance.now() - startedAt, sizeBytes: file.byteLength });
+}
+
+/** Adds notes to database `name` through the library until its file reaches `target` bytes. */
+async function grow(name: string, target: number): Promise<void> {
+  const db = await openDatabase({ name, migrations });
+  let batch = Math.min(2000, Math.ceil(target / 16_384));
   let serial = 0;
-  while (db.info().sizeBytes < TARGET_BYTES) {
+  while (db.info().sizeBytes < target) {
     const before = db.info().sizeBytes;
     const statements = Array.from({ length: batch }, () => {
       serial += 1;
@@ -70,27 +111,171 @@ async function seed(): Promise<void> {
     });
     await db.transaction(statements);
     const perNote = Math.max(1, (db.info().sizeBytes - before) / batch);
-    batch = Math.max(200, Math.ceil((TARGET_BYTES - db.info().sizeBytes) / perNote) + 50);
+    batch = Math.ceil((target - db.info().sizeBytes) / perNote) + 10;
   }
   await db.close();
-  // The floor reads the same file as one value: the least any load can read.
-  const file = await readStoredImage(BENCH_DATABASE);
-  if (file === undefined) throw new Error('the seeded database was not stored');
-  await set(FLOOR_STORE.key, file, createStore(FLOOR_STORE.database, FLOOR_STORE.store));
+}
+
+/**
+ * One-note inserts through `db.exec` on the 50 MB and the 1 MB database, both open in this tab,
+ * taking turns: one each to warm up, then `?runs=` each, measured.
+ */
+async function write(): Promise<void> {
+  const runs = Number(parameters.get('runs') ?? 9);
+  const large = await openDatabase({ name: BENCH_DATABASE, migrations });
+  const small = await openDatabase({ name: SMALL_BENCH_DATABASE, migrations });
+  const readyMs = performance.now() - startedAt;
+  const series = [seriesOf(large), seriesOf(small)];
+  for (let run = 0; run <= runs; run++)
+    for (const [index, db] of [large, small].entries()) {
+      const measured = await insertNote(db);
+      if (run > 0) record(series[index] as WriteSeries, measured);
+    }
+  publish({ readyMs, sizeBytes: large.info().sizeBytes, writes: series });
+}
+
+function seriesOf(db: MigratedDatabase): WriteSeries {
+  return {
+    database: db.name,
+    sizeBytes: db.info().sizeBytes,
+    ms: [],
+    bytesWritten: [],
+    wholeFile: 0,
+  };
+}
+
+function record(series: WriteSeries, measured: Awaited<ReturnType<typeof insertNote>>): void {
+  series.ms.push(measured.ms);
+  series.bytesWritten.push(measured.bytesWritten);
+  if (measured.wholeFile) series.wholeFile += 1;
+}
+
+/** One note added through the library, timed from the call to its answer (the save included). */
+async function insertNote(db: MigratedDatabase) {
+  // A pause first, as between a person's notes: the last save's aftermath is not measured.
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const before = performance.now();
+  const result = await db.exec('INSERT INTO notes (slug, content) VALUES (?, ?)', [
+    `bench-write-${crypto.randomUUID()}`,
+    noteText(1),
+  ]);
+  return { ms: performance.now() - before, ...result.saved };
+}
+
+/**
+ * Stores a copy of the 50 MB file as database MIGRATE_DATABASE (one generation, chunks of the
+ * library's size), for the migrating load of the next tab.
+ */
+async function prepareMigratingLoad(): Promise<void> {
+  const file = await seededFile();
+  await storeInChunks(MIGRATE_DATABASE, file, CHUNK_BYTES);
   publish({ readyMs: performance.now() - startedAt, sizeBytes: file.byteLength });
 }
 
-async function write(): Promise<void> {
-  const db = await openDatabase({ name: BENCH_DATABASE, migrations });
-  const before = performance.now();
-  await db.exec('INSERT INTO notes (slug, content) VALUES (?, ?)', [
-    `bench-write-${Date.now()}`,
-    noteText(1),
-  ]);
+/** A load that migrates: the demo's migrations and one more, on the copy of the 50 MB file. */
+async function migratingLoad(): Promise<void> {
+  const db = await openDatabase({
+    name: MIGRATE_DATABASE,
+    migrations: withExtraMigrations(migrations),
+  });
+  const readyMs = performance.now() - startedAt;
+  const { workerStartedAt, ...phases } = db.timings;
   publish({
-    readyMs: before - startedAt,
+    readyMs,
     sizeBytes: db.info().sizeBytes,
-    writeMs: performance.now() - before,
+    upToDate: db.report.upToDate,
+    runMs: db.report.durationMs,
+    executed: db.report.executed,
+    saved: db.saved,
+    phases: { workerBootMs: workerBootMs(workerStartedAt), ...phases },
+  });
+}
+
+/** The migrations with the bench's extra ones added, and `schema.sql` describing them too. */
+function withExtraMigrations(files: Record<string, string>): Record<string, string> {
+  const extra = Object.values(EXTRA_MIGRATIONS).join('\n');
+  const schemaPath = Object.keys(files).find((path) => path.endsWith('/schema.sql'));
+  return {
+    ...files,
+    ...EXTRA_MIGRATIONS,
+    ...(schemaPath === undefined ? {} : { [schemaPath]: `${files[schemaPath]}\n${extra}` }),
+  };
+}
+
+/** Stores the 50 MB file once for every chunk size of CHUNK_KIBS, as database `chunkDatabase(kib)`. */
+async function seedChunkSizes(): Promise<void> {
+  const file = await seededFile();
+  for (const kib of CHUNK_KIBS) await storeInChunks(chunkDatabase(kib), file, kib * 1024);
+  publish({ readyMs: performance.now() - startedAt, sizeBytes: file.byteLength });
+}
+
+/**
+ * The library's load of the 50 MB file stored in chunks of `?kib=` KiB (the manifest says the
+ * size, and the load and the saves follow it), then `?writes=` one-note inserts after a warm-up.
+ */
+async function chunkSize(): Promise<void> {
+  const kib = Number(parameters.get('kib'));
+  const writes = Number(parameters.get('writes') ?? 5);
+  const db = await openDatabase({ name: chunkDatabase(kib), migrations });
+  const readyMs = performance.now() - startedAt;
+  const { workerStartedAt, ...phases } = db.timings;
+  const series = seriesOf(db);
+  for (let run = 0; run <= writes; run++) {
+    const measured = await insertNote(db);
+    if (run > 0) record(series, measured);
+  }
+  publish({
+    readyMs,
+    sizeBytes: series.sizeBytes,
+    upToDate: db.report.upToDate,
+    phases: { workerBootMs: workerBootMs(workerStartedAt), ...phases },
+    writes: [series],
+  });
+}
+
+/** The 50 MB file stored in chunks of `?kib=` KiB, read in one request (see chunk-read-worker.ts). */
+async function chunksInOneRequest(): Promise<void> {
+  const worker = new Worker(new URL('./chunk-read-worker.ts', import.meta.url), { type: 'module' });
+  const reply = await new Promise<{ readMs?: number; sizeBytes?: number; error?: string }>(
+    (resolve) => {
+      worker.onmessage = (event) => resolve(event.data);
+      worker.postMessage(storeNames(chunkDatabase(Number(parameters.get('kib')))));
+    },
+  );
+  if (reply.error !== undefined) throw new Error(reply.error);
+  publish({
+    readyMs: performance.now() - startedAt,
+    sizeBytes: reply.sizeBytes ?? 0,
+    phases: { readMs: reply.readMs ?? Number.NaN },
+  });
+}
+
+/** The seeded 50 MB file, as the library reads it back. */
+async function seededFile(): Promise<Uint8Array> {
+  const file = await readStoredImage(BENCH_DATABASE);
+  if (file === undefined) throw new Error('nothing stored: seed the bench database first');
+  return file;
+}
+
+/**
+ * Stores `file` as database `name` in the library's format (see src/browser/page-store.ts) in
+ * chunks of `chunkSize` bytes, all of one generation, in place of anything stored under it.
+ */
+async function storeInChunks(name: string, file: Uint8Array, chunkSize: number): Promise<void> {
+  const names = storeNames(name);
+  await promisifyRequest(indexedDB.deleteDatabase(names.database));
+  const count = Math.ceil(file.byteLength / chunkSize);
+  const manifest: Manifest = {
+    generation: 1,
+    fileSize: file.byteLength,
+    chunkSize,
+    chunks: new Array<number>(count).fill(1),
+  };
+  await createStore(names.database, names.store)('readwrite', (objects) => {
+    for (let index = 0; index < count; index++)
+      objects.put(file.slice(index * chunkSize, (index + 1) * chunkSize), chunkKey(index, 1));
+    objects.put(manifest, MANIFEST_KEY);
+    return promisifyRequest(objects.transaction);
   });
 }
 
@@ -133,6 +318,11 @@ const modes: Record<string, () => Promise<void>> = {
   'floor-page': floorOnPage,
   seed,
   write,
+  'migrate-prepare': prepareMigratingLoad,
+  migrate: migratingLoad,
+  'chunks-seed': seedChunkSizes,
+  chunks: chunkSize,
+  'chunks-one-request': chunksInOneRequest,
   upload,
   inference,
 };

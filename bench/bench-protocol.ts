@@ -1,5 +1,21 @@
+import type { SaveSummary } from '../src/browser.ts';
+
 /** The stored database every bench page uses. */
 export const BENCH_DATABASE = 'bench';
+
+/** A 1 MB database seeded like the 50 MB one, for the write that is compared with it. */
+export const SMALL_BENCH_DATABASE = 'bench-1mb';
+
+/** A copy of the 50 MB database that the migrating load migrates, fresh for every round. */
+export const MIGRATE_DATABASE = 'bench-migrate';
+
+/** The chunk sizes the chunk part stores the 50 MB database in, in KiB. */
+export const CHUNK_KIBS = [16, 32, 64, 128, 256, 1024];
+
+/** The copy of the 50 MB database stored in chunks of `kib` KiB. */
+export function chunkDatabase(kib: number): string {
+  return `bench-chunks-${kib}`;
+}
 
 /**
  * Where the floor reads the same file from: one IndexedDB value holding the whole file, the
@@ -18,11 +34,27 @@ export interface BenchResult {
   upToDate?: boolean;
   /** Only for the library: how long `runMigrations` took inside the load. */
   runMs?: number;
-  /** Only for `write`: one note added and saved. */
-  writeMs?: number;
+  /** Only for `write` and `chunks`: the one-note inserts, each timed and counted. */
+  writes?: WriteSeries[];
+  /** Only for `migrate`: the migrations the load ran and what its save wrote. */
+  executed?: string[];
+  saved?: SaveSummary | null;
   /** Where the load's time went, by phase (ms); `workerBootMs` is page start → worker start. */
   phases?: Phases;
   error?: string;
+}
+
+/** One-note inserts through `db.exec` on one stored database, in the order they ran. */
+export interface WriteSeries {
+  database: string;
+  /** The database file's size before the first insert. */
+  sizeBytes: number;
+  /** Each insert's time from the call to its answer (the save included). */
+  ms: number[];
+  /** Each insert's `WriteResult.saved.bytesWritten`. */
+  bytesWritten: number[];
+  /** Inserts whose save wrote every chunk (changes it could not prove). */
+  wholeFile: number;
 }
 
 /** Phase times of one load, in milliseconds. */

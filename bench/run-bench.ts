@@ -7,12 +7,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium, type Page } from '@playwright/test';
 import { build, preview } from 'vite';
-import { watchIndexedDbWrites } from '../test/e2e/support/app.ts';
+import { readStoredDatabase, watchIndexedDbWrites } from '../test/e2e/support/app.ts';
 import { chromiumLaunchOptions } from '../test/e2e/support/chromium.ts';
-import type { BenchResult } from './bench-protocol.ts';
+import {
+  type BenchResult,
+  CHUNK_KIBS,
+  MIGRATE_DATABASE,
+  type WriteSeries,
+} from './bench-protocol.ts';
 import { measureBigMigration } from './big-migration-bench.ts';
 import { measureFingerprint } from './fingerprint-bench.ts';
-import { median, phaseMedians, round2, round3 } from './stats.ts';
+import { figures3, median, phaseMedians, round2, round3 } from './stats.ts';
 import { measureInference, measureUpload } from './upload-measure.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -21,12 +26,18 @@ const PORT = 4327;
 const ORIGIN = `http://127.0.0.1:${PORT}`;
 /** Measured loads per mode (after one warm-up each); medians are reported. */
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
-const WRITE_RUNS = 3;
+/** Measured one-note inserts on each of the 50 MB and 1 MB databases (after one warm-up each). */
+const WRITE_RUNS = Number(process.env.BENCH_WRITE_RUNS ?? 15);
+/** Migrating loads, each on a fresh copy of the 50 MB database. */
+const MIGRATE_RUNS = 3;
+/** Measured rounds of the chunk sizes, and inserts per round (after one warm-up each). */
+const CHUNK_RUNS = Number(process.env.BENCH_CHUNK_RUNS ?? 7);
+const CHUNK_WRITES = 5;
 /** Measured rounds of the upload and of cold detection (after one warm-up each). */
 const UPLOAD_RUNS = Number(process.env.BENCH_UPLOAD_RUNS ?? 5);
-/** `BENCH_ONLY=upload,inference` (any of load, upload, inference, big-migration, fingerprint). */
+/** `BENCH_ONLY=chunks,upload` (any of load, chunks, upload, inference, big-migration, fingerprint). */
 const PARTS = new Set(
-  (process.env.BENCH_ONLY ?? 'load,upload,inference,big-migration,fingerprint').split(','),
+  (process.env.BENCH_ONLY ?? 'load,chunks,upload,inference,big-migration,fingerprint').split(','),
 );
 
 async function main(): Promise<void> {
@@ -62,7 +73,14 @@ async function main(): Promise<void> {
       machineLoadBefore: round2(loadBefore),
       // Node only; measured first, before any Chromium shares the machine.
       ...(PARTS.has('fingerprint') && (await measureFingerprint())),
-      ...(PARTS.has('load') && (await withBrowser('profile', (context) => measure(context)))),
+      ...((PARTS.has('load') || PARTS.has('chunks')) &&
+        (await withBrowser('profile', async (context) => {
+          const seeded = await seed(context);
+          return {
+            ...(PARTS.has('load') && (await measure(context, seeded))),
+            ...(PARTS.has('chunks') && (await measureChunkSizes(context))),
+          };
+        }))),
       // A browser of its own, so the load half's open tabs and 50 MB database weigh on neither
       // the upload's memory nor its timings.
       ...((PARTS.has('upload') || PARTS.has('inference')) &&
@@ -91,6 +109,9 @@ async function withBrowser<T>(
 ): Promise<T> {
   const profileDir = path.join(WORK, profile);
   const context = await chromium.launchPersistentContext(profileDir, chromiumLaunchOptions());
+  // tsx compiles this runner keeping function names, which wraps the helpers inside a function
+  // handed to page.evaluate (readStoredDatabase's) in calls to its `__name`: the page needs one.
+  await context.addInitScript('globalThis.__name = (target) => target;');
   try {
     return await work(context, profileDir);
   } finally {
@@ -98,12 +119,19 @@ async function withBrowser<T>(
   }
 }
 
-async function measure(context: BrowserContext): Promise<Record<string, number>> {
+/** Grows the 50 MB and the 1 MB database through the library (see the `seed` mode). */
+async function seed(context: BrowserContext): Promise<BenchResult> {
   const seeded = await load(context, 'seed', 300_000);
   console.log(
     `seeded ${(seeded.sizeBytes / 1024 / 1024).toFixed(1)} MB in ${(seeded.readyMs / 1000).toFixed(1)} s`,
   );
+  return seeded;
+}
 
+async function measure(
+  context: BrowserContext,
+  seeded: BenchResult,
+): Promise<Record<string, number>> {
   const writes = await watchAllIndexedDbWrites(context);
   const samples: Record<'library' | 'floor-worker' | 'floor-page', BenchResult[]> = {
     library: [],
@@ -124,9 +152,8 @@ async function measure(context: BrowserContext): Promise<Record<string, number>>
       if (round > 0) samples[mode].push(result);
     }
   }
-  const writeSamples: number[] = [];
-  for (let run = 0; run < WRITE_RUNS; run++)
-    writeSamples.push((await load(context, 'write')).writeMs ?? Number.NaN);
+  const noteWrites = await measureNoteWrites(context);
+  const migratingLoad = await measureMigratingLoad(context);
 
   const library = median(samples.library.map((s) => s.readyMs));
   const floorWorker = median(samples['floor-worker'].map((s) => s.readyMs));
@@ -149,20 +176,180 @@ async function measure(context: BrowserContext): Promise<Record<string, number>>
     upToDateLoadRatioVsFloorOnPage: round3(library / floorPage),
     upToDateRunMigrationsMs: round2(median(samples.library.map((s) => s.runMs ?? Number.NaN))),
     idbWritesOnUpToDateLoad: Math.max(...writesPerLibraryLoad),
-    noteWriteMs: round2(median(writeSamples)),
+    ...noteWrites,
+    ...migratingLoad,
     seedMs: Math.round(seeded.readyMs),
   };
 }
 
+/**
+ * One-note inserts through `db.exec` on the 50 MB and the 1 MB database, taking turns in one tab
+ * (an app writes many times per page load): their times, and the bytes each save wrote as the
+ * store counts them.
+ */
+async function measureNoteWrites(context: BrowserContext): Promise<Record<string, number>> {
+  const result = await load(context, `write&runs=${WRITE_RUNS}`);
+  const [large, small] = result.writes ?? [];
+  if (large === undefined || small === undefined)
+    throw new Error('the write page measured nothing');
+  const largeMs = median(large.ms);
+  const smallMs = median(small.ms);
+  const largeBytes = median(large.bytesWritten);
+  return {
+    noteWriteRuns: WRITE_RUNS,
+    noteWriteMs: round2(largeMs),
+    noteWrite1MbMs: round2(smallMs),
+    noteWrite50MbVs1MbRatio: round3(largeMs / smallMs),
+    noteWriteBytes50Mb: figures3(largeBytes / large.sizeBytes),
+    noteWriteBytes50MbWorst: figures3(Math.max(...large.bytesWritten) / large.sizeBytes),
+    noteWriteBytesWritten50Mb: largeBytes,
+    noteWriteBytesWritten1Mb: median(small.bytesWritten),
+    noteWritesOfWholeFile: large.wholeFile + small.wholeFile,
+    database1MbBytes: small.sizeBytes,
+  };
+}
+
+/**
+ * Loads that migrate a fresh copy of the 50 MB database with one more migration (an index on a
+ * small table). What its save wrote comes from `db.saved`; what the backup cost is counted in
+ * the store, read raw before and after: the chunks the backup refers to that the load wrote (its
+ * own chunks), and how much the backup list grew (its entry and manifest). The store is checked
+ * too: one new pre-migration backup of the file as it was, every chunk it or the live file
+ * refers to present, none left over, and the new chunks exactly what the save says it wrote.
+ */
+async function measureMigratingLoad(context: BrowserContext): Promise<Record<string, number>> {
+  const rounds: {
+    ms: number;
+    saveMs: number;
+    saved: number;
+    backupChunkBytes: number;
+    entryBytes: number;
+    heldBytes: number;
+  }[] = [];
+  let size = 0;
+  for (let round = 0; round < MIGRATE_RUNS; round++) {
+    const before = await inTab(context, 'migrate-prepare', (page) =>
+      readStoredDatabase(page, { database: `sqljs-migrate:${MIGRATE_DATABASE}` }),
+    );
+    const { result, after } = await inTab(context, 'migrate', async (page, result) => ({
+      result,
+      after: await readStoredDatabase(page, { database: `sqljs-migrate:${MIGRATE_DATABASE}` }),
+    }));
+    size = before.imageBytes;
+    const saved = result.saved;
+    if (result.upToDate !== false || result.executed?.length !== 1 || saved == null)
+      throw new Error(
+        `the migrating load did not run its one migration: ${JSON.stringify(result)}`,
+      );
+    const [backup, ...older] = after.backups;
+    const problems = [
+      older.length === 0 && backup?.reason === 'pre-migration'
+        ? ''
+        : 'not one new pre-migration backup',
+      backup?.generation === before.generation && backup?.sha256 === before.imageSha256
+        ? ''
+        : 'the backup is not the file as it was',
+      after.missingChunks.length === 0 ? '' : `missing chunks ${after.missingChunks.join(' ')}`,
+      after.strayChunks.length === 0 ? '' : `chunks left over ${after.strayChunks.join(' ')}`,
+    ].filter((problem) => problem !== '');
+    const written = new Set(after.keys.filter((key) => !before.keys.includes(key)));
+    const bytesOf = (keys: Iterable<string>) =>
+      [...keys].reduce((sum, key) => sum + (after.chunkBytes[key] ?? 0), 0);
+    if (bytesOf(written) !== saved.bytesWritten)
+      problems.push(
+        `the store gained ${bytesOf(written)} chunk bytes, the save says ${saved.bytesWritten}`,
+      );
+    if (problems.length > 0) throw new Error(`migrating load: ${problems.join('; ')}`);
+    const backupKeys = after.chunkKeys.backups[0] ?? [];
+    const live = new Set(after.chunkKeys.live);
+    rounds.push({
+      ms: result.readyMs,
+      saveMs: result.phases?.saveMs ?? Number.NaN,
+      saved: saved.bytesWritten,
+      backupChunkBytes: bytesOf(backupKeys.filter((key) => written.has(key))),
+      entryBytes: after.backupListBytes - before.backupListBytes,
+      heldBytes: bytesOf(backupKeys.filter((key) => !live.has(key))),
+    });
+  }
+  const of = (pick: (round: (typeof rounds)[number]) => number) => median(rounds.map(pick));
+  return {
+    migratingLoadRuns: MIGRATE_RUNS,
+    migratingLoadMs: round2(of((r) => r.ms)),
+    migratingLoadSaveMs: round2(of((r) => r.saveMs)),
+    migratingLoadSavedBytes: of((r) => r.saved),
+    migratingLoadSavedBytesRatio: figures3(of((r) => r.saved) / size),
+    migratingLoadBackupChunkBytes: of((r) => r.backupChunkBytes),
+    migratingLoadBackupEntryBytes: of((r) => r.entryBytes),
+    migratingLoadBackupBytesRatio: figures3(of((r) => r.backupChunkBytes + r.entryBytes) / size),
+    migratingLoadBackupHeldBytes: of((r) => r.heldBytes),
+  };
+}
+
+/**
+ * The 50 MB database stored in chunks of each size of CHUNK_KIBS, in rounds of fresh tabs in
+ * rotating order: the library's load (its IndexedDB read is every chunk), then one-note inserts
+ * and the bytes each save wrote. The floor's one-value read is measured in the same rounds.
+ */
+async function measureChunkSizes(context: BrowserContext): Promise<Record<string, number>> {
+  await load(context, 'chunks-seed', 300_000);
+  const modes = [
+    ...CHUNK_KIBS.map((kib) => `chunks&kib=${kib}&writes=${CHUNK_WRITES}`),
+    ...CHUNK_KIBS.map((kib) => `chunks-one-request&kib=${kib}`),
+    'floor-worker',
+  ];
+  const samples = new Map<string, BenchResult[]>(modes.map((mode) => [mode, []]));
+  for (let round = 0; round <= CHUNK_RUNS; round++) {
+    for (const mode of rotate(modes, round)) {
+      const result = await load(context, mode);
+      if (mode.startsWith('chunks&') && result.upToDate !== true)
+        throw new Error(`${mode}: the load was not up to date`);
+      if (round > 0) samples.get(mode)?.push(result);
+    }
+    console.log(`chunk sizes: round ${round}${round === 0 ? ' (warm-up)' : ''} done`);
+  }
+  const report: Record<string, number> = { chunkRuns: CHUNK_RUNS, chunkWritesPerRun: CHUNK_WRITES };
+  const readOf = (results: BenchResult[]) =>
+    median(results.map((r) => r.phases?.readMs ?? Number.NaN));
+  for (const [index, kib] of CHUNK_KIBS.entries()) {
+    const results = samples.get(modes[index] as string) ?? [];
+    const writes = results.flatMap((r) => r.writes ?? []);
+    const bytes = writes.flatMap((w: WriteSeries) => w.bytesWritten);
+    report[`chunks${kib}KibReadMs`] = round2(readOf(results));
+    report[`chunks${kib}KibLoadMs`] = round2(median(results.map((r) => r.readyMs)));
+    report[`chunks${kib}KibNoteWriteMs`] = round2(median(writes.flatMap((w) => w.ms)));
+    report[`chunks${kib}KibNoteWriteBytes`] = median(bytes);
+    report[`chunks${kib}KibNoteWriteBytesWorst`] = Math.max(...bytes);
+    report[`chunks${kib}KibWholeFileWrites`] = writes.reduce((sum, w) => sum + w.wholeFile, 0);
+    report[`chunks${kib}KibOneRequestReadMs`] = round2(
+      readOf(samples.get(modes[CHUNK_KIBS.length + index] as string) ?? []),
+    );
+  }
+  report.chunksOneValueReadMs = round2(readOf(samples.get('floor-worker') ?? []));
+  return report;
+}
+
 /** Opens one bench page in a new tab, waits for its result, closes the tab. */
-async function load(context: BrowserContext, mode: string, timeout = 60_000): Promise<BenchResult> {
+function load(context: BrowserContext, mode: string, timeout = 60_000): Promise<BenchResult> {
+  return inTab(context, mode, async (_, result) => result, timeout);
+}
+
+/**
+ * Opens one bench page in a new tab, waits for its result, runs `then` with the tab still open,
+ * and closes it.
+ */
+async function inTab<T>(
+  context: BrowserContext,
+  mode: string,
+  then: (page: Page, result: BenchResult) => Promise<T>,
+  timeout = 60_000,
+): Promise<T> {
   const page: Page = await context.newPage();
   try {
     await page.goto(`${ORIGIN}/bench/?mode=${mode}`);
     await page.waitForFunction(() => window.benchResult !== undefined, undefined, { timeout });
     const result = (await page.evaluate(() => window.benchResult)) as BenchResult;
     if (result.error !== undefined) throw new Error(`${mode}: ${result.error}`);
-    return result;
+    return await then(page, result);
   } finally {
     await page.close();
     // Lets the browser finish what a load leaves behind (GC, cache writes) before the next one.
@@ -181,6 +368,9 @@ function printTable(report: Record<string, number>): void {
   const targets: Record<string, string> = {
     upToDateLoadRatio: '≤ 1.05',
     idbWritesOnUpToDateLoad: '0',
+    noteWrite50MbVs1MbRatio: '≤ 1.5',
+    noteWriteBytes50Mb: '≤ 0.01',
+    migratingLoadBackupBytesRatio: '≤ 0.05',
     legacyUpgradeVsNativeRatio: '≤ 2.0',
     maxLongTaskMsDuringUpload: '≤ 50',
     peakMemoryRatio: '≤ 3',

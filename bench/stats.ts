@@ -9,6 +9,8 @@ export function median(values: number[]): number {
 
 export const round2 = (value: number) => Math.round(value * 100) / 100;
 export const round3 = (value: number) => Math.round(value * 1000) / 1000;
+/** Three significant figures: for ratios far below 1, such as bytes written ÷ the file's size. */
+export const figures3 = (value: number) => Number(value.toPrecision(3));
 
 /**
  * The median of each phase over some runs, named `<prefix><Phase><suffix>` (e.g. `libraryReadMs`

@@ -1,6 +1,7 @@
 import {
   addNote,
   appliedMigrations,
+  backupOf,
   demoMigrationNames,
   expectState,
   noteTexts,
@@ -53,14 +54,7 @@ test('the upgrade saves the new image and the previous one as its backup togethe
   await expectState(page, 'ready');
   const after = await readStoredDatabase(page);
 
-  expect(after.backups).toEqual([
-    {
-      reason: 'pre-migration',
-      generation: before.generation,
-      sizeBytes: before.imageBytes,
-      sha256: before.imageSha256,
-    },
-  ]);
+  expect(after.backups).toEqual([backupOf(before, 'pre-migration')]);
   // The backups card lists it.
   await expect(page.getByTestId('backup')).toHaveCount(1);
   expect(await listedBackups(page)).toEqual([

@@ -1,9 +1,21 @@
 import type { Page } from '@playwright/test';
-import { addNote, expectState, noteTexts, readStoredDatabase } from './support/app.ts';
+import {
+  addNote,
+  backupOf,
+  expectState,
+  markDocument,
+  noteTexts,
+  readStoredDatabase,
+} from './support/app.ts';
 import { expect, test } from './support/fixtures.ts';
 import { buildUrl } from './support/sites.ts';
 import { legacyFile } from './support/upload-files.ts';
-import { applyUpgrade, listedBackups, pickFile } from './support/upload-page.ts';
+import {
+  applyUpgrade,
+  listedBackups,
+  pickFile,
+  restoreListedBackup,
+} from './support/upload-page.ts';
 
 /** The notes of the demo's version-3 rows, newest first, as the notes list shows them. */
 const FILE_NOTES = [
@@ -11,16 +23,6 @@ const FILE_NOTES = [
   'A draft nobody may read yet.',
   'Hello, world. The first note, written when bodies still lived in files.',
 ];
-
-/** Marks the page so a reload (which starts a new document) can be told apart. */
-async function markDocument(page: Page): Promise<() => Promise<boolean>> {
-  await page.evaluate(() => {
-    (window as { marked?: boolean }).marked = true;
-  });
-  // While the page navigates there is no document to ask: that is not a reload done yet.
-  return () =>
-    page.evaluate(() => (window as { marked?: boolean }).marked !== true).catch(() => false);
-}
 
 /** Uploads the version-3 file, upgrades it and adopts it; the page reloads onto it. */
 async function adoptLegacyFile(page: Page): Promise<void> {
@@ -52,14 +54,7 @@ test('an adopted file is the app’s database after a reload, the previous image
   expect(await noteTexts(page)).toEqual(FILE_NOTES);
   const after = await readStoredDatabase(page);
   expect(after.generation).toBe((before.generation ?? 0) + 1);
-  expect(after.backups).toEqual([
-    {
-      reason: 'pre-adopt',
-      generation: before.generation,
-      sizeBytes: before.imageBytes,
-      sha256: before.imageSha256,
-    },
-  ]);
+  expect(after.backups).toEqual([backupOf(before, 'pre-adopt')]);
   expect(await listedBackups(page)).toEqual([
     { reason: 'pre-adopt', generation: before.generation, sizeBytes: before.imageBytes },
   ]);
@@ -87,10 +82,7 @@ test('restoring a backup brings the previous image back byte for byte, and the o
   const otherReloaded = await markDocument(other);
   const reloaded = await markDocument(page);
 
-  await page
-    .locator('[data-testid="backup"][data-reason="pre-adopt"]')
-    .getByTestId('backup-restore')
-    .click();
+  await restoreListedBackup(page, 'pre-adopt');
 
   await expect.poll(reloaded).toBe(true);
   await expect.poll(otherReloaded).toBe(true);
@@ -102,12 +94,5 @@ test('restoring a backup brings the previous image back byte for byte, and the o
   expect(restored.imageSha256).toBe(before.imageSha256);
   expect(restored.imageBytes).toBe(before.imageBytes);
   // The adopted image is a backup now, so the restore can be undone in its turn.
-  expect(restored.backups).toEqual([
-    {
-      reason: 'pre-restore',
-      generation: adopted.generation,
-      sizeBytes: adopted.imageBytes,
-      sha256: adopted.imageSha256,
-    },
-  ]);
+  expect(restored.backups).toEqual([backupOf(adopted, 'pre-restore')]);
 });

@@ -36,3 +36,9 @@ export type BuildName = keyof typeof BUILDS;
 export function buildUrl(build: BuildName): string {
   return `${PREVIEW_ORIGIN}/${build}/`;
 }
+
+/**
+ * A document of the same origin that runs no app code (an image of the demo's): where a test
+ * reads or writes the stored database raw without any build of the demo opening it first.
+ */
+export const BLANK_URL = `${PREVIEW_ORIGIN}/base/favicon.svg`;

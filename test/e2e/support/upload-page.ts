@@ -111,3 +111,11 @@ export async function recordShown(
   return () =>
     page.evaluate((key) => (window as unknown as Record<string, string[]>)[key] ?? [], key);
 }
+
+/** Clicks Restore on the listed backup made for `reason`. */
+export function restoreListedBackup(page: Page, reason: string): Promise<void> {
+  return page
+    .locator(`[data-testid="backup"][data-reason="${reason}"]`)
+    .getByTestId('backup-restore')
+    .click();
+}
