@@ -185,8 +185,23 @@ export function indexedDbPageStore(name: string): PageStore {
         return backup === undefined ? undefined : readChunksInto(objects, backup.manifest, 0);
       });
     },
-    replace(source, reason) {
-      return readWrite(useStore(), (objects) => writeReplacement(objects, source, reason));
+    async replace(source, reason) {
+      if ('backupId' in source)
+        return readWrite(useStore(), (objects) => writeReplacement(objects, source, reason));
+      const staged = await stageFile(useStore(), source.file, source.fileSize);
+      try {
+        return await readWrite(useStore(), (objects) =>
+          writeReplacement(objects, { staged }, reason),
+        );
+      } catch (error) {
+        // Nothing refers to the staged chunks: let them go (a crash here leaves them to the
+        // next replacement's sweep).
+        await readWrite(useStore(), async (objects) => {
+          for (const [index, version] of staged.chunks.entries())
+            objects.delete(chunkKey(index, version));
+        }).catch(() => {});
+        throw error;
+      }
     },
   };
 }
@@ -257,15 +272,66 @@ export async function writeSave(objects: IDBObjectStore, save: SaveRequest): Pro
   return { manifest, bytesWritten };
 }
 
-/** The body of a replacement's transaction (see `PageStore.replace`). */
+/**
+ * Writes a replacing file's chunks under a version no save ever writes (saves write whole
+ * generations; this is a fraction between two, drawn at random, so another replacement racing
+ * this one where Web Locks are missing writes other keys). The chunks go in transactions of a
+ * few megabytes each: one transaction holding a whole large file would hold every chunk's copy
+ * in the page's memory until it commits. Until the manifest refers to them they are unused.
+ */
+async function stageFile(
+  useStore: UseStore,
+  source: ArrayBuffer | Uint8Array,
+  fileSize: number,
+): Promise<StagedFile> {
+  const file = source instanceof Uint8Array ? source : new Uint8Array(source, 0, fileSize);
+  const stored = await useStore('readonly', (objects) => request(objects.get(MANIFEST_KEY)));
+  const follows = isManifest(stored) ? stored.generation : 0;
+  const version = follows + 0.25 + Math.random() / 2;
+  const count = Math.ceil(fileSize / CHUNK_BYTES);
+  for (let first = 0; first < count; first += CHUNKS_PER_STAGING_TRANSACTION) {
+    await readWrite(useStore, async (objects) => {
+      const last = Math.min(count, first + CHUNKS_PER_STAGING_TRANSACTION);
+      for (let index = first; index < last; index++) {
+        const start = index * CHUNK_BYTES;
+        objects.put(
+          file.slice(start, Math.min(start + CHUNK_BYTES, fileSize)),
+          chunkKey(index, version),
+        );
+      }
+    });
+  }
+  return {
+    follows,
+    fileSize,
+    chunkSize: CHUNK_BYTES,
+    chunks: new Array<number>(count).fill(version),
+  };
+}
+
+/** A replacing file's chunks as staged, and the generation they were staged on top of. */
+interface StagedFile extends Omit<Manifest, 'generation'> {
+  follows: number;
+}
+
+/** A few megabytes of chunks: what one staging transaction holds. */
+const CHUNKS_PER_STAGING_TRANSACTION = 64;
+
+/**
+ * The body of a replacement's transaction (see `PageStore.replace`): the staged file or a
+ * backup becomes the manifest of the next generation. Chunk versions that nothing refers to
+ * afterwards are deleted, those of a replacement a crash interrupted included.
+ */
 async function writeReplacement(
   objects: IDBObjectStore,
-  source: ReplacementSource,
+  source: { staged: StagedFile } | { backupId: string },
   reason: BackupReason,
 ): Promise<Replacement> {
-  const [stored, list] = await Promise.all([
+  // Every chunk key: `['chunk', …]` sorts after `['chunk']` and before `['chunk', []]`.
+  const [stored, list, chunkKeys] = await Promise.all([
     request(objects.get(MANIFEST_KEY)),
     request(objects.get(BACKUP_LIST_KEY)),
+    request(objects.getAllKeys(IDBKeyRange.bound(['chunk'], ['chunk', []]))),
   ]);
   const previous = isManifest(stored) ? stored : undefined;
   const generation = (previous?.generation ?? 0) + 1;
@@ -278,29 +344,37 @@ async function writeReplacement(
     backups = backups.filter((entry) => entry.id !== source.backupId);
     manifest = { ...restored.manifest, generation };
   } else {
-    const file =
-      source.file instanceof Uint8Array
-        ? source.file
-        : new Uint8Array(source.file, 0, source.fileSize);
-    const count = Math.ceil(source.fileSize / CHUNK_BYTES);
-    for (let index = 0; index < count; index++) {
-      const start = index * CHUNK_BYTES;
-      objects.put(
-        file.slice(start, Math.min(start + CHUNK_BYTES, source.fileSize)),
-        chunkKey(index, generation),
+    // Another tab saved since the chunks were staged: they were staged on top of what it replaced.
+    if (source.staged.follows !== generation - 1)
+      throw new DatabaseError(
+        'CONFLICT',
+        `Another tab saved the database (generation ${generation - 1}) while the new file was written; nothing was replaced.`,
       );
-    }
-    manifest = {
-      generation,
-      fileSize: source.fileSize,
-      chunkSize: CHUNK_BYTES,
-      chunks: new Array<number>(count).fill(generation),
-    };
+    const { fileSize, chunkSize, chunks } = source.staged;
+    manifest = { generation, fileSize, chunkSize, chunks };
   }
   const backup = previous === undefined ? null : backupOf(previous, reason);
   const kept = backup === null ? { list: backups, dropped: [] } : withBackup(backups, backup);
   finishWrite(objects, manifest, kept, previous);
+  sweepUnreferenced(objects, chunkKeys, manifest, kept.list);
   return { generation, backup: backup === null ? null : entryOf(backup) };
+}
+
+/** Deletes the chunk versions among `keys` that neither `manifest` nor a kept backup refers to. */
+function sweepUnreferenced(
+  objects: IDBObjectStore,
+  keys: IDBValidKey[],
+  manifest: Manifest,
+  backups: readonly StoredBackup[],
+): void {
+  const kept = new Set<string>();
+  for (const held of [manifest, ...backups.map((entry) => entry.manifest)])
+    for (const [index, version] of held.chunks.entries()) kept.add(`${index}:${version}`);
+  for (const key of keys) {
+    if (!Array.isArray(key)) continue;
+    const [, index, version] = key;
+    if (!kept.has(`${index}:${version}`)) objects.delete(key);
+  }
 }
 
 /**

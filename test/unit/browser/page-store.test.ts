@@ -229,6 +229,26 @@ describe('the page store', () => {
     );
   });
 
+  it('sweeps away chunks an interrupted replacement staged, when the next one lands', async () => {
+    const { store, raw } = freshStore();
+    const file = fileOf(2);
+    await store.save({ follows: 0, fileSize: file.byteLength, chunks: chunksOf(file) });
+    // What a crash between staging an adopted file's chunks and switching manifests leaves.
+    await setMany(
+      [
+        [['chunk', 0, 1.4], new Uint8Array(10)],
+        [['chunk', 7, 1.4], new Uint8Array(10)],
+      ],
+      raw,
+    );
+    const upload = fileOf(3, 9);
+    await store.replace({ file: upload, fileSize: upload.byteLength }, 'pre-adopt');
+    expect(await chunkKeys(raw)).toEqual(
+      referenced((await store.readManifest()) as Manifest, ...(await backupManifests(raw))),
+    );
+    expect(Buffer.from(await storedFile(store)).equals(upload)).toBe(true);
+  });
+
   it('reads only the chunks a caller does not already hold', async () => {
     const { store } = freshStore();
     const file = fileOf(4);
