@@ -92,6 +92,7 @@ export class DatabaseHost implements DatabaseWorkerApi {
   constructor(private readonly openStore: (name: string) => PageStore = indexedDbPageStore) {}
 
   async open(request: OpenRequest, onEvent: (event: DatabaseEvent) => void): Promise<OpenResult> {
+    const requestedAt = performance.now();
     if (this.opening) throw new DatabaseError('OPEN_FAILED', 'This worker is already open.');
     this.opening = true;
     const store = request.storage === 'memory' ? memoryPageStore() : this.openStore(request.name);
@@ -150,6 +151,7 @@ export class DatabaseHost implements DatabaseWorkerApi {
       const doneAt = performance.now();
       const timings: LoadTimings = {
         workerStartedAt: performance.timeOrigin,
+        requestMs: requestedAt,
         ...load.timings,
         engineWaitMs: engineAt - arrivedAt,
         openMs: migrated.openMs,

@@ -84,6 +84,8 @@ export interface SaveSummary {
 export interface LoadTimings {
   /** When the worker started, in milliseconds since the epoch (its `performance.timeOrigin`). */
   workerStartedAt: number;
+  /** From the worker's start until the page's open request reached it (loading its script). */
+  requestMs: number;
   /** Waiting for the cross-tab lock, from its request (the read runs meanwhile). */
   lockMs: number;
   /** Reading the stored file from IndexedDB, from the request. */
