@@ -56,8 +56,7 @@ export async function restoreBackup(name: string, id: string): Promise<{ generat
 export async function readStoredImage(name: string): Promise<Uint8Array | undefined> {
   try {
     const store = await convertedStore(name);
-    const manifest = await store.readManifest();
-    return manifest === undefined ? undefined : await store.readFile(manifest, 0);
+    return (await store.readCurrent(false)).file;
   } catch {
     return undefined;
   }

@@ -116,6 +116,9 @@ export class DatabaseHost implements DatabaseWorkerApi {
         stored = await load.result;
         this.store = store;
       } catch (error) {
+        // A store that answers but holds a damaged file must not be mistaken for no storage:
+        // the app would start empty, in memory, over the person's data.
+        if (error instanceof DatabaseError) throw error;
         this.problems.storage = `IndexedDB is unavailable here: ${messageOf(error)}`;
         stored = { manifest: undefined, file: undefined, generation: 0 };
       }
@@ -423,10 +426,8 @@ interface MigratedFile {
 
 /** The stored manifest and file, read into a buffer with room to grow. */
 async function readStored(store: PageStore): Promise<StoredFile> {
-  const manifest = await store.readManifest();
-  if (manifest === undefined) return { manifest, file: undefined, generation: 0 };
-  const file = await store.readFile(manifest, manifest.fileSize);
-  return { manifest, file, generation: manifest.generation };
+  const { manifest, file } = await store.readCurrent(true);
+  return { manifest, file, generation: manifest?.generation ?? 0 };
 }
 
 /**

@@ -102,6 +102,14 @@ export interface PageStore {
   /** The stored generation alone, without converting anything: a cheap check for a newer save. */
   readGeneration(): Promise<number>;
   /**
+   * The live manifest and the file it describes, read together in one transaction (so no save
+   * can come between them); both undefined before the first save. With `withRoom`, the file is at
+   * the start of a buffer with room to grow after it (see `bufferWithRoom`).
+   */
+  readCurrent(
+    withRoom: boolean,
+  ): Promise<{ manifest: Manifest | undefined; file: Uint8Array | undefined }>;
+  /**
    * The file `manifest` describes, read into the start of a buffer with `room` bytes after it.
    * `reuse(index)` may supply a chunk the caller holds already (a tab catching up with another's
    * save reads only the chunks that changed).
@@ -167,6 +175,14 @@ export function indexedDbPageStore(name: string): PageStore {
       const manifest = await readOnly((objects) => request(objects.get(MANIFEST_KEY)));
       return isManifest(manifest) ? manifest.generation : 0;
     },
+    readCurrent(withRoom) {
+      return readOnly(async (objects) => {
+        const manifest = await request(objects.get(MANIFEST_KEY));
+        if (!isManifest(manifest)) return { manifest: undefined, file: undefined };
+        const room = withRoom ? manifest.fileSize : 0;
+        return { manifest, file: await readChunksInto(objects, manifest, room) };
+      });
+    },
     readFile(manifest, room, reuse) {
       return readOnly((objects) => readChunksInto(objects, manifest, room, reuse));
     },
@@ -212,6 +228,7 @@ export function memoryPageStore(): PageStore {
   return {
     kind: 'memory',
     readManifest: nothing,
+    readCurrent: async () => ({ manifest: undefined, file: undefined }),
     convertFirstFormat: async () => false,
     readGeneration: async () => 0,
     readFile: async () => new Uint8Array(0),

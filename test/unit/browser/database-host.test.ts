@@ -154,6 +154,21 @@ describe('DatabaseHost', () => {
     expect(await storedKeys(raw)).toEqual(before);
   });
 
+  it('refuses to open a stored file with a damaged chunk, rather than start empty in memory', async () => {
+    const { name, raw } = freshName();
+    await (await open(name, [NOTES])).host.close();
+    const manifest = await indexedDbPageStore(name).readManifest();
+    await setMany([[['chunk', 0, manifest?.chunks[0] ?? 0], new Uint8Array(10)]], raw);
+    const before = await storedKeys(raw);
+
+    await expect(open(name, [NOTES])).rejects.toMatchObject({
+      name: 'DatabaseError',
+      code: 'OPEN_FAILED',
+      message: expect.stringContaining('chunk 0'),
+    });
+    expect(await storedKeys(raw)).toEqual(before);
+  });
+
   it("takes in another tab's save before its own write, reading only what changed", async () => {
     const { name } = await bigDatabase(5_000);
     const first = await open(name, [NOTES]);
