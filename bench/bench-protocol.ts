@@ -76,7 +76,7 @@ export interface UploadBenchResult {
   upgradedBytes: number;
   /** True when the upgraded file left SQLite without a copy. */
   upgradedInPlace: boolean;
-  /** `inspectUpload` (read, checks, dry run), `upgrade()` (migrate, export), `adopt()` (save). */
+  /** `upgradeUpload` (read, checks, the migrations on the copy), `keep()` (the hand-over), `adopt()` (save). */
   inspectMs: number;
   upgradeMs: number;
   adoptMs: number;
@@ -102,7 +102,7 @@ export interface InferenceBenchResult {
   /** The same two in a fresh worker whose SQLite had first run the same SQL (see inference-worker.ts). */
   warmEngineDryRunMs: number;
   warmEngineDetectMs: number;
-  /** `inspectUpload` of the same file in a fresh upload worker: its dry-run phase, and all of it. */
+  /** `upgradeUpload` of the same file in a fresh upload worker: its migration run, and all of it. */
   uploadMigrateMs: number;
   uploadInspectMs: number;
   legacyVersion: string | null;

@@ -1,4 +1,4 @@
-// The issue-4 half of `npm run bench`: the 50 MB legacy upgrade in the page against the native
+// The upload half of `npm run bench`: the 50 MB legacy upgrade in the page against the native
 // shell, the page's longest task and the browser's peak memory meanwhile, and cold detection
 // against 100 migrations. See bench/README.md for what each number means.
 import path from 'node:path';
@@ -146,7 +146,7 @@ export async function measureInference(setup: UploadBenchSetup): Promise<Record<
     }
   }
   return {
-    // The issue's metric is the detection itself; the whole dry run around it is reported beside.
+    // The metric is the detection itself; the whole dry run around it is reported beside.
     inferenceMs100: round2(median(results.map((r) => r.detectMs))),
     inferenceDryRunMs100: round2(median(results.map((r) => r.dryRunMs))),
     inferenceWarmEngineMs100: round2(median(results.map((r) => r.warmEngineDryRunMs))),

@@ -1,7 +1,7 @@
 // Kills the renderer (CDP Page.crash) while the page saves, then reads what IndexedDB kept: the
 // file of one generation, whole, with exactly the notes that generation had.
 import type { BrowserContext, Page } from '@playwright/test';
-import { openDatabase, rows, scalar } from '../helpers/sqljs.ts';
+import { memoryDatabase, rows, scalar } from '../helpers/sqljs.ts';
 import {
   addNote,
   backupOf,
@@ -182,7 +182,7 @@ function appliedIn(file: string | null | undefined): string[] {
 /** A stored file (base64, as `readStoredDatabase` brings it) opened in Node's sql.js. */
 function opened(file: string | null | undefined) {
   if (file == null) throw new Error('the stored file could not be put together');
-  return openDatabase(new Uint8Array(Buffer.from(file, 'base64')));
+  return memoryDatabase(new Uint8Array(Buffer.from(file, 'base64')));
 }
 
 /** A note long enough (about 16 KB) that its save writes several chunks and takes a while. */

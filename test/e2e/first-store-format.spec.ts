@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { Page } from '@playwright/test';
 import { DEMO_MIGRATIONS } from '../helpers/demo-migrations.ts';
-import { openDatabase, rows } from '../helpers/sqljs.ts';
+import { memoryDatabase, rows } from '../helpers/sqljs.ts';
 import {
   expectState,
   markDocument,
@@ -170,7 +170,7 @@ async function writeFirstFormat(
 /** The notes of a file, newest first, as the notes list shows them. */
 function notesIn(file: Uint8Array | undefined): string[] {
   if (file === undefined) throw new Error('no such file');
-  const db = openDatabase(file);
+  const db = memoryDatabase(file);
   try {
     return rows(db, 'SELECT content FROM notes ORDER BY id DESC').map((row) => String(row.content));
   } finally {

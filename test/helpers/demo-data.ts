@@ -1,7 +1,7 @@
 import type { Database } from 'sql.js';
 import { SEED_LEDGER_DDL } from '../../scripts/samples/build-samples.ts';
 import { DEMO_MIGRATIONS } from './demo-migrations.ts';
-import { openDatabase, rows } from './sqljs.ts';
+import { memoryDatabase, rows } from './sqljs.ts';
 
 /**
  * Rows an app at each point of the demo's history would have written, keyed by how many
@@ -74,7 +74,7 @@ export function demoScriptAt(version: number): string {
 
 /** An untracked sql.js database at version k, with rows. */
 export function demoDatabaseAt(version: number): Database {
-  const db = openDatabase();
+  const db = memoryDatabase();
   db.exec(demoScriptAt(version));
   db.run('PRAGMA foreign_keys = ON');
   return db;

@@ -7,13 +7,13 @@ import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
 export const SQL: SqlJsStatic = await initSqlJs();
 
 /** An in-memory database, empty or opened from a file's bytes. */
-export function openDatabase(bytes?: Uint8Array): Database {
+export function memoryDatabase(bytes?: Uint8Array): Database {
   return new SQL.Database(bytes);
 }
 
 /** A database built by running `sql` (whole script, sql.js's own `exec`) on an empty one. */
 export function databaseFrom(sql: string): Database {
-  const db = openDatabase();
+  const db = memoryDatabase();
   db.exec(sql);
   return db;
 }

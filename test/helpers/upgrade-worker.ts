@@ -4,9 +4,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { runMigrations } from '../../src/index.ts';
 import { DEMO_MIGRATIONS, DEMO_SCHEMA } from './demo-migrations.ts';
-import { openDatabase } from './sqljs.ts';
+import { memoryDatabase } from './sqljs.ts';
 
-const db = openDatabase(workerData as Uint8Array);
+const db = memoryDatabase(workerData as Uint8Array);
 parentPort?.postMessage({ started: true });
 const report = runMigrations(db, DEMO_MIGRATIONS, { schema: DEMO_SCHEMA });
 parentPort?.postMessage({ executed: report.executed });

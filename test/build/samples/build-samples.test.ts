@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildSamples, type Sample } from '../../../scripts/samples/build-samples.ts';
 import { runMigrations } from '../../../src/index.ts';
 import { DEMO_MIGRATIONS, DEMO_NAMES, DEMO_SCHEMA } from '../../helpers/demo-migrations.ts';
-import { openDatabase, rows, SQL, scalar } from '../../helpers/sqljs.ts';
+import { memoryDatabase, rows, SQL, scalar } from '../../helpers/sqljs.ts';
 
 const samples = buildSamples(SQL, DEMO_MIGRATIONS);
 
@@ -13,7 +13,7 @@ function sample(file: string): Sample {
 }
 
 function dryRunOf(file: string) {
-  return runMigrations(openDatabase(sample(file).bytes), [...DEMO_MIGRATIONS], {
+  return runMigrations(memoryDatabase(sample(file).bytes), [...DEMO_MIGRATIONS], {
     schema: DEMO_SCHEMA,
     dryRun: true,
   });
@@ -33,7 +33,7 @@ describe('the demo samples', () => {
     const { bytes } = sample(file);
     expect(new TextDecoder().decode(bytes.subarray(0, 16))).toBe('SQLite format 3\0');
     expect(
-      Number(scalar(openDatabase(bytes), 'SELECT count(*) FROM sqlite_schema')),
+      Number(scalar(memoryDatabase(bytes), 'SELECT count(*) FROM sqlite_schema')),
     ).toBeGreaterThan(0);
   });
 
@@ -51,7 +51,7 @@ describe('legacy-oldest.db', () => {
   });
 
   it('has no ledger, and notes and sessions to keep', () => {
-    const db = openDatabase(sample('legacy-oldest.db').bytes);
+    const db = memoryDatabase(sample('legacy-oldest.db').bytes);
     expect(scalar(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'schema_migrations'")).toBe(
       0,
     );
@@ -72,7 +72,7 @@ describe('legacy-middle.db', () => {
 
 describe('starpunk-seed.db', () => {
   it("holds StarPunk's three-column ledger naming 001 to 005", () => {
-    const db = openDatabase(sample('starpunk-seed.db').bytes);
+    const db = memoryDatabase(sample('starpunk-seed.db').bytes);
     expect(
       rows(db, "SELECT name FROM pragma_table_info('schema_migrations')").map((r) => r.name),
     ).toEqual(['id', 'migration_name', 'applied_at']);
@@ -94,7 +94,7 @@ describe('starpunk-seed.db', () => {
 
 describe('corrupt.db', () => {
   it('fails quick_check, naming the damaged page', () => {
-    const db = openDatabase(sample('corrupt.db').bytes);
+    const db = memoryDatabase(sample('corrupt.db').bytes);
     const result = rows(db, 'PRAGMA quick_check').map((row) => String(row.quick_check));
     expect(result).not.toEqual(['ok']);
     expect(result.join('\n')).toMatch(/page \d+/);
@@ -105,7 +105,7 @@ describe('the sample upgrades', () => {
   it.each(['legacy-oldest.db', 'legacy-middle.db', 'starpunk-seed.db'])(
     '%s reaches the current schema without drift and keeps its notes',
     (file) => {
-      const db = openDatabase(sample(file).bytes);
+      const db = memoryDatabase(sample(file).bytes);
       const notesBefore = scalar(db, 'SELECT count(*) FROM notes');
       const report = runMigrations(db, [...DEMO_MIGRATIONS], { schema: DEMO_SCHEMA });
       expect(report.drift).toEqual([]);

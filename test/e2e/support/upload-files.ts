@@ -4,7 +4,7 @@ import type { Database } from 'sql.js';
 import { runMigrations } from '../../../src/index.ts';
 import { demoDatabaseAt, seedDatabaseAt } from '../../helpers/demo-data.ts';
 import { DEMO_MIGRATIONS, DEMO_SCHEMA } from '../../helpers/demo-migrations.ts';
-import { openDatabase } from '../../helpers/sqljs.ts';
+import { memoryDatabase } from '../../helpers/sqljs.ts';
 
 /** A file as Playwright's `setInputFiles` takes it. */
 export interface UploadFile {
@@ -147,7 +147,7 @@ export function markupFiles(): { tracked: UploadFile; legacy: UploadFile; newerA
 
 /** Opens a downloaded file in sql.js, foreign keys on, as an app would. */
 export function openFile(bytes: Uint8Array): Database {
-  const db = openDatabase(bytes);
+  const db = memoryDatabase(bytes);
   db.run('PRAGMA foreign_keys = ON');
   return db;
 }

@@ -12,7 +12,7 @@ import {
 } from '../../../src/browser/page-store.ts';
 import type { OpenRequest } from '../../../src/browser/protocol.ts';
 import { checksumInput, type Migration } from '../../../src/index.ts';
-import { openDatabase } from '../../helpers/sqljs.ts';
+import { memoryDatabase } from '../../helpers/sqljs.ts';
 
 // In Node sql.js finds its wasm itself; the page's asset URL means nothing here.
 vi.mock('../../../src/browser/sqlite.ts', async (importOriginal) => ({
@@ -74,7 +74,7 @@ async function storedFile(name: string): Promise<Uint8Array> {
 }
 
 function countNotes(file: Uint8Array): number {
-  const db = openDatabase(file);
+  const db = memoryDatabase(file);
   try {
     return Number(db.exec('SELECT count(*) FROM notes')[0]?.values[0]?.[0]);
   } finally {
@@ -302,7 +302,7 @@ describe('DatabaseHost', () => {
     await host.write([{ sql: "INSERT INTO notes (body) VALUES ('kept across the upgrade')" }]);
     const image = await host.exportImage();
     await host.close();
-    const olderImage = openDatabase();
+    const olderImage = memoryDatabase();
     olderImage.exec(NOTES.sql);
     await setMany(
       [

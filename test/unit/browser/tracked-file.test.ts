@@ -1,14 +1,14 @@
 import type { SqlJsStatic } from 'sql.js';
 import { describe, expect, it } from 'vitest';
 import { TrackedFile, withRoom } from '../../../src/browser/tracked-file.ts';
-import { byteDifference, openDatabase, SQL } from '../../helpers/sqljs.ts';
+import { byteDifference, memoryDatabase, SQL } from '../../helpers/sqljs.ts';
 
 const CHUNK = 16 * 1024;
 const OPTIONS = { chunkSize: CHUNK, settings: 'PRAGMA journal_mode = MEMORY' };
 
 /** A database file of `rows` rows of 100 characters, as bytes. */
 function fileOf(rows: number): Uint8Array {
-  const db = openDatabase();
+  const db = memoryDatabase();
   db.exec(
     `CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL);
      WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${rows})
@@ -35,7 +35,7 @@ function openTracked(file: Uint8Array, room: number, sql: SqlJsStatic = SQL): Tr
 }
 
 function count(bytes: Uint8Array): number {
-  const db = openDatabase(bytes);
+  const db = memoryDatabase(bytes);
   try {
     return Number(db.exec('SELECT count(*) FROM t')[0]?.values[0]?.[0]);
   } finally {
@@ -187,7 +187,7 @@ describe('TrackedFile', () => {
     const file = fileOf(10);
     const tracked = openTracked(file, 0);
     tracked.db.exec('PRAGMA user_version = 42');
-    const reopened = openDatabase(tracked.bytes());
+    const reopened = memoryDatabase(tracked.bytes());
     expect(reopened.exec('PRAGMA user_version')[0]?.values[0]?.[0]).toBe(42);
     reopened.close();
     tracked.close();

@@ -8,7 +8,7 @@ import { UploadHost, unexpected } from '../../../src/browser/upload-host.ts';
 import { MigrationError } from '../../../src/index.ts';
 import { demoDatabaseAt } from '../../helpers/demo-data.ts';
 import { DEMO_MIGRATIONS, DEMO_SCHEMA } from '../../helpers/demo-migrations.ts';
-import { openDatabase } from '../../helpers/sqljs.ts';
+import { memoryDatabase } from '../../helpers/sqljs.ts';
 
 // In Node sql.js finds its wasm itself; the page's asset URL means nothing here.
 vi.mock('../../../src/browser/sqlite.ts', async (importOriginal) => ({
@@ -54,7 +54,7 @@ describe('UploadHost', () => {
 
     const handed = await host.handOver();
     expect(handed.kept.fileName).toBe('notes-upgraded.db');
-    const upgraded = openDatabase(new Uint8Array(handed.file, 0, handed.byteLength).slice());
+    const upgraded = memoryDatabase(new Uint8Array(handed.file, 0, handed.byteLength).slice());
     expect(upgraded.exec('SELECT count(*) FROM schema_migrations')[0]?.values[0]?.[0]).toBe(
       DEMO_MIGRATIONS.length,
     );

@@ -15,7 +15,7 @@ import {
   byteDifference,
   bytesOf,
   databaseFrom,
-  openDatabase,
+  memoryDatabase,
   rows,
   scalar,
 } from '../../helpers/sqljs.ts';
@@ -61,7 +61,7 @@ describe('schema detection (the seed: current, legacy, missing table)', () => {
   });
 
   test('takes a database with no tables at all for a fresh one', () => {
-    const report = runMigrations(openDatabase(), DEMO_MIGRATIONS, { schema: DEMO_SCHEMA });
+    const report = runMigrations(memoryDatabase(), DEMO_MIGRATIONS, { schema: DEMO_SCHEMA });
     expect(report.state).toBe('fresh');
     expect(report.legacyVersion).toBeNull();
   });

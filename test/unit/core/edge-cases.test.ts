@@ -5,7 +5,7 @@ import {
   runMigrations,
   sameSchema,
 } from '../../../src/index.ts';
-import { databaseFrom, openDatabase, scalar } from '../../helpers/sqljs.ts';
+import { databaseFrom, memoryDatabase, scalar } from '../../helpers/sqljs.ts';
 
 const fingerprintOf = (sql: string) => fingerprintSchema(databaseFrom(sql));
 
@@ -55,7 +55,7 @@ describe('the fingerprint', () => {
 
 describe('execution', () => {
   it('skips a named BEGIN TRANSACTION … COMMIT TRANSACTION pair in a file', () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     const report = runMigrations(db, [
       {
         name: '001_named.sql',
@@ -72,7 +72,7 @@ describe('execution', () => {
       sql: `CREATE TABLE p (id INTEGER PRIMARY KEY);
             CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER REFERENCES p(id));`,
     };
-    const db = openDatabase();
+    const db = memoryDatabase();
     runMigrations(db, [base]);
     // Orphans an app left while it kept foreign keys off, as SQLite does by default.
     db.exec(`PRAGMA foreign_keys = OFF;
@@ -103,7 +103,7 @@ describe('the ledger', () => {
 
 describe('a failure after earlier migrations of the same run', () => {
   it('says the earlier ones stay applied instead of claiming the database is unchanged', () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     const error = errorOf(() =>
       runMigrations(db, [
         { name: '001_a.sql', sql: 'CREATE TABLE a (x);' },

@@ -10,9 +10,9 @@ import {
 import { demoDatabaseAt } from '../../helpers/demo-data.ts';
 import { DEMO_MIGRATIONS, DEMO_SCHEMA } from '../../helpers/demo-migrations.ts';
 import { catchMigrationError, migration } from '../../helpers/migration-error.ts';
-import { byteDifference, bytesOf, openDatabase } from '../../helpers/sqljs.ts';
+import { byteDifference, bytesOf, memoryDatabase } from '../../helpers/sqljs.ts';
 
-type Db = ReturnType<typeof openDatabase>;
+type Db = ReturnType<typeof memoryDatabase>;
 
 /** A database with one applied migration, `001_base.sql`. */
 const BASE = migration(
@@ -20,7 +20,7 @@ const BASE = migration(
   'CREATE TABLE base (id INTEGER PRIMARY KEY, ref INTEGER REFERENCES base(id));',
 );
 function tracked(): Db {
-  const db = openDatabase();
+  const db = memoryDatabase();
   runMigrations(db, [BASE]);
   return db;
 }
@@ -90,7 +90,7 @@ const CASES: ErrorCase[] = [
   {
     code: 'OUT_OF_ORDER',
     arrange: () => {
-      const db = openDatabase();
+      const db = memoryDatabase();
       runMigrations(db, [BASE, migration('003_c.sql', 'CREATE TABLE c (x);')]);
       return db;
     },
@@ -281,7 +281,7 @@ describe('isMigrationError', () => {
   });
 
   test("is false for SQLite's own error", () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     let thrown: unknown;
     try {
       db.run('INSERT INTO nope VALUES (1)');

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { columnExists, runMigrations, tableExists } from '../../../src/index.ts';
 import { catchMigrationError, migration } from '../../helpers/migration-error.ts';
-import { byteDifference, bytesOf, openDatabase, rows, scalar } from '../../helpers/sqljs.ts';
+import { byteDifference, bytesOf, memoryDatabase, rows, scalar } from '../../helpers/sqljs.ts';
 
 const CREATE_AUTHORS = migration(
   '001_authors_and_books.sql',
@@ -18,13 +18,13 @@ INSERT INTO books (id, title, author_id) VALUES (1, 'Notes', 1), (2, 'Compilers'
 
 /** A tracked database with authors and books (foreign keys on), migrated by the runner. */
 function libraryDatabase() {
-  const db = openDatabase();
+  const db = memoryDatabase();
   db.run('PRAGMA foreign_keys = ON');
   runMigrations(db, [CREATE_AUTHORS]);
   return db;
 }
 
-function ledgerNames(db: ReturnType<typeof openDatabase>): string[] {
+function ledgerNames(db: ReturnType<typeof memoryDatabase>): string[] {
   return rows(db, 'SELECT migration_name FROM schema_migrations ORDER BY id').map((row) =>
     String(row.migration_name),
   );
@@ -179,7 +179,7 @@ CREATE TABLE after_trigger (id INTEGER);
 
 describe('statement separators', () => {
   test('--> statement-breakpoint comments are fine', () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     runMigrations(db, [
       migration(
         '001_breakpoints.sql',
@@ -191,7 +191,7 @@ describe('statement separators', () => {
   });
 
   test('an empty statement (;;) mid-file does not stop execution: the statements after it run', () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     runMigrations(db, [
       migration(
         '001_empty_statements.sql',
@@ -202,13 +202,13 @@ describe('statement separators', () => {
   });
 
   test('a last statement without a semicolon runs', () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     runMigrations(db, [migration('001_no_semicolon.sql', 'CREATE TABLE a (id INTEGER)')]);
     expect(tableExists(db, 'a')).toBe(true);
   });
 
   test('a file of only comments runs and is recorded', () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     const report = runMigrations(db, [
       migration('001_nothing.sql', '-- nothing yet\n/* really */\n'),
     ]);
@@ -309,7 +309,7 @@ CREATE INDEX idx_reviews_book_id ON reviews(book_id);
   });
 
   test('as the first migration of a fresh database, leaves it byte-identical (no ledger either)', () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     const before = bytesOf(db);
     catchMigrationError(() => runMigrations(db, [FAILING]));
     expect(byteDifference(bytesOf(db), before)).toBeNull();
@@ -317,7 +317,7 @@ CREATE INDEX idx_reviews_book_id ON reviews(book_id);
   });
 
   test('as the second of two pending, keeps the first applied and leaves no trace of the second', () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     db.run('PRAGMA foreign_keys = ON');
     const error = catchMigrationError(() => runMigrations(db, [CREATE_AUTHORS, FAILING]));
     expect(error.migrationName).toBe('002_add_reviews.sql');
@@ -328,12 +328,12 @@ CREATE INDEX idx_reviews_book_id ON reviews(book_id);
   });
 
   test('as the second of two pending, leaves the same bytes as running the first alone', () => {
-    const alone = openDatabase();
+    const alone = memoryDatabase();
     runMigrations(alone, [CREATE_AUTHORS]);
-    const both = openDatabase();
+    const both = memoryDatabase();
     catchMigrationError(() => runMigrations(both, [CREATE_AUTHORS, FAILING]));
     // Only applied_at/duration of the first may differ; compare everything else.
-    const strip = (db: ReturnType<typeof openDatabase>) => {
+    const strip = (db: ReturnType<typeof memoryDatabase>) => {
       db.run('UPDATE schema_migrations SET applied_at = NULL, duration_ms = NULL');
       return bytesOf(db);
     };
@@ -551,7 +551,7 @@ INSERT INTO tags (id) VALUES (1);
 `,
   );
   function withOrphan() {
-    const db = openDatabase();
+    const db = memoryDatabase();
     runMigrations(db, [TAGGED]);
     db.run('PRAGMA foreign_keys = OFF');
     db.run('INSERT INTO note_tags VALUES (1, 404)');
@@ -703,14 +703,14 @@ describe('a long migration file', () => {
     );
 
   test('runs every one of 20,000 statements', () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     runMigrations(db, [CREATE_ITEMS, migration('002_seed.sql', seedLines(20_000).join('\n'))]);
     expect(scalar(db, 'SELECT count(*) FROM items')).toBe(20_000);
     expect(scalar(db, 'SELECT name FROM items WHERE id = 20000')).toBe('item 20000');
   });
 
   test('names the exact line of a statement failing near the end of 20,000', () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     const lines = seedLines(20_000).join('\n').split('\n');
     const failingLine = lines.length - 2;
     lines[failingLine - 1] = 'INSERT INTO itemz (id, name) VALUES (0, 0);';
@@ -725,7 +725,7 @@ describe('a long migration file', () => {
   });
 
   test('keeps the line exact after text that UTF-8 cannot carry, a lone surrogate', () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     const sql = [
       `INSERT INTO items (id, name) VALUES (1, '${'\uD800'.repeat(40)}');`,
       'INSERT INTO items (id, name)',

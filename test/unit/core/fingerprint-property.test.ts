@@ -9,7 +9,7 @@ import {
 } from '../../../src/index.ts';
 import { randomSchema, seededRandom } from '../../helpers/random-schema.ts';
 import { singleChanges } from '../../helpers/schema-changes.ts';
-import { openDatabase, rows } from '../../helpers/sqljs.ts';
+import { memoryDatabase, rows } from '../../helpers/sqljs.ts';
 import { writeSchema } from '../../helpers/write-schema.ts';
 
 /** `FINGERPRINT_SEED=…` reruns from another seed; a failure names the seed of its schema. */
@@ -21,7 +21,7 @@ const seeds = Array.from({ length: SCHEMAS }, (_, i) => FIRST_SEED + i);
 const counted = { respellings: 0, changes: 0, pragmaChecks: 0 };
 
 function built(sql: string, what: string): Database {
-  const db = openDatabase();
+  const db = memoryDatabase();
   try {
     // One transaction: SQLite then writes the schema once instead of once per statement.
     db.exec(`BEGIN;\n${sql}\nCOMMIT;`);

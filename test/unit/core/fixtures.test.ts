@@ -8,7 +8,7 @@ import {
   seedDatabaseAt,
 } from '../../helpers/demo-data.ts';
 import { DEMO_MIGRATIONS, DEMO_SCHEMA } from '../../helpers/demo-migrations.ts';
-import { byteDifference, bytesOf, openDatabase, rows } from '../../helpers/sqljs.ts';
+import { byteDifference, bytesOf, memoryDatabase, rows } from '../../helpers/sqljs.ts';
 import { upgradeInWorker } from '../../helpers/upgrade-in-worker.ts';
 
 // The suite's claims rest on these helpers, so they are checked too: an "unchanged" assertion
@@ -30,7 +30,7 @@ describe('byteDifference', () => {
   });
 
   test('names the lengths when the image grew', () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     const before = bytesOf(db);
     db.run('CREATE TABLE t (x)');
     expect(byteDifference(bytesOf(db), before)).toMatch(/bytes, expected/);
@@ -70,7 +70,7 @@ describe('the demo fixtures', () => {
   });
 
   test('SEED_LEDGER_DDL is the table StarPunk creates: three columns, nothing of ours', () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     db.run(SEED_LEDGER_DDL);
     expect(
       rows(db, "SELECT name FROM pragma_table_info('schema_migrations')").map((r) => r.name),

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { runMigrations } from '../../../src/index.ts';
 import { catchMigrationError, migration } from '../../helpers/migration-error.ts';
-import { byteDifference, bytesOf, openDatabase, rows, scalar } from '../../helpers/sqljs.ts';
+import { byteDifference, bytesOf, memoryDatabase, rows, scalar } from '../../helpers/sqljs.ts';
 
 const CREATE_A = migration(
   '001_a.sql',
@@ -14,7 +14,7 @@ INSERT INTO a (x, y) SELECT i, printf('%0500d', i) FROM n;
 
 /** A tracked database at 001, its bytes, and a run of `sql` as 002 that must be refused. */
 function refusedAfter(sql: string, options: { dryRun?: boolean } = {}) {
-  const db = openDatabase();
+  const db = memoryDatabase();
   runMigrations(db, [CREATE_A]);
   const before = bytesOf(db);
   const error = catchMigrationError(() =>
@@ -75,7 +75,7 @@ describe('a migration that writes the schema directly', () => {
   });
 
   test('commits when what it wrote is sound, and turns writing the schema off again', () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     runMigrations(db, [CREATE_A]);
 
     runMigrations(db, [

@@ -9,9 +9,9 @@ import {
 } from '../../helpers/demo-data.ts';
 import { DEMO_MIGRATIONS, DEMO_NAMES, DEMO_SCHEMA } from '../../helpers/demo-migrations.ts';
 import { catchMigrationError, migration } from '../../helpers/migration-error.ts';
-import { byteDifference, bytesOf, openDatabase, rows, scalar } from '../../helpers/sqljs.ts';
+import { byteDifference, bytesOf, memoryDatabase, rows, scalar } from '../../helpers/sqljs.ts';
 
-type Db = ReturnType<typeof openDatabase>;
+type Db = ReturnType<typeof memoryDatabase>;
 
 function ledgerColumns(db: Db) {
   return rows(
@@ -31,13 +31,13 @@ const APPLIED_AT = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 
 describe('tracking table', () => {
   test('is created by the first run, even with no migrations', () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     runMigrations(db, []);
     expect(tableExists(db, 'schema_migrations')).toBe(true);
   });
 
   test('has the seed-compatible columns followed by checksum, applied_how and duration_ms', () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     runMigrations(db, []);
     expect(ledgerColumns(db)).toEqual([
       { name: 'id', type: 'INTEGER', pk: 1, notnull: 0 },
@@ -50,7 +50,7 @@ describe('tracking table', () => {
   });
 
   test('makes migration_name unique', () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     runMigrations(db, []);
     db.run("INSERT INTO schema_migrations (migration_name) VALUES ('001_a.sql')");
     expect(() =>
@@ -59,7 +59,7 @@ describe('tracking table', () => {
   });
 
   test('is created only once: a second run leaves it as it was', () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     runMigrations(db, []);
     const before = bytesOf(db);
     const report = runMigrations(db, []);
@@ -74,20 +74,20 @@ describe('tracking table', () => {
 
 describe('ledger contents', () => {
   test('is empty after a run with no migrations', () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     const report = runMigrations(db, []);
     expect(ledgerRows(db)).toEqual([]);
     expect(report.migrations).toEqual([]);
   });
 
   test('records every migration of a fresh run by file name, in run order', () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     runMigrations(db, DEMO_MIGRATIONS, { schema: DEMO_SCHEMA });
     expect(ledgerRows(db).map((row) => row.migration_name)).toEqual(DEMO_NAMES);
   });
 
   test('stores the checksum of each migration with its line endings normalised', () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     const crlf = migration(
       '001_a.sql',
       'CREATE TABLE a (id INTEGER);\r\nCREATE TABLE b (id INTEGER);\r\n',
@@ -97,7 +97,7 @@ describe('ledger contents', () => {
   });
 
   test('records a migration that ran as executed, with its duration', () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     const report = runMigrations(db, [migration('001_a.sql', 'CREATE TABLE a (id INTEGER);')]);
     const [row] = ledgerRows(db);
     expect(row?.applied_how).toBe('executed');
@@ -107,7 +107,7 @@ describe('ledger contents', () => {
   });
 
   test('records a migration the schema already reflected as baselined, without a duration', () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     runMigrations(db, DEMO_MIGRATIONS, { schema: DEMO_SCHEMA });
     for (const row of ledgerRows(db)) {
       expect(row.applied_how).toBe('baselined');
@@ -116,14 +116,14 @@ describe('ledger contents', () => {
   });
 
   test('stamps applied_at as SQLite does (YYYY-MM-DD HH:MM:SS)', () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     const report = runMigrations(db, [migration('001_a.sql', 'CREATE TABLE a (id INTEGER);')]);
     expect(String(ledgerRows(db)[0]?.applied_at)).toMatch(APPLIED_AT);
     expect(report.migrations[0]?.appliedAt).toBe(ledgerRows(db)[0]?.applied_at);
   });
 
   test('does not count the ledger alone as a schema: a database with only a ledger is fresh', () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     runMigrations(db, []);
     const report = runMigrations(db, DEMO_MIGRATIONS, { schema: DEMO_SCHEMA });
     expect(report.state).toBe('fresh');
@@ -238,7 +238,7 @@ describe('a ledger written by StarPunk (the original three columns)', () => {
   });
 
   test('gets a timestamp in the rows it adds even when its applied_at has no default', () => {
-    // The issue describes the seed's column as plain `applied_at TIMESTAMP`.
+    // StarPunk's seed declares the column as plain `applied_at TIMESTAMP`, with no default.
     const db = demoDatabaseAt(2);
     db.exec(
       "CREATE TABLE schema_migrations (id INTEGER PRIMARY KEY, migration_name TEXT UNIQUE NOT NULL, applied_at TIMESTAMP); INSERT INTO schema_migrations (migration_name, applied_at) VALUES ('001_add_code_verifier_to_auth_state.sql', '2024-02-01 12:00:00');",
@@ -259,7 +259,7 @@ describe('a ledger written by StarPunk (the original three columns)', () => {
 
 describe('a schema_migrations table of another tool', () => {
   test('is refused, and the database is left as it was', () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     db.exec(
       'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, dirty INTEGER NOT NULL); INSERT INTO schema_migrations VALUES (3, 0);',
     );

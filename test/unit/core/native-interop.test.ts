@@ -14,7 +14,7 @@ import {
   sqlite3Rows,
   sqlite3Version,
 } from '../../helpers/native-sqlite.ts';
-import { byteDifference, databaseFrom, openDatabase } from '../../helpers/sqljs.ts';
+import { byteDifference, databaseFrom, memoryDatabase } from '../../helpers/sqljs.ts';
 
 /**
  * Files written by real SQLite (the native sqlite3 shell) at several points of the demo's history,
@@ -37,7 +37,7 @@ const reports = new Map<number, MigrationReport>();
 
 /** Upgrades a file written by sqlite3 with the runner; writes the result as `<name>-migrated.db`. */
 function upgradeFile(name: string): MigrationReport {
-  const db = openDatabase(folder.read(`${name}.db`));
+  const db = memoryDatabase(folder.read(`${name}.db`));
   db.run('PRAGMA foreign_keys = ON');
   const report = runMigrations(db, DEMO_MIGRATIONS, { schema: DEMO_SCHEMA });
   folder.write(`${name}-migrated.db`, db.export());
@@ -75,7 +75,7 @@ describe.each(VERSIONS)('a database written by sqlite3 at version %i', (version)
 
   test('is up to date, and left byte-identical, when opened again from the file', () => {
     const bytes = folder.read(`v${version}-migrated.db`);
-    const db = openDatabase(bytes);
+    const db = memoryDatabase(bytes);
     const report = runMigrations(db, DEMO_MIGRATIONS, { schema: DEMO_SCHEMA, checkDrift: true });
     expect(report).toMatchObject({ upToDate: true, changed: false, drift: [] });
     expect(byteDifference(db.export(), bytes)).toBeNull();
@@ -127,7 +127,7 @@ describe.each(VERSIONS)('a database written by sqlite3 at version %i', (version)
   test("has schema.sql's fingerprint once sqlite3 has rewritten it (VACUUM INTO)", () => {
     const copy = folder.path(`v${version}-vacuumed.db`);
     sqlite3(migrated(), `VACUUM INTO '${copy}';`);
-    const reopened = openDatabase(folder.read(`v${version}-vacuumed.db`));
+    const reopened = memoryDatabase(folder.read(`v${version}-vacuumed.db`));
     expect(
       diffSchemas(fingerprintSchema(reopened), fingerprintSchema(databaseFrom(DEMO_SCHEMA))),
     ).toEqual([]);
@@ -190,7 +190,7 @@ describe('a StarPunk database written by sqlite3 (seed ledger from 001 on)', () 
 
 describe('a fresh database created by the runner', () => {
   test('is read by sqlite3: integrity ok and the schema of schema.sql', () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     runMigrations(db, DEMO_MIGRATIONS, { schema: DEMO_SCHEMA });
     const file = folder.write('fresh.db', db.export());
     expect(sqlite3Rows(file, 'PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);

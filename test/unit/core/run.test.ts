@@ -24,7 +24,7 @@ import {
   byteDifference,
   bytesOf,
   databaseFrom,
-  openDatabase,
+  memoryDatabase,
   rows,
   scalar,
 } from '../../helpers/sqljs.ts';
@@ -33,13 +33,13 @@ const schemaFingerprint = fingerprintSchema(databaseFrom(DEMO_SCHEMA));
 
 describe('a fresh database with a schema', () => {
   test('gets the schema: no differences from schema.sql', () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     runMigrations(db, DEMO_MIGRATIONS, { schema: DEMO_SCHEMA });
     expect(diffSchemas(fingerprintSchema(db), schemaFingerprint)).toEqual([]);
   });
 
   test('has every migration baselined and none executed', () => {
-    const report = runMigrations(openDatabase(), DEMO_MIGRATIONS, { schema: DEMO_SCHEMA });
+    const report = runMigrations(memoryDatabase(), DEMO_MIGRATIONS, { schema: DEMO_SCHEMA });
     expect(report.state).toBe('fresh');
     expect(report.baselined).toEqual(DEMO_NAMES);
     expect(report.executed).toEqual([]);
@@ -47,14 +47,14 @@ describe('a fresh database with a schema', () => {
   });
 
   test('reports a change and no drift', () => {
-    const report = runMigrations(openDatabase(), DEMO_MIGRATIONS, { schema: DEMO_SCHEMA });
+    const report = runMigrations(memoryDatabase(), DEMO_MIGRATIONS, { schema: DEMO_SCHEMA });
     expect(report.changed).toBe(true);
     expect(report.upToDate).toBe(false);
     expect(report.drift).toEqual([]);
   });
 
   test('has foreign keys on afterwards', () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     runMigrations(db, DEMO_MIGRATIONS, { schema: DEMO_SCHEMA });
     expect(scalar(db, 'PRAGMA foreign_keys')).toBe(1);
   });
@@ -64,7 +64,7 @@ describe('a database with only an empty ledger, a schema and no migrations yet',
   // An app whose first release ships schema.sql and an empty migrations folder.
   const SCHEMA = 'CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);';
   function ledgerOnly() {
-    const db = openDatabase();
+    const db = memoryDatabase();
     runMigrations(db, []);
     return db;
   }
@@ -87,7 +87,7 @@ describe('a fresh database with a schema.sql that fails', () => {
 
   test('throws SQL_FAILED naming schema.sql and the line', () => {
     const error = catchMigrationError(() =>
-      runMigrations(openDatabase(), DEMO_MIGRATIONS, { schema: BROKEN }),
+      runMigrations(memoryDatabase(), DEMO_MIGRATIONS, { schema: BROKEN }),
     );
     expect(error.code).toBe('SQL_FAILED');
     expect(error.migrationName).toBe('schema.sql');
@@ -95,7 +95,7 @@ describe('a fresh database with a schema.sql that fails', () => {
   });
 
   test('leaves the database empty, without even a ledger', () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     const before = bytesOf(db);
     catchMigrationError(() => runMigrations(db, DEMO_MIGRATIONS, { schema: BROKEN }));
     expect(byteDifference(bytesOf(db), before)).toBeNull();
@@ -104,24 +104,24 @@ describe('a fresh database with a schema.sql that fails', () => {
 
 describe('a fresh database without a schema', () => {
   test('has every migration executed, in order', () => {
-    const report = runMigrations(openDatabase(), DEMO_MIGRATIONS);
+    const report = runMigrations(memoryDatabase(), DEMO_MIGRATIONS);
     expect(report.state).toBe('fresh');
     expect(report.executed).toEqual(DEMO_NAMES);
     expect(report.baselined).toEqual([]);
   });
 
   test('ends with the same schema as schema.sql', () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     runMigrations(db, DEMO_MIGRATIONS);
     expect(diffSchemas(fingerprintSchema(db), schemaFingerprint)).toEqual([]);
   });
 
   test('reports no drift, having no schema to compare with', () => {
-    expect(runMigrations(openDatabase(), DEMO_MIGRATIONS).drift).toBeNull();
+    expect(runMigrations(memoryDatabase(), DEMO_MIGRATIONS).drift).toBeNull();
   });
 
   test('reports a duration for each executed migration', () => {
-    const report = runMigrations(openDatabase(), DEMO_MIGRATIONS);
+    const report = runMigrations(memoryDatabase(), DEMO_MIGRATIONS);
     expect(report.migrations.length).toBe(DEMO_MIGRATIONS.length);
     for (const outcome of report.migrations) {
       expect(typeof outcome.durationMs).toBe('number');
@@ -144,8 +144,8 @@ describe('a legacy database (the first schema, with rows)', () => {
 
 describe('a second run', () => {
   const cases = [
-    ['fresh with a schema', () => openDatabase(), { schema: DEMO_SCHEMA }],
-    ['fresh without a schema', () => openDatabase(), {}],
+    ['fresh with a schema', () => memoryDatabase(), { schema: DEMO_SCHEMA }],
+    ['fresh without a schema', () => memoryDatabase(), {}],
     ['legacy', () => demoDatabaseAt(3), { schema: DEMO_SCHEMA }],
   ] as const;
 
@@ -170,7 +170,7 @@ describe('a second run', () => {
   });
 
   test('reports each migration as it was recorded (how, checksum, applied_at)', () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     const first = runMigrations(db, DEMO_MIGRATIONS, { schema: DEMO_SCHEMA });
     const second = runMigrations(db, DEMO_MIGRATIONS, { schema: DEMO_SCHEMA });
     expect(second.migrations.map((m) => m.status)).toEqual(DEMO_NAMES.map(() => 'already-applied'));
@@ -191,7 +191,7 @@ describe('many migration files', () => {
   );
 
   test('run in order, each recorded', () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     const report = runMigrations(db, [...MANY].reverse());
     expect(report.executed).toEqual(MANY.map((m) => m.name));
     expect(scalar(db, 'SELECT count(*) FROM schema_migrations')).toBe(60);
@@ -199,7 +199,7 @@ describe('many migration files', () => {
   });
 
   test('are recognised at a version in the middle of them', () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     for (const m of MANY.slice(0, 31)) db.exec(m.sql);
     const report = runMigrations(db, MANY);
     expect(report.legacyVersion).toBe(MANY[30]?.name);
@@ -209,7 +209,7 @@ describe('many migration files', () => {
 
 describe('a partially applied database', () => {
   test('runs only what is pending', () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     runMigrations(db, DEMO_MIGRATIONS.slice(0, 4));
     const report = runMigrations(db, DEMO_MIGRATIONS, { schema: DEMO_SCHEMA });
     expect(report.state).toBe('tracked');
@@ -219,7 +219,7 @@ describe('a partially applied database', () => {
   });
 
   test('reports the pending ones as executed and the others as already applied', () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     runMigrations(db, DEMO_MIGRATIONS.slice(0, 4));
     const report = runMigrations(db, DEMO_MIGRATIONS);
     expect(report.migrations.map((m) => m.status)).toEqual([
@@ -231,14 +231,14 @@ describe('a partially applied database', () => {
 
 describe('no migrations at all', () => {
   test('on a fresh database records nothing and reports nothing', () => {
-    const report = runMigrations(openDatabase(), []);
+    const report = runMigrations(memoryDatabase(), []);
     expect(report.migrations).toEqual([]);
     expect(report.executed).toEqual([]);
     expect(report.baselined).toEqual([]);
   });
 
   test('on a tracked database is up to date', () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     runMigrations(db, []);
     const report = runMigrations(db, []);
     expect(report.upToDate).toBe(true);
@@ -309,7 +309,7 @@ describe('a dry run', () => {
   });
 
   test('on a fresh database leaves it empty, without even a ledger', () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     const before = bytesOf(db);
     const report = runMigrations(db, DEMO_MIGRATIONS, { schema: DEMO_SCHEMA, dryRun: true });
     expect(report.migrations.map((m) => m.status)).toEqual(DEMO_NAMES.map(() => 'would-baseline'));
@@ -372,7 +372,7 @@ describe('a dry run', () => {
 describe('drift', () => {
   /** A database migrated to the demo's schema, then changed by hand. */
   function changedByHand(change: string) {
-    const db = openDatabase();
+    const db = memoryDatabase();
     runMigrations(db, DEMO_MIGRATIONS, { schema: DEMO_SCHEMA });
     db.exec(change);
     return db;
@@ -409,7 +409,7 @@ describe('drift', () => {
   });
 
   test('is checked after a run that changed something', () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     runMigrations(db, DEMO_MIGRATIONS.slice(0, 8));
     db.exec('ALTER TABLE tags ADD COLUMN colour TEXT;');
     const report = runMigrations(db, DEMO_MIGRATIONS, { schema: DEMO_SCHEMA });
@@ -437,7 +437,7 @@ describe('progress events', () => {
   test('come in order, with the index and total of the migrations being run', () => {
     const events: MigrationProgress[] = [];
     const three = DEMO_MIGRATIONS.slice(0, 3);
-    runMigrations(openDatabase(), three, { onProgress: (event) => events.push(event) });
+    runMigrations(memoryDatabase(), three, { onProgress: (event) => events.push(event) });
     expect(events.map((e) => [e.phase, e.event, e.index, e.total, e.name])).toEqual([
       ['detect', 'start', 0, 0, null],
       ['detect', 'done', 0, 0, null],
@@ -452,7 +452,7 @@ describe('progress events', () => {
 
   test('include the schema and drift phases of a fresh run with a schema', () => {
     const phases: string[] = [];
-    runMigrations(openDatabase(), DEMO_MIGRATIONS, {
+    runMigrations(memoryDatabase(), DEMO_MIGRATIONS, {
       schema: DEMO_SCHEMA,
       onProgress: (event) => phases.push(`${event.phase} ${event.event}`),
     });
@@ -494,7 +494,7 @@ describe('the logger', () => {
   });
 
   test('is told when the database is up to date', () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     runMigrations(db, DEMO_MIGRATIONS, { schema: DEMO_SCHEMA });
     const lines = logged((logger) =>
       runMigrations(db, DEMO_MIGRATIONS, { schema: DEMO_SCHEMA, logger }),
@@ -503,7 +503,7 @@ describe('the logger', () => {
   });
 
   test('is warned about drift', () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     runMigrations(db, DEMO_MIGRATIONS, { schema: DEMO_SCHEMA });
     db.run('ALTER TABLE notes ADD COLUMN mood TEXT');
     const lines = logged((logger) =>
@@ -523,7 +523,7 @@ describe('the report', () => {
   });
 
   test('lists every bundled migration with its checksum, in run order', () => {
-    const report = runMigrations(openDatabase(), [...DEMO_MIGRATIONS].reverse(), {
+    const report = runMigrations(memoryDatabase(), [...DEMO_MIGRATIONS].reverse(), {
       schema: DEMO_SCHEMA,
     });
     expect(report.migrations.map((m) => m.name)).toEqual(DEMO_NAMES);
@@ -531,7 +531,7 @@ describe('the report', () => {
   });
 
   test('gives the total duration of the run', () => {
-    const report = runMigrations(openDatabase(), DEMO_MIGRATIONS);
+    const report = runMigrations(memoryDatabase(), DEMO_MIGRATIONS);
     expect(report.durationMs).toBeGreaterThan(0);
     expect(report.durationMs).toBeGreaterThanOrEqual(
       report.migrations.reduce((sum, m) => sum + (m.durationMs ?? 0), 0) - 1,

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { fingerprintSchema, runMigrations, schemaChanges } from '../../../src/index.ts';
 import { DEMO_MIGRATIONS, DEMO_SCHEMA } from '../../helpers/demo-migrations.ts';
-import { databaseFrom, openDatabase } from '../../helpers/sqljs.ts';
+import { databaseFrom, memoryDatabase } from '../../helpers/sqljs.ts';
 
 const lines = (changes: { kind: string; object: string; detail: string }[]) =>
   changes.map((change) => `${change.kind} ${change.object}: ${change.detail}`);
 
 describe('the schema changes a run reports', () => {
   it('lists what a dry run of the pending migrations would do to a legacy database', () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     for (const migration of DEMO_MIGRATIONS.slice(0, 3)) db.exec(migration.sql);
     const report = runMigrations(db, DEMO_MIGRATIONS, { schema: DEMO_SCHEMA, dryRun: true });
     expect(lines(report.schemaChanges)).toEqual(
@@ -25,7 +25,7 @@ describe('the schema changes a run reports', () => {
   });
 
   it('is empty when the run had nothing to do', () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     runMigrations(db, DEMO_MIGRATIONS, { schema: DEMO_SCHEMA });
     expect(runMigrations(db, DEMO_MIGRATIONS, { schema: DEMO_SCHEMA }).schemaChanges).toEqual([]);
   });

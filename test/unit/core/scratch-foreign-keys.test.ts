@@ -1,11 +1,11 @@
 import { describe, expect, test } from 'vitest';
 import { runMigrations, verifyMigrations } from '../../../src/index.ts';
 import { migration } from '../../helpers/migration-error.ts';
-import { databaseFrom, openDatabase } from '../../helpers/sqljs.ts';
+import { databaseFrom, memoryDatabase } from '../../helpers/sqljs.ts';
 
 /** A factory like the CLI's: every database it hands over has foreign keys on. */
 const withForeignKeysOn = () => {
-  const db = openDatabase();
+  const db = memoryDatabase();
   db.run('PRAGMA foreign_keys = ON');
   return db;
 };

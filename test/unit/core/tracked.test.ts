@@ -2,11 +2,11 @@ import { describe, expect, test } from 'vitest';
 import { type Migration, runMigrations, tableExists } from '../../../src/index.ts';
 import { DEMO_MIGRATIONS, DEMO_NAMES, DEMO_SCHEMA } from '../../helpers/demo-migrations.ts';
 import { catchMigrationError, migration } from '../../helpers/migration-error.ts';
-import { byteDifference, bytesOf, openDatabase, rows } from '../../helpers/sqljs.ts';
+import { byteDifference, bytesOf, memoryDatabase, rows } from '../../helpers/sqljs.ts';
 
 /** A database on which the whole demo history ran. */
 function migratedDemo() {
-  const db = openDatabase();
+  const db = memoryDatabase();
   runMigrations(db, DEMO_MIGRATIONS, { schema: DEMO_SCHEMA });
   return db;
 }
@@ -36,7 +36,7 @@ describe('an applied migration whose SQL changed', () => {
   });
 
   test('is refused even when other migrations are pending', () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     runMigrations(db, DEMO_MIGRATIONS.slice(0, 5));
     const error = catchMigrationError(() => runMigrations(db, edited));
     expect(error.code).toBe('CHECKSUM_MISMATCH');
@@ -79,7 +79,7 @@ describe('an applied migration whose SQL changed', () => {
   });
 
   test('applied with CRLF line endings is not a change when read back with LF', () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     const crlf = DEMO_MIGRATIONS.map((m) => ({ ...m, sql: m.sql.replaceAll('\n', '\r\n') }));
     runMigrations(db, crlf);
     const report = runMigrations(db, DEMO_MIGRATIONS);
@@ -117,7 +117,7 @@ describe('a pending migration that sorts before the last applied one', () => {
 
   /** Applied 001 and 003; 002 arrives later (a merge of two branches). */
   function withGap() {
-    const db = openDatabase();
+    const db = memoryDatabase();
     runMigrations(db, [first, third]);
     return db;
   }
@@ -144,7 +144,7 @@ describe('a pending migration that sorts before the last applied one', () => {
   });
 
   test('is baselined when the schema already reflects it', () => {
-    const db = openDatabase();
+    const db = memoryDatabase();
     runMigrations(db, [first, third]);
     db.run('CREATE TABLE tags (id INTEGER PRIMARY KEY)');
     const report = runMigrations(db, [first, late, third]);

@@ -2,9 +2,9 @@ import { describe, expect, test } from 'vitest';
 import { verifyMigrations } from '../../../src/index.ts';
 import { DEMO_MIGRATIONS, DEMO_NAMES, DEMO_SCHEMA } from '../../helpers/demo-migrations.ts';
 import { migration } from '../../helpers/migration-error.ts';
-import { openDatabase } from '../../helpers/sqljs.ts';
+import { memoryDatabase } from '../../helpers/sqljs.ts';
 
-const createDatabase = () => openDatabase();
+const createDatabase = () => memoryDatabase();
 
 describe('verifyMigrations on the demo', () => {
   const report = verifyMigrations(DEMO_MIGRATIONS, { schema: DEMO_SCHEMA, createDatabase });
