@@ -9,6 +9,9 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          // One module graph for the suite: each file's tests build their own databases and stores,
+          // and loading sql.js again for every file was most of the suite's time.
+          isolate: false,
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
           testTimeout: 30_000,
