@@ -105,7 +105,7 @@ export class DatabaseHost implements DatabaseWorkerApi {
     const load = readUnderLock(lockName(request.name), {
       read: () => readStored(store),
       readGeneration: () => store.readGeneration(),
-      underLock: () => store.convertFirstFormat().catch(() => false),
+      underLock: () => store.convertFirstFormat(),
     });
     if (!hasWebLocks())
       this.problems.locks =
@@ -201,7 +201,7 @@ export class DatabaseHost implements DatabaseWorkerApi {
     // A save refused as a conflict (another tab saved without the lock, where Web Locks are
     // missing) is retried on the newer file: the statements run again on top of it.
     for (let attempt = 1; ; attempt += 1) {
-      await this.catchUp();
+      if (this.problems.stale === null) await this.catchUp();
       if (this.problems.stale !== null) throw new DatabaseError('STALE', this.problems.stale);
       const written = runInTransaction(this.live().db, statements);
       try {
@@ -210,7 +210,7 @@ export class DatabaseHost implements DatabaseWorkerApi {
         return { ...written, generation: this.manifest?.generation ?? 0, saved };
       } catch (error) {
         // The stored file is the last good one; show that instead of a change nobody kept.
-        await this.catchUpTo(await this.store.readManifest(), { evenIfNotNewer: true });
+        await this.catchUpTo(await this.store.readManifest(), { afterFailedSave: true });
         if (!(error instanceof DatabaseError) || error.code !== 'CONFLICT') throw error;
         if (attempt >= MAX_WRITE_ATTEMPTS) throw error;
       }
@@ -219,7 +219,7 @@ export class DatabaseHost implements DatabaseWorkerApi {
 
   /** Takes in another tab's newer save, migrating it if it is older than this build. */
   private async catchUp(): Promise<boolean> {
-    if (this.store.kind === 'memory') return false;
+    if (this.store.kind === 'memory' || this.problems.stale !== null) return false;
     const generation = await this.store.readGeneration();
     if (generation <= (this.manifest?.generation ?? 0)) return false;
     return this.catchUpTo(await this.store.readManifest());
@@ -233,11 +233,20 @@ export class DatabaseHost implements DatabaseWorkerApi {
    */
   private async catchUpTo(
     manifest: Manifest | undefined,
-    { evenIfNotNewer = false } = {},
+    { afterFailedSave = false } = {},
   ): Promise<boolean> {
-    if (!evenIfNotNewer && (manifest?.generation ?? 0) <= (this.manifest?.generation ?? 0))
-      return false;
     const held = this.manifest;
+    const storedGeneration = manifest?.generation ?? 0;
+    if (held !== undefined && storedGeneration < held.generation) {
+      // Saves only ever raise the generation: a lower one, or none, means the stored database
+      // went away under this tab (the browser cleared the site's storage). This tab's copy is
+      // then the only one left, and must not be swapped for an empty database.
+      this.becomeStale(
+        'the stored database is gone, most likely cleared by the browser; this tab still holds its copy, with the writes it could not save: download it (exportImage) before you reload',
+      );
+      return false;
+    }
+    if (!afterFailedSave && storedGeneration <= (held?.generation ?? 0)) return false;
     const file = this.file;
     let migrated: MigratedFile;
     try {
@@ -257,7 +266,7 @@ export class DatabaseHost implements DatabaseWorkerApi {
         generation: manifest?.generation ?? 0,
       });
     } catch (error) {
-      this.becomeStale(error);
+      this.becomeStale(error, afterFailedSave ? 'its last saved database' : "another tab's save");
       return false;
     }
     await this.takeOver(manifest, migrated, 'pre-migration').catch(() => null);
@@ -357,7 +366,8 @@ export class DatabaseHost implements DatabaseWorkerApi {
 
   private onSaved(announcement: { generation: number; replaced?: boolean }): void {
     const opened = this.opened;
-    if (opened === undefined || announcement.generation <= (this.manifest?.generation ?? 0)) return;
+    if (opened === undefined || this.problems.stale !== null) return;
+    if (announcement.generation <= (this.manifest?.generation ?? 0)) return;
     if (announcement.replaced === true) {
       // Catching up would quietly swap every row under the page, and the report it shows would
       // describe another file: stop writing and let the page reload instead.
@@ -373,11 +383,18 @@ export class DatabaseHost implements DatabaseWorkerApi {
     ).catch(() => {});
   }
 
-  private becomeStale(error: unknown): void {
+  /**
+   * Stops this tab's writes, saying why: `problem` in words, or the error met while taking in
+   * `what` (another tab's save, or the last saved database after a save of this tab failed).
+   */
+  private becomeStale(problem: unknown, what = "another tab's save"): void {
+    const reload = 'so this tab no longer saves anything: reload it to continue.';
     this.problems.stale =
-      isMigrationError(error) && error.code === 'UNKNOWN_APPLIED'
-        ? `A newer version of this app has changed the database, so this tab no longer saves anything: reload it to continue. (${error.message})`
-        : `This tab could not take in another tab's save (${messageOf(error)}), so it no longer saves anything: reload it to continue.`;
+      typeof problem === 'string'
+        ? `This tab can no longer save: ${problem}.`
+        : isMigrationError(problem) && problem.code === 'UNKNOWN_APPLIED'
+          ? `A newer version of this app has changed the database, ${reload} (${problem.reason})`
+          : `This tab could not take in ${what} (${isMigrationError(problem) ? problem.reason : messageOf(problem)}), ${reload}`;
     this.emit('status', null);
   }
 

@@ -1,4 +1,5 @@
 import type { UseStore } from 'idb-keyval';
+import { DatabaseError, messageOf } from './database-error.ts';
 import {
   BACKUP_LIST_KEY,
   type BackupReason,
@@ -26,38 +27,58 @@ function backupKey(id: string): string {
   return `backup:${id}`;
 }
 
-/** True when the store holds a database in 0.1.0's format. */
+/**
+ * True when the store holds a database in 0.1.0's format and none in this version's: keys of the
+ * old format beside a manifest are what a tab of 0.1.0 wrote after the conversion, and are left
+ * alone. Counted, not read: the old image may be tens of megabytes.
+ */
 export async function holdsFirstFormat(objects: IDBObjectStore): Promise<boolean> {
-  return isImage(await request(objects.get(IMAGE_KEY)));
+  const [images, manifests] = await Promise.all([
+    request(objects.count(IMAGE_KEY)),
+    request(objects.count(MANIFEST_KEY)),
+  ]);
+  return images > 0 && manifests === 0;
 }
 
 /**
- * Converts a store in 0.1.0's format and returns the generation it holds, or undefined when there
- * was nothing to convert; call it under the cross-tab lock. Images stored as Blobs (adopted
- * uploads) are read outside any transaction, so the conversion reads first and writes second,
- * and writes only if nothing changed in between (a tab of 0.1.0 may still be open).
+ * Converts a store in 0.1.0's format and returns the generation the converted database has (one
+ * more than the old one's: the conversion is a save), or undefined when there was nothing to
+ * convert; call it under the cross-tab lock. Images stored as Blobs (adopted uploads) are read
+ * outside any transaction, so the conversion reads first and writes second, and writes only if
+ * nothing changed in between (a tab of 0.1.0 may still be open). Throws `OPEN_FAILED` when it
+ * cannot convert: the old keys are then as they were, and nothing may be saved over them.
  */
 export async function convertFirstFormat(useStore: UseStore): Promise<number | undefined> {
-  for (let attempt = 1; ; attempt++) {
-    const read = await useStore('readonly', readFirstFormat);
-    if (read === undefined) return undefined;
-    const live = await bytesOf(read.image);
-    if (live === undefined) return undefined;
-    const backups = await Promise.all(
-      read.backups.map(async (entry) => ({ entry, bytes: await bytesOf(entry.image) })),
+  try {
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const read = await useStore('readonly', readFirstFormat);
+      if (read === undefined) return undefined;
+      const live = await bytesOf(read.image);
+      if (live === undefined) return undefined;
+      const backups = await Promise.all(
+        read.backups.map(async (entry) => ({ entry, bytes: await bytesOf(entry.image) })),
+      );
+      const outcome = await readWrite(useStore, async (objects) => {
+        const [manifests, generation] = await Promise.all([
+          request(objects.count(MANIFEST_KEY)),
+          request(objects.get(GENERATION_KEY)),
+        ]);
+        if (manifests > 0) return 'converted elsewhere';
+        // A tab of 0.1.0 saved since the read: read again.
+        if (asGeneration(generation) !== read.generation) return 'changed';
+        writeConverted(objects, read, live, backups);
+        return 'converted';
+      });
+      if (outcome === 'converted') return read.generation + 1;
+      if (outcome === 'converted elsewhere') return undefined;
+    }
+    throw new Error('a tab of the older version kept saving while it was converted');
+  } catch (error) {
+    throw new DatabaseError(
+      'OPEN_FAILED',
+      `The database stored by version 0.1.0 could not be converted to this version's format (${messageOf(error)}); nothing was lost: it is stored as it was, and the next load tries again.`,
+      { cause: error },
     );
-    const written = await readWrite(useStore, async (objects) => {
-      const [manifest, generation] = await Promise.all([
-        request(objects.get(MANIFEST_KEY)),
-        request(objects.get(GENERATION_KEY)),
-      ]);
-      // Another tab converted it meanwhile, or a tab of 0.1.0 saved: read again.
-      if (manifest !== undefined || asGeneration(generation) !== read.generation) return false;
-      writeConverted(objects, read, live, backups);
-      return true;
-    });
-    if (written) return read.generation;
-    if (attempt >= 3) return undefined;
   }
 }
 
@@ -97,7 +118,9 @@ function writeConverted(
   live: Uint8Array,
   backups: { entry: FirstFormat['backups'][number]; bytes: Uint8Array | undefined }[],
 ): void {
-  const manifest = writeChunks(objects, live, read.generation, read.generation);
+  // The conversion is a save: the next generation, so tabs that hold the old one know it changed.
+  const generation = read.generation + 1;
+  const manifest = writeChunks(objects, live, generation, generation);
   const list: StoredBackup[] = [];
   // A backup's own chunk versions are numbered below zero: every later save writes a larger one.
   for (const [position, { entry, bytes }] of backups.entries()) {

@@ -259,6 +259,11 @@ export async function writeSave(objects: IDBObjectStore, save: SaveRequest): Pro
     request(objects.get(BACKUP_LIST_KEY)),
   ]);
   const previous = isManifest(stored) ? stored : undefined;
+  if (previous === undefined && (await holdsFirstFormat(objects)))
+    throw new DatabaseError(
+      'SAVE_FAILED',
+      'The database stored by version 0.1.0 has not been converted yet; nothing was written over it.',
+    );
   const storedGeneration = previous?.generation ?? 0;
   if (storedGeneration !== save.follows)
     throw new DatabaseError(

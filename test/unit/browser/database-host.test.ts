@@ -1,8 +1,10 @@
 import 'fake-indexeddb/auto';
 import { createHash } from 'node:crypto';
-import { createStore, keys, setMany } from 'idb-keyval';
+import { clear, createStore, keys, setMany } from 'idb-keyval';
 import initSqlJs from 'sql.js';
 import { describe, expect, it, vi } from 'vitest';
+import { replaceStoredFile } from '../../../src/browser/backups.ts';
+import { DatabaseError } from '../../../src/browser/database-error.ts';
 import { DatabaseHost } from '../../../src/browser/database-host.ts';
 import {
   CHUNK_BYTES,
@@ -224,6 +226,45 @@ describe('DatabaseHost', () => {
     await tab.host.close();
   });
 
+  it('keeps its copy, and saves nothing, when the stored database is gone from under it', async () => {
+    const { name, raw } = freshName();
+    const { host } = await open(name, [NOTES]);
+    await host.write([{ sql: "INSERT INTO notes (body) VALUES ('only here now')" }]);
+    await clear(raw);
+
+    await expect(
+      host.write([{ sql: "INSERT INTO notes (body) VALUES ('another')" }]),
+    ).rejects.toMatchObject({
+      code: 'STALE',
+      message: expect.stringContaining('the stored database is gone'),
+    });
+    // The copy is the only one left: it keeps every row, the write it could not save included.
+    expect(await host.query('SELECT body FROM notes', undefined)).toEqual([
+      { body: 'only here now' },
+      { body: 'another' },
+    ]);
+    expect(await storedKeys(raw)).toEqual([]);
+    await host.close();
+  });
+
+  it('writes nothing once told its database was replaced, not even a catch-up', async () => {
+    const { name, raw } = freshName();
+    const tab = await open(name, [NOTES, TITLE]);
+    // Another tab adopts a file of an older version: catching up would migrate and save it.
+    const older = await open(`${name}-older`, [NOTES]);
+    const file = await older.host.exportImage();
+    await older.host.close();
+    await replaceStoredFile(name, { file, fileSize: file.byteLength }, 'pre-adopt');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const before = await storedKeys(raw);
+
+    await expect(
+      tab.host.write([{ sql: "INSERT INTO notes (body) VALUES ('x')" }]),
+    ).rejects.toMatchObject({ code: 'STALE', message: expect.stringContaining('replaced') });
+    expect(await storedKeys(raw)).toEqual(before);
+    await tab.host.close();
+  });
+
   it("retries a write whose save lost the race, on top of the other tab's file", async () => {
     const { name } = freshName();
     await (await open(name, [NOTES])).host.close();
@@ -296,6 +337,38 @@ describe('DatabaseHost', () => {
     }
   });
 
+  it('fails the open, and writes nothing over it, when a store of 0.1.0 cannot be converted', async () => {
+    const { name, raw } = freshName();
+    const oldImage = memoryDatabase();
+    oldImage.exec(`${NOTES.sql} INSERT INTO notes (body) VALUES ('kept');`);
+    await setMany(
+      [
+        ['image', oldImage.export()],
+        ['generation', 3],
+      ],
+      raw,
+    );
+    oldImage.close();
+    const before = await storedKeys(raw);
+
+    await expect(
+      open(name, [NOTES], (store) => ({
+        ...store,
+        // As a conversion refused for want of space would: nothing of it lands.
+        convertFirstFormat: async () => {
+          throw new DatabaseError(
+            'OPEN_FAILED',
+            'The database stored by version 0.1.0 could not be converted',
+          );
+        },
+      })),
+    ).rejects.toMatchObject({ code: 'OPEN_FAILED' });
+    await expect(
+      indexedDbPageStore(name).save({ follows: 0, fileSize: 0, chunks: new Map() }),
+    ).rejects.toMatchObject({ code: 'SAVE_FAILED' });
+    expect(await storedKeys(raw)).toEqual(before);
+  });
+
   it('converts a store of 0.1.0 on its first open, keeping every row and backup', async () => {
     const { name, raw } = freshName();
     const { host } = await open(`${name}-source`, [NOTES]);
@@ -331,7 +404,7 @@ describe('DatabaseHost', () => {
     await upgraded.close();
 
     expect(opened.report.upToDate).toBe(true);
-    expect(opened.info.generation).toBe(5);
+    expect(opened.info.generation).toBe(6);
     expect(rows).toEqual([{ body: 'kept across the upgrade' }]);
     const backups = await indexedDbPageStore(name).listBackups();
     expect(backups.map((backup) => backup.id)).toEqual(['4-x']);

@@ -318,7 +318,8 @@ describe('a store in 0.1.0’s format', () => {
     expect(await store.convertFirstFormat()).toBe(true);
 
     const manifest = (await store.readManifest()) as Manifest;
-    expect(manifest.generation).toBe(8);
+    // The conversion is a save of its own: tabs holding generation 8 see that it changed.
+    expect(manifest.generation).toBe(9);
     expect(Buffer.from(await storedFile(store)).equals(live)).toBe(true);
     const list = await store.listBackups();
     expect(list.map(({ id, reason, generation }) => ({ id, reason, generation }))).toEqual([
@@ -350,11 +351,11 @@ describe('a store in 0.1.0’s format', () => {
     const { live } = await storeOf010(raw);
     await store.convertFirstFormat();
     const saved = await store.save({
-      follows: 8,
+      follows: 9,
       fileSize: live.byteLength,
       chunks: chunksOf(live, [0]),
     });
-    expect(saved.manifest.generation).toBe(9);
+    expect(saved.manifest.generation).toBe(10);
   });
 
   it('is left alone when there is nothing of that format', async () => {
