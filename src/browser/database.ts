@@ -1,4 +1,4 @@
-import { proxy, type Remote, releaseProxy, wrap } from 'comlink';
+import { proxy, type Remote } from 'comlink';
 import type { Migration, MigrationReport, SqlValue } from '../index.ts';
 import { DatabaseError } from './database-error.ts';
 import {
@@ -10,11 +10,15 @@ import {
   migrationSet,
   type Row,
   type SaveSummary,
+  startWorker,
   type WorkerRunOptions,
   type WriteResult,
   type WriteStatement,
   workerRunOptions,
 } from './protocol.ts';
+
+/** How long `close()` lets the worker finish a write in hand before ending it. */
+const CLOSE_WAIT_MS = 5_000;
 
 /** What `openDatabase` needs: a name and the app's migrations. */
 export interface OpenDatabaseOptions extends WorkerRunOptions {
@@ -117,10 +121,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Migrat
     });
   info = opened.info;
   let closed = false;
-  const live = <T>(work: (api: Remote<DatabaseWorkerApi>) => Promise<T>) => {
-    if (closed) throw new DatabaseError('CLOSED', `The database ${options.name} is closed.`);
-    return worker.call(work);
-  };
+  const live = <T>(work: (api: Remote<DatabaseWorkerApi>) => Promise<T>): Promise<T> =>
+    closed
+      ? Promise.reject(new DatabaseError('CLOSED', `The database ${options.name} is closed.`))
+      : worker.call(work);
   return {
     name: options.name,
     report: opened.report,
@@ -140,55 +144,13 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Migrat
       if (closed) return;
       closed = true;
       listeners.clear();
-      await worker.call((api) => api.close()).catch(() => {});
+      // The worker finishes the write in hand first, but a write waiting on another tab's lock
+      // could wait for ever: after a while the worker is ended anyway, which lets its lock go.
+      await Promise.race([
+        worker.call((api) => api.close()).catch(() => {}),
+        new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS)),
+      ]);
       worker.stop();
-    },
-  };
-}
-
-/** A started worker, its API, and how it ends. */
-export interface StartedWorker<Api> {
-  /**
-   * Calls the worker; rejects with `OPEN_FAILED` as soon as the worker fails to load its script or
-   * dies with an error, so no call waits forever on a worker that is gone.
-   */
-  call<T>(work: (api: Remote<Api>) => Promise<T>): Promise<T>;
-  /** Ends the worker; calls made afterwards reject. */
-  stop(): void;
-}
-
-/** Starts a worker and watches it for the failures Comlink alone would wait on forever. */
-export function startWorker<Api>(create: () => Worker, what: string): StartedWorker<Api> {
-  const worker = create();
-  const api = wrap<Api>(worker);
-  let fail: (error: DatabaseError) => void = () => {};
-  const failed = new Promise<never>((_, reject) => {
-    let failure: DatabaseError | undefined;
-    fail = (error) => {
-      failure ??= error;
-      reject(failure);
-    };
-  });
-  failed.catch(() => {});
-  worker.addEventListener('error', (event) => {
-    event.preventDefault();
-    const said = event instanceof ErrorEvent && event.message !== '' ? `: ${event.message}` : '';
-    fail(
-      new DatabaseError(
-        'OPEN_FAILED',
-        `${what} failed to start or stopped with an error${said} (its script, or a module it imports, could not be loaded or run).`,
-      ),
-    );
-  });
-  worker.addEventListener('messageerror', () =>
-    fail(new DatabaseError('OPEN_FAILED', `${what} sent a message that could not be read.`)),
-  );
-  return {
-    call: (work) => Promise.race([work(api), failed]),
-    stop() {
-      fail(new DatabaseError('CLOSED', `${what} was stopped.`));
-      api[releaseProxy]();
-      worker.terminate();
     },
   };
 }

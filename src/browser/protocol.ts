@@ -1,4 +1,4 @@
-import { type TransferHandler, transferHandlers } from 'comlink';
+import { type Remote, releaseProxy, type TransferHandler, transferHandlers, wrap } from 'comlink';
 import type { Migration, MigrationReport, RunOptions, SqlValue } from '../index.ts';
 import {
   isSqljsMigrateError,
@@ -198,4 +198,51 @@ export function reviveError(data: SerializedError): Error {
     return MigrationError.fromJSON(data as SerializedMigrationError);
   const { code, message, cause } = data as SerializedDatabaseError;
   return new DatabaseError(code, message, { cause: cause ?? undefined });
+}
+
+/** A started worker, its API, and how it ends. */
+export interface StartedWorker<Api> {
+  /**
+   * Calls the worker; rejects with `OPEN_FAILED` as soon as the worker fails to load its script or
+   * dies with an error, so no call waits forever on a worker that is gone.
+   */
+  call<T>(work: (api: Remote<Api>) => Promise<T>): Promise<T>;
+  /** Ends the worker; calls made afterwards reject. */
+  stop(): void;
+}
+
+/** Starts a worker and watches it for the failures Comlink alone would wait on forever. */
+export function startWorker<Api>(create: () => Worker, what: string): StartedWorker<Api> {
+  const worker = create();
+  const api = wrap<Api>(worker);
+  let fail: (error: DatabaseError) => void = () => {};
+  const failed = new Promise<never>((_, reject) => {
+    let failure: DatabaseError | undefined;
+    fail = (error) => {
+      failure ??= error;
+      reject(failure);
+    };
+  });
+  failed.catch(() => {});
+  worker.addEventListener('error', (event) => {
+    event.preventDefault();
+    const said = event instanceof ErrorEvent && event.message !== '' ? `: ${event.message}` : '';
+    fail(
+      new DatabaseError(
+        'OPEN_FAILED',
+        `${what} failed to start or stopped with an error${said} (its script, or a module it imports, could not be loaded or run).`,
+      ),
+    );
+  });
+  worker.addEventListener('messageerror', () =>
+    fail(new DatabaseError('OPEN_FAILED', `${what} sent a message that could not be read.`)),
+  );
+  return {
+    call: (work) => Promise.race([work(api), failed]),
+    stop() {
+      fail(new DatabaseError('CLOSED', `${what} was stopped.`));
+      api[releaseProxy]();
+      worker.terminate();
+    },
+  };
 }

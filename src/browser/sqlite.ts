@@ -32,6 +32,7 @@ export function queryRows(db: Database, sql: string, params: SqlValue[] | undefi
   try {
     const statement = db.prepare(sql);
     try {
+      refuseTransactionControl(statement.getSQL());
       if (params !== undefined) statement.bind(params);
       const rows: Row[] = [];
       while (statement.step()) rows.push(statement.getAsObject() as Row);
@@ -63,12 +64,16 @@ export function runInTransaction(
   statements: WriteStatement[],
 ): { changes: number; lastInsertRowid: number } {
   let changes = 0;
-  db.exec('BEGIN');
   try {
+    db.exec('BEGIN');
     for (const statement of statements) changes += runStatement(db, statement);
     db.exec('COMMIT');
   } catch (error) {
-    db.exec('ROLLBACK');
+    try {
+      db.exec('ROLLBACK');
+    } catch {
+      // The failure ended the transaction itself (or BEGIN never ran): nothing to undo.
+    }
     if (error instanceof DatabaseError) throw error;
     throw new DatabaseError('SQL_FAILED', messageOf(error), { cause: error });
   }
@@ -89,6 +94,7 @@ function runStatement(db: Database, { sql, params }: WriteStatement): number {
   // The iterator frees each statement when it moves on, and all of them when the loop exits.
   for (const statement of db.iterateStatements(sql)) {
     seen += 1;
+    refuseTransactionControl(statement.getSQL());
     if (withParams) {
       if (seen > 1)
         throw new DatabaseError(
@@ -104,6 +110,23 @@ function runStatement(db: Database, { sql, params }: WriteStatement): number {
   }
   return changes;
 }
+
+/**
+ * Refuses a statement that would end or nest the transaction this library runs a write in (or
+ * leave one open after a read): a write committed that way would skip its save, and a read
+ * leaving a transaction open would block every later write.
+ */
+function refuseTransactionControl(statementSql: string): void {
+  if (TRANSACTION_CONTROL.test(statementSql))
+    throw new DatabaseError(
+      'SQL_FAILED',
+      `"${statementSql.trim().slice(0, 40)}": each exec(), transaction() and query() already runs as one transaction of its own; leave BEGIN, COMMIT, ROLLBACK, SAVEPOINT and RELEASE out (use transaction() for several statements at once).`,
+    );
+}
+
+/** A statement's first word, past comments and blanks, names a transaction's start or end. */
+const TRANSACTION_CONTROL =
+  /^(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*(?:BEGIN|COMMIT|END|ROLLBACK|SAVEPOINT|RELEASE)\b/i;
 
 function totalChanges(db: Database): number {
   return Number(db.exec('SELECT total_changes()')[0]?.values[0]?.[0] ?? 0);

@@ -6,7 +6,7 @@ import { replaceStoredFile } from './backups.ts';
 import { DatabaseError, messageOf } from './database-error.ts';
 import { CHUNK_BYTES } from './page-store.ts';
 import { loadSqlJs } from './sqlite.ts';
-import { TrackedFile } from './tracked-file.ts';
+import { TrackedFile, withRoom } from './tracked-file.ts';
 import {
   type AdoptResult,
   type HandedOverFile,
@@ -80,12 +80,18 @@ export class UploadHost implements UploadWorkerApi {
     const head = await firstBytes(file, HEADER_BYTES);
     const header = refuseUnless(checkHeader({ ...input, head }));
 
-    const capacity = file instanceof Blob ? await readWithRoom(file) : file;
+    // A view into part of a larger buffer is copied: the file handed over later is a whole buffer.
+    const capacity =
+      file instanceof Blob
+        ? await readWithRoom(file)
+        : file.byteOffset === 0 && file.byteLength === file.buffer.byteLength
+          ? file
+          : withRoom(file, file.byteLength);
     const readAt = performance.now();
     if (capacity === undefined)
       throw new DatabaseError(
-        'NOT_A_DATABASE',
-        `${fileName} could not be read whole; pick it again.`,
+        'INSPECT_FAILED',
+        `${fileName} could not be read whole (it changed or went away since it was picked); pick it again.`,
       );
     // The engine is loaded only now, not while the file is read: in Chromium a file's stream
     // read beside the engine's download and compile sometimes never answered.

@@ -1,11 +1,12 @@
 import { proxy, type Remote, transfer } from 'comlink';
 import type { Migration, MigrationProgress, MigrationReport, SchemaDifference } from '../index.ts';
-import { type StartedWorker, startWorker } from './database.ts';
 import { DatabaseError } from './database-error.ts';
 import type { BackupEntry } from './page-store.ts';
 import {
   carryErrorsAcrossWorkers,
   migrationSet,
+  type StartedWorker,
+  startWorker,
   type WorkerRunOptions,
   workerRunOptions,
 } from './protocol.ts';
@@ -250,16 +251,27 @@ export async function upgradeUpload(
   }
   let kept: Promise<KeptUpload> | undefined;
   const keep = async (): Promise<KeptUpload> => {
-    const handed = await call((api) => api.handOver());
-    // The page only passes the buffer on; ending the migrating worker first frees SQLite's
-    // memory before the file is stored anywhere.
-    current?.stop();
-    if (closed) throw new DatabaseError('CLOSED', 'This upload is closed.');
-    current = start();
-    await call((api) =>
-      api.keep(transfer(handed.file, [handed.file]), handed.byteLength, report.upgrade.drift ?? []),
-    );
-    return handed.kept;
+    try {
+      const handed = await call((api) => api.handOver());
+      // The page only passes the buffer on; ending the migrating worker first frees SQLite's
+      // memory before the file is stored anywhere.
+      current?.stop();
+      if (closed) throw new DatabaseError('CLOSED', 'This upload is closed.');
+      current = start();
+      await call((api) =>
+        api.keep(
+          transfer(handed.file, [handed.file]),
+          handed.byteLength,
+          report.upgrade.drift ?? [],
+        ),
+      );
+      return handed.kept;
+    } catch (error) {
+      // The file left the worker that held it: there is nothing left to keep but the person's
+      // own file, so the session ends and the file is picked again.
+      close();
+      throw error;
+    }
   };
   return {
     report,

@@ -73,3 +73,28 @@ describe('queryRows', () => {
     expect(slugs()).toEqual(['b']);
   });
 });
+
+describe('transaction control in a write or a read', () => {
+  it.each([
+    ["INSERT INTO notes (slug) VALUES ('a'); COMMIT; INSERT INTO notes (slug) VALUES ('b')"],
+    ['BEGIN; INSERT INTO notes (slug) VALUES (1)'],
+    ['SAVEPOINT s; INSERT INTO notes (slug) VALUES (1); RELEASE s'],
+    ['/* first */ ROLLBACK'],
+  ])('is refused, and nothing of the write lands: %s', (sql) => {
+    expect(() => runInTransaction(db, [{ sql }])).toThrow(
+      expect.objectContaining({ name: 'DatabaseError', code: 'SQL_FAILED' }),
+    );
+    expect(slugs()).toEqual([]);
+    // The connection is out of any transaction: the next write runs as usual.
+    runInTransaction(db, [{ sql: "INSERT INTO notes (slug) VALUES ('after')" }]);
+    expect(slugs()).toEqual(['after']);
+  });
+
+  it('is refused in a read, which leaves no transaction open behind it', () => {
+    expect(() => queryRows(db, 'BEGIN', undefined)).toThrow(
+      expect.objectContaining({ code: 'SQL_FAILED' }),
+    );
+    runInTransaction(db, [{ sql: "INSERT INTO notes (slug) VALUES ('after')" }]);
+    expect(slugs()).toEqual(['after']);
+  });
+});
