@@ -183,10 +183,14 @@ export class DatabaseHost implements DatabaseWorkerApi {
     });
   }
 
-  async exportImage(): Promise<Uint8Array> {
-    const bytes = this.live().bytes();
-    // Handed over, not copied: the file can be tens of megabytes.
-    return transfer(bytes, [bytes.buffer]);
+  exportImage(): Promise<Uint8Array> {
+    // In turn with the writes: taking the file runs a probe commit, which must not land in the
+    // middle of a save.
+    return this.inTurn(async () => {
+      const bytes = this.live().bytes();
+      // Handed over, not copied: the file can be tens of megabytes.
+      return transfer(bytes, [bytes.buffer]);
+    });
   }
 
   async close(): Promise<void> {

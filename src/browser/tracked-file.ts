@@ -23,8 +23,13 @@ export class TrackedFile {
   db!: Database;
   private capacity!: Uint8Array;
   private length = 0;
-  private readonly changed = new Set<number>();
-  private wholeFileChanged = true;
+  /** Counts the writes seen; each chunk's entry is the count at its last write. */
+  private writes = 0;
+  private readonly changed = new Map<number, number>();
+  /** The count at which every chunk came to count as changed; null when none did. */
+  private wholeFileSince: number | null = null;
+  /** The count when `changes()` last listed them: `markSaved` forgets only what it listed. */
+  private listedUpTo = 0;
   private headerWrites = 0;
 
   private constructor(
@@ -44,7 +49,6 @@ export class TrackedFile {
   ): TrackedFile {
     const tracked = new TrackedFile(sql, options);
     tracked.openOn(capacity, length);
-    tracked.markSaved();
     return tracked;
   }
 
@@ -57,7 +61,7 @@ export class TrackedFile {
     const bytes = seed.export();
     seed.close();
     const tracked = TrackedFile.open(sql, withRoom(bytes, 0), bytes.byteLength, options);
-    tracked.wholeFileChanged = true;
+    tracked.wholeFileSince = tracked.writes;
     return tracked;
   }
 
@@ -75,10 +79,12 @@ export class TrackedFile {
     if (!this.proven()) this.reopenOnCopy();
     const size = this.length;
     const count = Math.ceil(size / this.options.chunkSize);
-    const chunks = this.wholeFileChanged
+    this.listedUpTo = this.writes;
+    const wholeFile = this.wholeFileSince !== null;
+    const chunks = wholeFile
       ? Array.from({ length: count }, (_, index) => index)
-      : [...this.changed].filter((index) => index < count).sort((a, b) => a - b);
-    return { chunks, size, wholeFile: this.wholeFileChanged };
+      : [...this.changed.keys()].filter((index) => index < count).sort((a, b) => a - b);
+    return { chunks, size, wholeFile };
   }
 
   /** A copy of chunk `index` as the file holds it now (the last chunk may be short). */
@@ -89,14 +95,19 @@ export class TrackedFile {
 
   /** A copy of chunk `index` when it is as last saved, else undefined. */
   savedChunk(index: number): Uint8Array | undefined {
-    if (this.wholeFileChanged || this.changed.has(index)) return undefined;
+    if (this.wholeFileSince !== null || this.changed.has(index)) return undefined;
     return this.chunk(index);
   }
 
-  /** Forgets the changes listed so far: they are saved. */
+  /**
+   * Forgets the changes the last `changes()` listed: they are saved. A write made since (while
+   * the save was on its way) is kept for the next save.
+   */
   markSaved(): void {
-    this.changed.clear();
-    this.wholeFileChanged = false;
+    for (const [index, write] of this.changed)
+      if (write <= this.listedUpTo) this.changed.delete(index);
+    if (this.wholeFileSince !== null && this.wholeFileSince <= this.listedUpTo)
+      this.wholeFileSince = null;
   }
 
   /** A copy of the whole file, e.g. for a download. */
@@ -146,7 +157,7 @@ export class TrackedFile {
     const bytes = this.db.export();
     this.db.close();
     this.openOn(withRoom(bytes, bytes.byteLength), bytes.byteLength);
-    this.wholeFileChanged = true;
+    this.wholeFileSince = ++this.writes;
   }
 
   /** Opens the file in `capacity[0, length)` with `capacity` as sql.js's file. */
@@ -176,10 +187,11 @@ export class TrackedFile {
   private record(offset: number, written: number): void {
     if (written === 0) return;
     if (offset === 0) this.headerWrites += 1;
+    this.writes += 1;
     const { chunkSize } = this.options;
     const last = Math.floor((offset + written - 1) / chunkSize);
     for (let index = Math.floor(offset / chunkSize); index <= last; index++)
-      this.changed.add(index);
+      this.changed.set(index, this.writes);
     this.length = Math.max(this.length, offset + written);
   }
 }

@@ -85,6 +85,20 @@ describe('TrackedFile', () => {
     tracked.close();
   });
 
+  it('keeps a write made while a save was on its way for the next save', () => {
+    const file = fileOf(20_000);
+    const tracked = openTracked(file, file.byteLength);
+    tracked.db.exec("UPDATE t SET v = 'first' WHERE id = 5");
+    const listed = tracked.changes();
+    // The save is on its way to IndexedDB when another write lands, far from the first.
+    tracked.db.exec("UPDATE t SET v = 'second' WHERE id = 19000");
+    tracked.markSaved();
+    const next = tracked.changes().chunks;
+    // Beyond the header's chunk, which every probe rewrites: the second write's own chunk.
+    expect(next.some((index) => index !== 0 && !listed.chunks.includes(index))).toBe(true);
+    tracked.close();
+  });
+
   it('follows a file that grows within its room', () => {
     const file = fileOf(2_000);
     const tracked = openTracked(file, 8 << 20);
