@@ -21,18 +21,20 @@ export function checksumInput(sql: string): string {
   return sql.replace(/\r\n?/g, '\n');
 }
 
-const memoizedChecksum = memoize(1000, (sql) => sha256Hex(utf8Bytes(checksumInput(sql))));
-
 /** The checksum the ledger stores: SHA-256 (hex) of the SQL with `\r\n` and `\r` read as `\n`. */
-export const checksumOf: (sql: string) => string = memoizedChecksum;
+export const checksumOf: (sql: string) => string = memoize(1000, (sql) =>
+  sha256Hex(utf8Bytes(checksumInput(sql))),
+);
 
 /**
- * Records the checksum of `sql` worked out elsewhere — SHA-256 (hex) of `checksumInput(sql)` as
- * UTF-8 — so `checksumOf` need not compute it. A browser's native SHA-256 does it off the thread
- * the runner needs.
+ * A migration's checksum: the one `given` for its name (a caller worked it out, see
+ * `RunOptions.checksums`), else `checksumOf` its SQL.
  */
-export function rememberChecksum(sql: string, checksum: string): void {
-  memoizedChecksum.remember(sql, checksum);
+export function checksumFor(
+  migration: { name: string; sql: string },
+  given: Readonly<Record<string, string>> | undefined,
+): string {
+  return given?.[migration.name] ?? checksumOf(migration.sql);
 }
 
 /** SHA-256 of some bytes, as 64 lower-case hex digits. */

@@ -1,4 +1,4 @@
-import { checksumOf } from './checksum.ts';
+import { checksumFor } from './checksum.ts';
 import { detectLegacyVersion, reflectsOutOfOrder } from './detect.ts';
 import { MigrationError } from './errors.ts';
 import { isEmptySchema } from './inspect.ts';
@@ -79,11 +79,12 @@ function planTracked(
 
   for (const entry of ledger) {
     const migration = migrations[indexByName.get(entry.name) as number] as Migration;
-    const status = checksumStatus(entry, checksumOf(migration.sql));
+    const current = checksumFor(migration, options.checksums);
+    const status = checksumStatus(entry, current);
     if (status === 'changed' && !options.acceptChangedChecksums) {
       throw new MigrationError(
         'CHECKSUM_MISMATCH',
-        `${entry.name}: its SQL changed after it was applied (recorded ${entry.checksum?.slice(0, 12)}…, now ${checksumOf(migration.sql).slice(0, 12)}…); restore the applied text and put the change in a new migration, or accept the change with acceptChangedChecksums`,
+        `${entry.name}: its SQL changed after it was applied (recorded ${entry.checksum?.slice(0, 12)}…, now ${current.slice(0, 12)}…); restore the applied text and put the change in a new migration, or accept the change with acceptChangedChecksums`,
         { migrationName: entry.name },
       );
     }

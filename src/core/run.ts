@@ -1,4 +1,4 @@
-import { checksumOf, rememberChecksum } from './checksum.ts';
+import { checksumFor } from './checksum.ts';
 import { now, roundMs } from './clock.ts';
 import { MigrationError } from './errors.ts';
 import { executeScript } from './execute.ts';
@@ -56,10 +56,6 @@ export function runMigrations(
 ): MigrationReport {
   const startedAt = now();
   const sorted = sortMigrations(migrations);
-  for (const migration of sorted) {
-    const given = options.checksums?.[migration.name];
-    if (given !== undefined) rememberChecksum(migration.sql, given);
-  }
   const create = scratchFactory(db, options.createDatabase);
   const progress = progressReporter(options, startedAt);
   const dryRun = options.dryRun === true;
@@ -75,7 +71,7 @@ export function runMigrations(
   let changes: SchemaDifference[] = [];
   const before = changedNothing(plan) ? null : fingerprintSchema(db);
   try {
-    applyPlan(db, plan, options.schema, scope, durations, progress, dryRun);
+    applyPlan(db, plan, options, scope, durations, progress, dryRun);
     const checkDrift =
       options.schema !== undefined && (!changedNothing(plan) || options.checkDrift === true);
     // Read once after the run: both the changes and the drift compare against it.
@@ -103,6 +99,7 @@ export function runMigrations(
     dryRun,
     changedNothing(plan) || dryRun ? plan.ledger : readLedger(db),
     startedAt,
+    options.checksums,
   );
 }
 
@@ -134,7 +131,7 @@ function progressReporter(options: RunOptions, startedAt: number): Progress {
 function applyPlan(
   db: SqlDatabase,
   plan: RunPlan,
-  schema: string | undefined,
+  { schema, checksums }: RunOptions,
   scope: ReturnType<typeof openScope>,
   durations: Map<string, number>,
   progress: Progress,
@@ -153,7 +150,7 @@ function applyPlan(
       progress('schema', 'done', 0, 0, 'schema.sql');
     }
     for (const migration of plan.baseline)
-      recordApplied(db, migration.name, checksumOf(migration.sql), 'baselined', null);
+      recordApplied(db, migration.name, checksumFor(migration, checksums), 'baselined', null);
   };
 
   const total = plan.execute.length;
@@ -171,7 +168,7 @@ function applyPlan(
         const duration = roundMs(now() - startedAt);
         if (canDamageDatabase(migration.sql)) assertReadableAndWhole(db, migration.name);
         violations = assertForeignKeys(db, migration.name, violationsBefore);
-        recordApplied(db, migration.name, checksumOf(migration.sql), 'executed', duration);
+        recordApplied(db, migration.name, checksumFor(migration, checksums), 'executed', duration);
         durations.set(migration.name, duration);
       });
     } catch (error) {
@@ -231,13 +228,14 @@ function buildReport(
   dryRun: boolean,
   ledger: LedgerEntry[],
   startedAt: number,
+  checksums: RunOptions['checksums'],
 ): MigrationReport {
   const recorded = new Map(ledger.map((entry) => [entry.name, entry]));
   const baselined = new Set(plan.baseline.map((m) => m.name));
   const executed = new Set(plan.execute.map((m) => m.name));
   const outcomes = migrations.map((migration): MigrationOutcome => {
     const entry = recorded.get(migration.name);
-    const checksum = checksumOf(migration.sql);
+    const checksum = checksumFor(migration, checksums);
     const common = { name: migration.name, checksum, appliedAt: entry?.appliedAt ?? null };
     if (executed.has(migration.name))
       return {

@@ -147,7 +147,8 @@ export interface RunOptions {
   /**
    * Each migration's checksum by name, worked out by the caller (a browser's native SHA-256 of
    * `checksumInput(sql)` as UTF-8, in hex), so the run need not compute them. They must be exactly
-   * what `checksumOf(sql)` gives; a migration missing here is computed as usual.
+   * what `checksumOf(sql)` gives; they serve this run only, and a migration missing here is
+   * computed as usual.
    */
   checksums?: Readonly<Record<string, string>>;
 }

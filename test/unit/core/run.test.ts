@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import {
+  checksumOf,
   columnExists,
   diffSchemas,
   fingerprintSchema,
@@ -536,5 +537,23 @@ describe('the report', () => {
     expect(report.durationMs).toBeGreaterThanOrEqual(
       report.migrations.reduce((sum, m) => sum + (m.durationMs ?? 0), 0) - 1,
     );
+  });
+});
+
+describe('checksums given by the caller', () => {
+  const created = migration('001_a.sql', 'CREATE TABLE a (id INTEGER);');
+
+  test('are recorded instead of being worked out', () => {
+    const given = 'f'.repeat(64);
+    const report = runMigrations(memoryDatabase(), [created], {
+      checksums: { '001_a.sql': given },
+    });
+    expect(report.migrations[0]?.checksum).toBe(given);
+  });
+
+  test('serve only the run they were given to', () => {
+    runMigrations(memoryDatabase(), [created], { checksums: { '001_a.sql': '0'.repeat(64) } });
+    const report = runMigrations(memoryDatabase(), [created]);
+    expect(report.migrations[0]?.checksum).toBe(checksumOf(created.sql));
   });
 });
