@@ -99,12 +99,14 @@ function showReady(db: MigratedDatabase): void {
 }
 
 async function showFailure(error: unknown): Promise<void> {
-  const stored = await readStoredImage(DATABASE_NAME);
-  renderMigrationsPanel(
-    panel,
-    { phase: 'failed', error: problemOf(error), storedSizeBytes: stored?.byteLength ?? null },
-    panelActions,
-  );
+  let stored: { sizeBytes: number } | { problem: string } | null = null;
+  try {
+    const bytes = await readStoredImage(DATABASE_NAME);
+    if (bytes !== undefined) stored = { sizeBytes: bytes.byteLength };
+  } catch (damaged) {
+    stored = { problem: problemOf(damaged).message };
+  }
+  renderMigrationsPanel(panel, { phase: 'failed', error: problemOf(error), stored }, panelActions);
   notesRoot.replaceChildren();
   notesRoot.append(
     Object.assign(document.createElement('p'), {
@@ -116,7 +118,7 @@ async function showFailure(error: unknown): Promise<void> {
 }
 
 async function downloadStored(): Promise<void> {
-  const bytes = await readStoredImage(DATABASE_NAME);
+  const bytes = await readStoredImage(DATABASE_NAME).catch(() => undefined);
   if (bytes !== undefined) saveFile(bytes, `${DATABASE_NAME}.sqlite`);
 }
 

@@ -1,4 +1,4 @@
-import { DatabaseError, storageFailure } from './database-error.ts';
+import { DatabaseError, isDatabaseError, storageFailure } from './database-error.ts';
 import {
   type BackupEntry,
   type BackupReason,
@@ -51,13 +51,15 @@ export async function restoreBackup(name: string, id: string): Promise<{ generat
 /**
  * The database file as IndexedDB holds it, read without opening or migrating it: what a person
  * downloads after a failed migration, to keep or to repair. Undefined when nothing is stored (or
- * IndexedDB is unavailable).
+ * IndexedDB is unavailable); rejects with `OPEN_FAILED` when what is stored is damaged.
  */
 export async function readStoredImage(name: string): Promise<Uint8Array | undefined> {
   try {
     const store = await convertedStore(name);
     return (await store.readCurrent(false)).file;
-  } catch {
+  } catch (error) {
+    // A stored database that is there but damaged is not "nothing stored": say what is wrong.
+    if (isDatabaseError(error)) throw error;
     return undefined;
   }
 }

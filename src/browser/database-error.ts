@@ -2,7 +2,11 @@ import { isSqljsMigrateError, type SerializedError, SqljsMigrateError } from '..
 
 /** Every way the browser layer can refuse a write or fail outside a migration run. */
 export type DatabaseErrorCode =
-  /** This tab can no longer save (another tab's save it could not take in): reload it. */
+  /**
+   * This tab can no longer save: another tab replaced the database, saved what this tab could
+   * not take in, or the stored database went away. The message says which; reload (after a
+   * download, when the stored database is gone).
+   */
   | 'STALE'
   /** The browser refused the save for want of space; the last good file is kept. */
   | 'QUOTA_EXCEEDED'

@@ -13,9 +13,9 @@ import { bufferWithRoom } from './tracked-file.ts';
  */
 
 /**
- * How long a chunk is. Values this size are kept by the browser beside its index rather than in
- * it, which makes a load of every chunk about as fast as one read of the whole file; smaller ones
- * load several times slower, larger ones make a one-row save write more.
+ * How long a chunk is: a load reads every chunk, and a save writes the ones SQLite changed, so
+ * smaller chunks make loads slower and larger ones make a one-row save write more. The size was
+ * chosen by measurement (`BENCH_ONLY=chunks npm run bench`; see bench/README.md).
  */
 export const CHUNK_BYTES = 64 * 1024;
 

@@ -97,7 +97,7 @@ export interface GenerationalReader<T> {
 /**
  * Reads what is stored and holds the cross-tab lock `lock` until `release()`.
  *
- * The read does not wait for the lock: a Web Lock takes tens of milliseconds to be granted, and
+ * The read does not wait for the lock: a Web Lock can take a while to be granted, and
  * the read is the slow part of a load, so both start at once. Once the lock is held the stored
  * generation is read again; every save writes a larger one in the same transaction as its file,
  * and no tab saves without the lock, so an equal generation proves the early read is what is

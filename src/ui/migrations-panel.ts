@@ -1,5 +1,10 @@
-import type { DatabaseInfo, LoadTimings, MigrationOutcome, MigrationReport } from '../browser.ts';
-import { describeDifference } from '../index.ts';
+import {
+  type DatabaseInfo,
+  describeDifference,
+  type LoadTimings,
+  type MigrationOutcome,
+  type MigrationReport,
+} from '../browser.ts';
 import { el, fact, replaceChildren } from './dom.ts';
 import { describeRun, describeState, formatBytes, formatDuration } from './format.ts';
 import type { Problem } from './problem.ts';
@@ -11,7 +16,12 @@ export type PanelError = Problem;
 export type PanelState =
   | { phase: 'loading' }
   | { phase: 'ready'; report: MigrationReport; info: DatabaseInfo; timings: LoadTimings }
-  | { phase: 'failed'; error: PanelError; storedSizeBytes: number | null };
+  | {
+      phase: 'failed';
+      error: PanelError;
+      /** The stored database: its size, why it cannot be read, or null when nothing is stored. */
+      stored: { sizeBytes: number } | { problem: string } | null;
+    };
 
 /** What the panel's buttons ask for. */
 export interface PanelActions {
@@ -29,7 +39,7 @@ export function renderMigrationsPanel(
     el('h2', {}, 'Migrations'),
     statusLine(state),
     state.phase === 'ready' ? readyDetails(state.report, state.info, state.timings) : null,
-    state.phase === 'failed' ? failure(state.error, state.storedSizeBytes, actions) : null,
+    state.phase === 'failed' ? failure(state.error, state.stored, actions) : null,
   );
 }
 
@@ -150,7 +160,11 @@ function pendingItem(outcome: MigrationOutcome) {
   );
 }
 
-function failure(error: PanelError, storedSizeBytes: number | null, actions: PanelActions) {
+function failure(
+  error: PanelError,
+  stored: Extract<PanelState, { phase: 'failed' }>['stored'],
+  actions: PanelActions,
+) {
   return el(
     'div',
     {
@@ -178,16 +192,18 @@ function failure(error: PanelError, storedSizeBytes: number | null, actions: Pan
       ? null
       : el('p', {}, 'SQLite said: ', el('code', { testid: 'migration-error-cause' }, error.cause)),
     el('p', {}, 'The stored database was not changed.'),
-    storedSizeBytes === null
+    stored === null
       ? el('p', { className: 'muted' }, 'Nothing is stored in this browser yet.')
-      : el(
-          'button',
-          {
-            testid: 'download-database',
-            attrs: { type: 'button' },
-            on: { click: () => actions.downloadStored() },
-          },
-          `Download the stored database (${formatBytes(storedSizeBytes)})`,
-        ),
+      : 'problem' in stored
+        ? el('p', { className: 'muted' }, `The stored database cannot be read: ${stored.problem}`)
+        : el(
+            'button',
+            {
+              testid: 'download-database',
+              attrs: { type: 'button' },
+              on: { click: () => actions.downloadStored() },
+            },
+            `Download the stored database (${formatBytes(stored.sizeBytes)})`,
+          ),
   );
 }

@@ -31,12 +31,12 @@ export function describeLedger(ledger: UploadReport['ledger']): string {
 /** What the upgrade did to the worker's copy, counted. */
 export function describePlan(plan: MigrationReport): string {
   if (plan.upToDate) return 'Nothing to do: the file is already up to date.';
-  const executing = plan.migrations.filter((m) => m.status === 'executed').length;
-  const baselining = plan.migrations.filter((m) => m.status === 'baselined').length;
   const parts: string[] = [];
-  if (executing > 0) parts.push(`ran ${executing} migration${executing === 1 ? '' : 's'}`);
-  if (baselining > 0) parts.push(`baselined ${baselining}`);
-  if (parts.length === 0) parts.push('upgrades the ledger');
+  const ran = plan.executed.length;
+  if (ran > 0) parts.push(`ran ${ran} migration${ran === 1 ? '' : 's'}`);
+  if (plan.baselined.length > 0) parts.push(`baselined ${plan.baselined.length}`);
+  if (plan.ledgerUpgraded) parts.push('upgraded the ledger');
+  if (parts.length === 0) parts.push('created the ledger');
   return `The upgrade ${parts.join(' and ')}, on a copy in ${formatDuration(plan.durationMs)}; nothing is kept until you say so.`;
 }
 
