@@ -52,7 +52,6 @@ interface StoredFile {
   manifest: Manifest | undefined;
   /** The file's bytes with room after them; undefined before the first save. */
   file: Uint8Array | undefined;
-  generation: number;
 }
 
 /**
@@ -103,9 +102,12 @@ export class DatabaseHost implements DatabaseWorkerApi {
     engine.catch(() => {});
     const checksums = nativeChecksums(request);
     const load = readUnderLock(lockName(request.name), {
-      read: () => readStored(store),
+      read: () => store.readCurrent(true),
+      generationOf: (stored) => stored.manifest?.generation ?? 0,
       readGeneration: () => store.readGeneration(),
-      underLock: () => store.convertFirstFormat(),
+      // Only a store with no manifest can still be in 0.1.0's format.
+      underLock: async (stored) =>
+        stored.manifest === undefined && (await store.convertFirstFormat()),
     });
     if (!hasWebLocks())
       this.problems.locks =
@@ -120,7 +122,7 @@ export class DatabaseHost implements DatabaseWorkerApi {
         // the app would start empty, in memory, over the person's data.
         if (error instanceof DatabaseError) throw error;
         this.problems.storage = `IndexedDB is unavailable here: ${messageOf(error)}`;
-        stored = { manifest: undefined, file: undefined, generation: 0 };
+        stored = { manifest: undefined, file: undefined };
       }
       const arrivedAt = performance.now();
       let sql: SqlJsStatic;
@@ -224,9 +226,9 @@ export class DatabaseHost implements DatabaseWorkerApi {
   /** Takes in another tab's newer save, migrating it if it is older than this build. */
   private async catchUp(): Promise<boolean> {
     if (this.store.kind === 'memory' || this.problems.stale !== null) return false;
-    const generation = await this.store.readGeneration();
-    if (generation <= (this.manifest?.generation ?? 0)) return false;
-    return this.catchUpTo(await this.store.readManifest());
+    const manifest = await this.store.readManifest();
+    if ((manifest?.generation ?? 0) <= (this.manifest?.generation ?? 0)) return false;
+    return this.catchUpTo(manifest);
   }
 
   /**
@@ -264,11 +266,7 @@ export class DatabaseHost implements DatabaseWorkerApi {
                 ? file?.savedChunk(index)
                 : undefined,
             );
-      migrated = this.openAndMigrate({
-        manifest,
-        file: bytes,
-        generation: manifest?.generation ?? 0,
-      });
+      migrated = this.openAndMigrate({ manifest, file: bytes });
     } catch (error) {
       this.becomeStale(error, afterFailedSave ? 'its last saved database' : "another tab's save");
       return false;
@@ -443,12 +441,6 @@ interface MigratedFile {
   report: MigrationReport;
   openMs: number;
   migrateMs: number;
-}
-
-/** The stored manifest and file, read into a buffer with room to grow. */
-async function readStored(store: PageStore): Promise<StoredFile> {
-  const { manifest, file } = await store.readCurrent(true);
-  return { manifest, file, generation: manifest?.generation ?? 0 };
 }
 
 /**

@@ -2,6 +2,7 @@ import { proxy, type Remote } from 'comlink';
 import type { Migration, MigrationReport, SqlValue } from '../index.ts';
 import { DatabaseError } from './database-error.ts';
 import {
+  absoluteUrl,
   carryErrorsAcrossWorkers,
   type DatabaseEvent,
   type DatabaseInfo,
@@ -107,10 +108,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Migrat
           schema,
           runOptions: workerRunOptions(options),
           storage: options.storage ?? 'auto',
-          wasmUrl:
-            options.wasmUrl === undefined
-              ? undefined
-              : new URL(options.wasmUrl, location.href).href,
+          wasmUrl: absoluteUrl(options.wasmUrl),
         },
         proxy(onEvent),
       ),

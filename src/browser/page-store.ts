@@ -290,7 +290,12 @@ export async function writeSave(objects: IDBObjectStore, save: SaveRequest): Pro
     previous !== undefined && save.keepPrevious !== undefined
       ? withBackup(backups, backupOf(previous, save.keepPrevious))
       : { list: backups, dropped: [] };
-  finishWrite(objects, manifest, kept, previous);
+  finishWrite(
+    objects,
+    manifest,
+    kept.list,
+    chunksOf(previous, ...kept.dropped.map((entry) => entry.manifest)),
+  );
   return { manifest, bytesWritten };
 }
 
@@ -377,53 +382,40 @@ async function writeReplacement(
   }
   const backup = previous === undefined ? null : backupOf(previous, reason);
   const kept = backup === null ? { list: backups, dropped: [] } : withBackup(backups, backup);
-  finishWrite(objects, manifest, kept, previous);
-  sweepUnreferenced(objects, chunkKeys, manifest, kept.list);
+  // Every stored chunk version is a candidate: those of a replacement a crash interrupted too.
+  const storedChunks = chunkKeys
+    .filter(Array.isArray)
+    .map(([, index, version]) => [index, version] as const);
+  finishWrite(objects, manifest, kept.list, storedChunks);
   return { generation, backup: backup === null ? null : entryOf(backup) };
 }
 
-/** Deletes the chunk versions among `keys` that neither `manifest` nor a kept backup refers to. */
-function sweepUnreferenced(
-  objects: IDBObjectStore,
-  keys: IDBValidKey[],
-  manifest: Manifest,
-  backups: readonly StoredBackup[],
-): void {
-  const kept = new Set<string>();
-  for (const held of [manifest, ...backups.map((entry) => entry.manifest)])
-    for (const [index, version] of held.chunks.entries()) kept.add(`${index}:${version}`);
-  for (const key of keys) {
-    if (!Array.isArray(key)) continue;
-    const [, index, version] = key;
-    if (!kept.has(`${index}:${version}`)) objects.delete(key);
-  }
-}
-
 /**
- * Writes the manifest and the backup list, and deletes every chunk version the replaced manifest
- * or a dropped backup referred to that nothing kept refers to.
+ * Writes the manifest and the backup list, and deletes each of the `candidates` chunk versions
+ * that neither the manifest nor a kept backup refers to.
  */
 function finishWrite(
   objects: IDBObjectStore,
   manifest: Manifest,
-  backups: { list: StoredBackup[]; dropped: StoredBackup[] },
-  previous: Manifest | undefined,
+  backups: readonly StoredBackup[],
+  candidates: Iterable<readonly [index: number, version: number]>,
 ): void {
   objects.put(manifest, MANIFEST_KEY);
-  objects.put(backups.list, BACKUP_LIST_KEY);
+  objects.put(backups, BACKUP_LIST_KEY);
   const kept = new Set<string>();
-  for (const held of [manifest, ...backups.list.map((entry) => entry.manifest)])
+  for (const held of [manifest, ...backups.map((entry) => entry.manifest)])
     for (const [index, version] of held.chunks.entries()) kept.add(`${index}:${version}`);
-  const released = [previous, ...backups.dropped.map((entry) => entry.manifest)];
-  for (const held of released) {
-    if (held === undefined) continue;
-    for (const [index, version] of held.chunks.entries()) {
-      const key = `${index}:${version}`;
-      if (kept.has(key)) continue;
-      kept.add(key);
-      objects.delete(chunkKey(index, version));
-    }
+  for (const [index, version] of candidates) {
+    const key = `${index}:${version}`;
+    if (kept.has(key)) continue;
+    kept.add(key);
+    objects.delete(chunkKey(index, version));
   }
+}
+
+/** The chunk versions `manifests` refer to, as `[index, version]`. */
+function* chunksOf(...manifests: (Manifest | undefined)[]): Generator<[number, number]> {
+  for (const manifest of manifests) if (manifest !== undefined) yield* manifest.chunks.entries();
 }
 
 /** Reads every chunk of `manifest` into the start of a new buffer with `room` bytes after it. */

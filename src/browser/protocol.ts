@@ -46,6 +46,11 @@ export function migrationSet(
   return { migrations: split.migrations, schema: split.schema ?? schema };
 }
 
+/** A URL the page was given, made absolute against the page, as a worker needs it. */
+export function absoluteUrl(url: string | URL | undefined): string | undefined {
+  return url === undefined ? undefined : new URL(url, location.href).href;
+}
+
 /** What the page asks the database worker to open. */
 export interface OpenRequest {
   name: string;

@@ -88,10 +88,15 @@ export interface LockedRead<T> {
 
 /** How a locked read reads: the whole thing, and the generation alone, to check it under the lock. */
 export interface GenerationalReader<T> {
-  read(): Promise<T & { generation: number }>;
+  read(): Promise<T>;
+  /** The generation a read holds. */
+  generationOf(value: T): number;
   readGeneration(): Promise<number>;
-  /** Runs first under the lock; true when it changed what is stored (then it is read again). */
-  underLock?(): Promise<boolean>;
+  /**
+   * Runs under the lock once the early read is in; true when it changed what is stored (then it
+   * is read again).
+   */
+  underLock?(early: T): Promise<boolean>;
 }
 
 /**
@@ -120,11 +125,12 @@ export function readUnderLock<T>(lock: string, reader: GenerationalReader<T>): L
       try {
         const lockedAt = performance.now();
         timings.lockMs = lockedAt - requestedAt;
-        const changed = (await reader.underLock?.()) ?? false;
         // Asked as soon as the lock is held, while the early read may still be running.
         const generation = reader.readGeneration().catch(() => Number.NaN);
         let value = await early;
-        if (changed || (await generation) !== value.generation) value = await reader.read();
+        const changed = (await reader.underLock?.(value)) ?? false;
+        if (changed || (await generation) !== reader.generationOf(value))
+          value = await reader.read();
         timings.verifyMs = performance.now() - Math.max(lockedAt, requestedAt + timings.readMs);
         resolve(value);
       } catch (error) {

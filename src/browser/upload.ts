@@ -3,6 +3,7 @@ import type { Migration, MigrationProgress, MigrationReport, SchemaDifference } 
 import { DatabaseError } from './database-error.ts';
 import type { BackupEntry } from './page-store.ts';
 import {
+  absoluteUrl,
   carryErrorsAcrossWorkers,
   migrationSet,
   type StartedWorker,
@@ -231,10 +232,7 @@ export async function upgradeUpload(
             runOptions: workerRunOptions(options),
             maxBytes: options.maxBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
             availableBytes,
-            wasmUrl:
-              options.wasmUrl === undefined
-                ? undefined
-                : new URL(options.wasmUrl, location.href).href,
+            wasmUrl: absoluteUrl(options.wasmUrl),
           },
           progress,
         ),

@@ -16,6 +16,7 @@ function fakeStore(first: Stored) {
         store.reads += 1;
         return current;
       },
+      generationOf: (stored: Stored) => stored.generation,
       readGeneration: async () => current.generation,
     } satisfies GenerationalReader<Stored>,
     saveElsewhere(next: Stored) {
@@ -39,7 +40,7 @@ describe('readUnderLock', () => {
   it('reads again when another tab saved between the early read and the lock', async () => {
     const store = fakeStore(stored(3));
     const load = readUnderLock('lock', {
-      read: store.reader.read,
+      ...store.reader,
       // The other tab's save lands while this one waits for the lock.
       readGeneration: async () => {
         store.saveElsewhere(stored(4));
@@ -78,8 +79,9 @@ describe('readUnderLock', () => {
   });
 
   it('rejects when the read fails, and does not hold the lock', async () => {
-    const load = readUnderLock('lock', {
+    const load = readUnderLock<Stored>('lock', {
       read: () => Promise.reject(new Error('IndexedDB is gone')),
+      generationOf: (stored) => stored.generation,
       readGeneration: async () => 0,
     });
     await expect(load.result).rejects.toThrow('IndexedDB is gone');
