@@ -1,6 +1,8 @@
 // One bench page load; `?mode=` says what it measures. Times start at this script's first line,
 // so the page's own download and parse are left out of every mode alike.
 import { createStore, promisifyRequest, set } from 'idb-keyval';
+import initSqlJs from 'sql.js';
+import wasmUrl from 'sql.js/dist/sql-wasm.wasm?url';
 import { chunkKey, MANIFEST_KEY, type Manifest, storeNames } from '../src/browser/page-store.ts';
 import {
   CHUNK_BYTES,
@@ -202,11 +204,40 @@ function withExtraMigrations(files: Record<string, string>): Record<string, stri
   };
 }
 
-/** Stores the 50 MB file once for every chunk size of CHUNK_KIBS, as database `chunkDatabase(kib)`. */
+/**
+ * Stores the 50 MB file, and a file of the same size that is mostly random attachments, once
+ * for every chunk size of CHUNK_KIBS, as databases `chunkDatabase(kib, content)`.
+ */
 async function seedChunkSizes(): Promise<void> {
   const file = await seededFile();
-  for (const kib of CHUNK_KIBS) await storeInChunks(chunkDatabase(kib), file, kib * 1024);
+  const random = await withRandomAttachments(file.byteLength);
+  for (const kib of CHUNK_KIBS) {
+    await storeInChunks(chunkDatabase(kib, 'notes'), file, kib * 1024);
+    await storeInChunks(chunkDatabase(kib, 'random'), random, kib * 1024);
+  }
   publish({ readyMs: performance.now() - startedAt, sizeBytes: file.byteLength });
+}
+
+/**
+ * The 1 MB database with random attachments added until it is about `size` bytes: the app's
+ * schema and ledger, up to date, in a file IndexedDB cannot compress.
+ */
+async function withRandomAttachments(size: number): Promise<Uint8Array> {
+  const small = await readStoredImage(SMALL_BENCH_DATABASE);
+  if (small === undefined) throw new Error('nothing stored: seed the bench databases first');
+  const sql = await initSqlJs({ locateFile: () => wasmUrl });
+  const db = new sql.Database(small);
+  try {
+    // Larger than a page, so most of the file is overflow pages that hold nothing else.
+    const attachmentBytes = 60_000;
+    const rows = Math.ceil((size - small.byteLength) / attachmentBytes);
+    db.exec(`CREATE TABLE bench_attachments (id INTEGER PRIMARY KEY, data BLOB NOT NULL);
+      WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${rows})
+      INSERT INTO bench_attachments (data) SELECT randomblob(${attachmentBytes}) FROM n;`);
+    return db.export();
+  } finally {
+    db.close();
+  }
 }
 
 /**
@@ -215,8 +246,9 @@ async function seedChunkSizes(): Promise<void> {
  */
 async function chunkSize(): Promise<void> {
   const kib = Number(parameters.get('kib'));
+  const content = parameters.get('content') === 'random' ? 'random' : 'notes';
   const writes = Number(parameters.get('writes') ?? 5);
-  const db = await openDatabase({ name: chunkDatabase(kib), migrations });
+  const db = await openDatabase({ name: chunkDatabase(kib, content), migrations });
   const readyMs = performance.now() - startedAt;
   const { workerStartedAt, ...phases } = db.timings;
   const series = seriesOf(db);

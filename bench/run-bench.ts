@@ -295,6 +295,7 @@ async function measureChunkSizes(context: BrowserContext): Promise<Record<string
   const modes = [
     ...CHUNK_KIBS.map((kib) => `chunks&kib=${kib}&writes=${CHUNK_WRITES}`),
     ...CHUNK_KIBS.map((kib) => `chunks-one-request&kib=${kib}`),
+    ...CHUNK_KIBS.map((kib) => `chunks&kib=${kib}&content=random&writes=${CHUNK_WRITES}`),
     'floor-worker',
   ];
   const samples = new Map<string, BenchResult[]>(modes.map((mode) => [mode, []]));
@@ -322,6 +323,13 @@ async function measureChunkSizes(context: BrowserContext): Promise<Record<string
     report[`chunks${kib}KibWholeFileWrites`] = writes.reduce((sum, w) => sum + w.wholeFile, 0);
     report[`chunks${kib}KibOneRequestReadMs`] = round2(
       readOf(samples.get(modes[CHUNK_KIBS.length + index] as string) ?? []),
+    );
+    const random = samples.get(modes[2 * CHUNK_KIBS.length + index] as string) ?? [];
+    const randomWrites = random.flatMap((r) => r.writes ?? []);
+    report[`chunks${kib}KibRandomReadMs`] = round2(readOf(random));
+    report[`chunks${kib}KibRandomNoteWriteMs`] = round2(median(randomWrites.flatMap((w) => w.ms)));
+    report[`chunks${kib}KibRandomNoteWriteBytes`] = median(
+      randomWrites.flatMap((w) => w.bytesWritten),
     );
   }
   report.chunksOneValueReadMs = round2(readOf(samples.get('floor-worker') ?? []));
