@@ -8,7 +8,9 @@ import { DatabaseError } from '../../../src/browser/database-error.ts';
 import { DatabaseHost } from '../../../src/browser/database-host.ts';
 import {
   CHUNK_BYTES,
+  chunkKey,
   indexedDbPageStore,
+  MANIFEST_KEY,
   type PageStore,
   storeNames,
 } from '../../../src/browser/page-store.ts';
@@ -126,6 +128,45 @@ describe('DatabaseHost', () => {
     // The header's chunk and the one the row went to, of the file's several dozen.
     expect(opened.info.sizeBytes).toBeGreaterThan(40 * CHUNK_BYTES);
     expect(written.saved.bytesWritten).toBeLessThanOrEqual(2 * CHUNK_BYTES);
+    expect(countNotes(await storedFile(name))).toBe(20_001);
+  });
+
+  it('goes on with the chunk size a store was written with', async () => {
+    const { name: source } = await bigDatabase(20_000);
+    const file = await storedFile(source);
+    const { name, raw } = freshName();
+    const olderSize = 64 * 1024;
+    const count = Math.ceil(file.byteLength / olderSize);
+    await setMany(
+      [
+        ...Array.from({ length: count }, (_, index): [IDBValidKey, Uint8Array] => [
+          chunkKey(index, 1),
+          file.slice(index * olderSize, (index + 1) * olderSize),
+        ]),
+        [
+          MANIFEST_KEY,
+          {
+            generation: 1,
+            fileSize: file.byteLength,
+            chunkSize: olderSize,
+            chunks: Array(count).fill(1),
+          },
+        ],
+      ],
+      raw,
+    );
+
+    const { host, opened } = await open(name, [NOTES]);
+    expect(opened.report.upToDate).toBe(true);
+    const written = await host.write([
+      { sql: 'INSERT INTO notes (body) VALUES (?)', params: ['one more'] },
+    ]);
+    await host.close();
+    expect(written.saved.wholeFile).toBe(false);
+    expect(written.saved.bytesWritten).toBeLessThanOrEqual(2 * olderSize);
+    expect((await indexedDbPageStore(name).readManifest())?.chunkSize).toBe(olderSize);
+    // The read checks every chunk's length against the manifest's size: a chunk saved at
+    // another size fails it.
     expect(countNotes(await storedFile(name))).toBe(20_001);
   });
 
