@@ -105,9 +105,12 @@ export class DatabaseHost implements DatabaseWorkerApi {
       read: () => store.readCurrent(true),
       generationOf: (stored) => stored.manifest?.generation ?? 0,
       readGeneration: () => store.readGeneration(),
-      // Only a store with no manifest can still be in 0.1.0's format.
+      // Only a store with no manifest can still be in 0.1.0's format. Where Web Locks are
+      // missing, another tab may have converted it since the generation was checked: read the
+      // generation again, or this tab would start empty beside the converted file.
       underLock: async (stored) =>
-        stored.manifest === undefined && (await store.convertFirstFormat()),
+        stored.manifest === undefined &&
+        ((await store.convertFirstFormat()) || (await store.readGeneration()) !== 0),
     });
     if (!hasWebLocks())
       this.problems.locks =

@@ -410,6 +410,37 @@ describe('DatabaseHost', () => {
     expect(await storedKeys(raw)).toEqual(before);
   });
 
+  it('opens the converted file when another tab converted the store of 0.1.0 first', async () => {
+    const { name, raw } = freshName();
+    const { host } = await open(`${name}-source`, [NOTES]);
+    await host.write([{ sql: "INSERT INTO notes (body) VALUES ('converted elsewhere')" }]);
+    const image = await host.exportImage();
+    await host.close();
+    await setMany(
+      [
+        ['image', image],
+        ['generation', 5],
+      ],
+      raw,
+    );
+
+    // Without Web Locks (as in Node), the other tab's conversion lands after this tab read the
+    // store and its generation, just before this tab would convert it itself.
+    const { host: late, opened } = await open(name, [NOTES], (store) => ({
+      ...store,
+      async convertFirstFormat() {
+        await indexedDbPageStore(name).convertFirstFormat();
+        return store.convertFirstFormat();
+      },
+    }));
+    const rows = await late.query('SELECT body FROM notes', undefined);
+    await late.close();
+
+    expect(opened.report.state).not.toBe('fresh');
+    expect(opened.info.generation).toBe(6);
+    expect(rows).toEqual([{ body: 'converted elsewhere' }]);
+  });
+
   it('converts a store of 0.1.0 on its first open, keeping every row and backup', async () => {
     const { name, raw } = freshName();
     const { host } = await open(`${name}-source`, [NOTES]);
