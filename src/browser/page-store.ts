@@ -386,9 +386,12 @@ async function writeReplacement(
   const backup = previous === undefined ? null : backupOf(previous, reason);
   const kept = backup === null ? { list: backups, dropped: [] } : withBackup(backups, backup);
   // Every stored chunk version is a candidate: those of a replacement a crash interrupted too.
-  const storedChunks = chunkKeys
-    .filter(Array.isArray)
-    .map(([, index, version]) => [index, version] as const);
+  // A key of another shape in that range is not one of ours: it is left alone.
+  const storedChunks = chunkKeys.flatMap((key) =>
+    Array.isArray(key) && typeof key[1] === 'number' && typeof key[2] === 'number'
+      ? [[key[1], key[2]] as const]
+      : [],
+  );
   finishWrite(objects, manifest, kept.list, storedChunks);
   return { generation, backup: backup === null ? null : entryOf(backup) };
 }

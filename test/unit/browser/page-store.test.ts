@@ -249,6 +249,17 @@ describe('the page store', () => {
     expect(Buffer.from(await storedFile(store)).equals(upload)).toBe(true);
   });
 
+  it('leaves a key of another shape among the chunks alone, and still replaces the file', async () => {
+    const { store, raw } = freshStore();
+    const file = fileOf(2);
+    await store.save({ follows: 0, fileSize: file.byteLength, chunks: chunksOf(file) });
+    await set(['chunk', 'notes'], 'not a chunk of ours', raw);
+    const upload = fileOf(3, 9);
+    await store.replace({ file: upload, fileSize: upload.byteLength }, 'pre-adopt');
+    expect(await get(['chunk', 'notes'], raw)).toBe('not a chunk of ours');
+    expect(Buffer.from(await storedFile(store)).equals(upload)).toBe(true);
+  });
+
   it('reads only the chunks a caller does not already hold', async () => {
     const { store } = freshStore();
     const file = fileOf(4);
