@@ -241,8 +241,9 @@ async function withRandomAttachments(size: number): Promise<Uint8Array> {
 }
 
 /**
- * The library's load of the 50 MB file stored in chunks of `?kib=` KiB (the manifest says the
- * size, and the load and the saves follow it), then `?writes=` one-note inserts after a warm-up.
+ * The library's load of the 50 MB file (or, with `?content=random`, the file of random
+ * attachments) stored in chunks of `?kib=` KiB (the manifest says the size, and the load and the
+ * saves follow it), then `?writes=` one-note inserts after a warm-up.
  */
 async function chunkSize(): Promise<void> {
   const kib = Number(parameters.get('kib'));

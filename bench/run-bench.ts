@@ -286,9 +286,10 @@ async function measureMigratingLoad(context: BrowserContext): Promise<Record<str
 }
 
 /**
- * The 50 MB database stored in chunks of each size of CHUNK_KIBS, in rounds of fresh tabs in
- * rotating order: the library's load (its IndexedDB read is every chunk), then one-note inserts
- * and the bytes each save wrote. The floor's one-value read is measured in the same rounds.
+ * The 50 MB database, and a file of random attachments of about its size, stored in chunks of
+ * each size of CHUNK_KIBS, in rounds of fresh tabs in rotating order: the library's load (its
+ * IndexedDB read is every chunk), then one-note inserts and the bytes each save wrote. The
+ * floor's one-value read is measured in the same rounds.
  */
 async function measureChunkSizes(context: BrowserContext): Promise<Record<string, number>> {
   await load(context, 'chunks-seed', 300_000);
@@ -328,8 +329,12 @@ async function measureChunkSizes(context: BrowserContext): Promise<Record<string
     const randomWrites = random.flatMap((r) => r.writes ?? []);
     report[`chunks${kib}KibRandomReadMs`] = round2(readOf(random));
     report[`chunks${kib}KibRandomNoteWriteMs`] = round2(median(randomWrites.flatMap((w) => w.ms)));
-    report[`chunks${kib}KibRandomNoteWriteBytes`] = median(
-      randomWrites.flatMap((w) => w.bytesWritten),
+    const randomBytes = randomWrites.flatMap((w) => w.bytesWritten);
+    report[`chunks${kib}KibRandomNoteWriteBytes`] = median(randomBytes);
+    report[`chunks${kib}KibRandomNoteWriteBytesWorst`] = Math.max(...randomBytes);
+    report[`chunks${kib}KibRandomWholeFileWrites`] = randomWrites.reduce(
+      (sum, w) => sum + w.wholeFile,
+      0,
     );
   }
   report.chunksOneValueReadMs = round2(readOf(samples.get('floor-worker') ?? []));

@@ -16,8 +16,8 @@ import { bufferWithRoom } from './tracked-file.ts';
  * How long a chunk is: a load reads every chunk, and a save writes the ones SQLite changed, so
  * smaller chunks make loads slower and larger ones make a one-row save write more. It stays just
  * under 64 KiB, where Chromium starts compressing a value and stores one it cannot compress as
- * a file of its own, which makes a file of photos or encrypted data load twice as slowly; and
- * it is a whole number of 4 KiB pages, so a page SQLite writes lies in one chunk. The size was
+ * a file of its own, which makes a file of photos or encrypted data load far more slowly; and
+ * it is a whole number of 4 KiB pages (SQLite's default size), so such a page lies in one chunk. The size was
  * chosen by measurement (`BENCH_ONLY=chunks npm run bench`; see bench/README.md).
  */
 export const CHUNK_BYTES = 60 * 1024;
