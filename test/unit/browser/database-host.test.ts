@@ -86,6 +86,15 @@ function countNotes(file: Uint8Array): number {
   }
 }
 
+/** The file of a new database `name` holding one note, as 0.1.0 stored it: one image. */
+async function imageWithNote(name: string, body: string): Promise<Uint8Array> {
+  const { host } = await open(name, [NOTES]);
+  await host.write([{ sql: 'INSERT INTO notes (body) VALUES (?)', params: [body] }]);
+  const image = await host.exportImage();
+  await host.close();
+  return image;
+}
+
 /** A database with `rows` notes of 200 bytes: several hundred chunks. */
 async function bigDatabase(rows: number) {
   const { name, raw } = freshName();
@@ -412,10 +421,7 @@ describe('DatabaseHost', () => {
 
   it('opens the converted file when another tab converted the store of 0.1.0 first', async () => {
     const { name, raw } = freshName();
-    const { host } = await open(`${name}-source`, [NOTES]);
-    await host.write([{ sql: "INSERT INTO notes (body) VALUES ('converted elsewhere')" }]);
-    const image = await host.exportImage();
-    await host.close();
+    const image = await imageWithNote(`${name}-source`, 'converted elsewhere');
     await setMany(
       [
         ['image', image],
@@ -443,10 +449,7 @@ describe('DatabaseHost', () => {
 
   it('converts a store of 0.1.0 on its first open, keeping every row and backup', async () => {
     const { name, raw } = freshName();
-    const { host } = await open(`${name}-source`, [NOTES]);
-    await host.write([{ sql: "INSERT INTO notes (body) VALUES ('kept across the upgrade')" }]);
-    const image = await host.exportImage();
-    await host.close();
+    const image = await imageWithNote(`${name}-source`, 'kept across the upgrade');
     const olderImage = memoryDatabase();
     olderImage.exec(NOTES.sql);
     await setMany(
