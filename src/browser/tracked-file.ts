@@ -189,9 +189,11 @@ export class TrackedFile {
     if (offset === 0) this.headerWrites += 1;
     this.writes += 1;
     const { chunkSize } = this.options;
+    // A write past the end grows the file over the bytes before it too: SQLite leaves pages it
+    // freed in the same transaction unwritten, so those bytes change without a write of their own.
+    const first = Math.floor(Math.min(offset, this.length) / chunkSize);
     const last = Math.floor((offset + written - 1) / chunkSize);
-    for (let index = Math.floor(offset / chunkSize); index <= last; index++)
-      this.changed.set(index, this.writes);
+    for (let index = first; index <= last; index++) this.changed.set(index, this.writes);
     this.length = Math.max(this.length, offset + written);
   }
 }

@@ -140,6 +140,38 @@ describe('DatabaseHost', () => {
     expect(countNotes(await storedFile(name))).toBe(20_001);
   });
 
+  it('saves a write that grew the file over pages SQLite left unwritten, and loads it again', async () => {
+    const { name } = freshName();
+    const blobs: Migration = {
+      name: '001_blobs.sql',
+      sql: 'CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB); CREATE TABLE f (v BLOB); CREATE TABLE pad (v BLOB);',
+    };
+    const { host } = await open(name, [blobs]);
+    // A freed page near the start of the file, each step a save of its own.
+    for (const sql of [
+      "INSERT INTO t VALUES (1, 'x')",
+      'INSERT INTO f VALUES (zeroblob(9000))',
+      'INSERT INTO pad VALUES (zeroblob(70000))',
+      'DELETE FROM f',
+    ])
+      await host.write([{ sql }]);
+    // Pages added and freed again in one transaction are never written; the file grows over them.
+    await host.write([
+      { sql: 'INSERT INTO t VALUES (2000, zeroblob(32000))' },
+      { sql: 'INSERT INTO t VALUES (2001, zeroblob(8000))' },
+      { sql: 'DELETE FROM t WHERE id = 2000' },
+    ]);
+    await host.close();
+
+    const { host: again } = await open(name, [blobs]);
+    const rows = await again.query('SELECT id, length(v) AS bytes FROM t ORDER BY id', undefined);
+    await again.close();
+    expect(rows).toEqual([
+      { id: 1, bytes: 1 },
+      { id: 2001, bytes: 8000 },
+    ]);
+  });
+
   it('goes on with the chunk size a store was written with', async () => {
     const { name: source } = await bigDatabase(20_000);
     const file = await storedFile(source);

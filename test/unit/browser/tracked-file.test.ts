@@ -110,6 +110,28 @@ describe('TrackedFile', () => {
     tracked.close();
   });
 
+  it('lists every chunk a commit grew the file over, also where SQLite left a hole', () => {
+    // A freed page near the start, so the next transaction's pages come from the end of the file.
+    const db = memoryDatabase();
+    db.exec(`CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB); CREATE TABLE f (v BLOB);
+      INSERT INTO f VALUES (zeroblob(9000)); INSERT INTO t VALUES (1, zeroblob(70000));
+      DELETE FROM f;`);
+    const file = db.export();
+    db.close();
+    const tracked = openTracked(file, 4 * file.byteLength);
+    // Pages added and freed again in one transaction are never written: the commit writes the
+    // pages after them, and the file grows over a hole.
+    tracked.db.exec(`BEGIN;
+      INSERT INTO t VALUES (2000, zeroblob(32000)); INSERT INTO t VALUES (2001, zeroblob(8000));
+      DELETE FROM t WHERE id = 2000; COMMIT;`);
+    const { chunks, size } = tracked.changes();
+    const grownFrom = Math.floor(file.byteLength / CHUNK);
+    const lastChunk = Math.ceil(size / CHUNK) - 1;
+    expect(lastChunk).toBeGreaterThan(grownFrom);
+    for (let index = grownFrom; index <= lastChunk; index++) expect(chunks).toContain(index);
+    tracked.close();
+  });
+
   it('lists every chunk when the file outgrew its buffer, then follows changes again', () => {
     const file = fileOf(2_000);
     const tracked = openTracked(file, 4096);
