@@ -213,12 +213,7 @@ export function indexedDbPageStore(name: string): PageStore {
           writeReplacement(objects, { staged }, reason),
         );
       } catch (error) {
-        // Nothing refers to the staged chunks: let them go (a crash here leaves them to the
-        // next replacement's sweep).
-        await readWrite(useStore(), async (objects) => {
-          for (const [index, version] of staged.chunks.entries())
-            objects.delete(chunkKey(index, version));
-        }).catch(() => {});
+        await dropStaged(useStore(), staged.chunks);
         throw error;
       }
     },
@@ -319,24 +314,37 @@ async function stageFile(
   const follows = isManifest(stored) ? stored.generation : 0;
   const version = follows + 0.25 + Math.random() / 2;
   const count = Math.ceil(fileSize / CHUNK_BYTES);
-  for (let first = 0; first < count; first += CHUNKS_PER_STAGING_TRANSACTION) {
-    await readWrite(useStore, async (objects) => {
-      const last = Math.min(count, first + CHUNKS_PER_STAGING_TRANSACTION);
-      for (let index = first; index < last; index++) {
-        const start = index * CHUNK_BYTES;
-        objects.put(
-          file.slice(start, Math.min(start + CHUNK_BYTES, fileSize)),
-          chunkKey(index, version),
-        );
-      }
-    });
+  const chunks = new Array<number>(count).fill(version);
+  try {
+    for (let first = 0; first < count; first += CHUNKS_PER_STAGING_TRANSACTION) {
+      await readWrite(useStore, async (objects) => {
+        const last = Math.min(count, first + CHUNKS_PER_STAGING_TRANSACTION);
+        for (let index = first; index < last; index++) {
+          const start = index * CHUNK_BYTES;
+          objects.put(
+            file.slice(start, Math.min(start + CHUNK_BYTES, fileSize)),
+            chunkKey(index, version),
+          );
+        }
+      });
+    }
+  } catch (error) {
+    // The transactions that committed before the failure (quota, most often) hold chunks that
+    // nothing will refer to: a failed adoption must not keep the space it ran out of.
+    await dropStaged(useStore, chunks);
+    throw error;
   }
-  return {
-    follows,
-    fileSize,
-    chunkSize: CHUNK_BYTES,
-    chunks: new Array<number>(count).fill(version),
-  };
+  return { follows, fileSize, chunkSize: CHUNK_BYTES, chunks };
+}
+
+/**
+ * Deletes staged chunks (`chunks[index]` the version of each), which nothing refers to. A failure
+ * here, or a crash, leaves them to the next replacement's sweep.
+ */
+async function dropStaged(useStore: UseStore, chunks: readonly number[]): Promise<void> {
+  await readWrite(useStore, async (objects) => {
+    for (const [index, version] of chunks.entries()) objects.delete(chunkKey(index, version));
+  }).catch(() => {});
 }
 
 /** A replacing file's chunks as staged, and the generation they were staged on top of. */

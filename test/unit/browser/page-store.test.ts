@@ -249,6 +249,31 @@ describe('the page store', () => {
     expect(Buffer.from(await storedFile(store)).equals(upload)).toBe(true);
   });
 
+  it('takes back the chunks it staged when the space runs out while an adopted file is staged', async () => {
+    const { store, raw } = freshStore();
+    const file = fileOf(2);
+    await store.save({ follows: 0, fileSize: file.byteLength, chunks: chunksOf(file) });
+    const before = await chunkKeys(raw);
+    // The quota runs out at the 100th staged chunk: in the second staging transaction.
+    const put = IDBObjectStore.prototype.put;
+    let staged = 0;
+    IDBObjectStore.prototype.put = function (value: unknown, key?: IDBValidKey) {
+      if (Array.isArray(key) && !Number.isInteger(key[2]) && ++staged >= 100)
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      return put.call(this, value, key);
+    };
+    try {
+      const upload = fileOf(200, 3);
+      await expect(
+        store.replace({ file: upload, fileSize: upload.byteLength }, 'pre-adopt'),
+      ).rejects.toMatchObject({ name: 'QuotaExceededError' });
+    } finally {
+      IDBObjectStore.prototype.put = put;
+    }
+    expect(await chunkKeys(raw)).toEqual(before);
+    expect(Buffer.from(await storedFile(store)).equals(file)).toBe(true);
+  });
+
   it('leaves a key of another shape among the chunks alone, and still replaces the file', async () => {
     const { store, raw } = freshStore();
     const file = fileOf(2);
