@@ -218,8 +218,13 @@ export class DatabaseHost implements DatabaseWorkerApi {
         this.emit('changed', 'local');
         return { ...written, generation: this.manifest?.generation ?? 0, saved };
       } catch (error) {
-        // The stored file is the last good one; show that instead of a change nobody kept.
-        await this.catchUpTo(await this.store.readManifest(), { afterFailedSave: true });
+        // The stored file is the last good one; show that instead of a change nobody kept. When
+        // it cannot be read either, the tab stops saving: its file holds a change nobody kept,
+        // which the next write must not store.
+        await this.store.readManifest().then(
+          (manifest) => this.catchUpTo(manifest, { afterFailedSave: true }),
+          (readError: unknown) => this.becomeStale(readError, 'its last saved database'),
+        );
         if (!(error instanceof DatabaseError) || error.code !== 'CONFLICT') throw error;
         if (attempt >= MAX_WRITE_ATTEMPTS) throw error;
       }

@@ -172,6 +172,39 @@ describe('DatabaseHost', () => {
     ]);
   });
 
+  it('stops saving when a save failed and the stored file cannot be read either', async () => {
+    const { name } = freshName();
+    // The connection closes while the save is on its way: the save fails, then every read.
+    let closing = false;
+    let closed = false;
+    const gone = () => {
+      closed = true;
+      return Promise.reject(
+        new DOMException('The database connection is closing.', 'InvalidStateError'),
+      );
+    };
+    const { host } = await open(name, [NOTES], (store) => ({
+      ...store,
+      save: (save) => (closing ? gone() : store.save(save)),
+      readManifest: () => (closed ? gone() : store.readManifest()),
+    }));
+    closing = true;
+    await expect(
+      host.write([{ sql: "INSERT INTO notes (body) VALUES ('never stored')" }]),
+    ).rejects.toMatchObject({
+      name: 'DatabaseError',
+      message: expect.stringMatching(/^Saving failed/),
+    });
+    closing = false;
+    closed = false;
+    // The next write must not store the change the failed one left in the tab's file.
+    await expect(
+      host.write([{ sql: "INSERT INTO notes (body) VALUES ('second')" }]),
+    ).rejects.toMatchObject({ code: 'STALE' });
+    await host.close();
+    expect(countNotes(await storedFile(name))).toBe(0);
+  });
+
   it('goes on with the chunk size a store was written with', async () => {
     const { name: source } = await bigDatabase(20_000);
     const file = await storedFile(source);
