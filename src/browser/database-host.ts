@@ -261,6 +261,12 @@ export class DatabaseHost implements DatabaseWorkerApi {
       return false;
     }
     if (!afterFailedSave && storedGeneration <= (held?.generation ?? 0)) return false;
+    // The announcement of a replacement can come after this tab took the lock, or never (no
+    // BroadcastChannel): the file's identity says so all the same.
+    if (held !== undefined && manifest !== undefined && manifest.fileId !== held.fileId) {
+      this.becomeReplaced();
+      return false;
+    }
     const file = this.file;
     let migrated: MigratedFile;
     try {
@@ -379,11 +385,7 @@ export class DatabaseHost implements DatabaseWorkerApi {
     if (opened === undefined || this.problems.stale !== null) return;
     if (announcement.generation <= (this.manifest?.generation ?? 0)) return;
     if (announcement.replaced === true) {
-      // Catching up would quietly swap every row under the page, and the report it shows would
-      // describe another file: stop writing and let the page reload instead.
-      this.problems.stale =
-        'The database was replaced in another tab (an adopted upload, a restored backup or a newer version of this app): reload to see it.';
-      this.emit('replaced', 'remote');
+      this.becomeReplaced();
       return;
     }
     this.inTurn(() =>
@@ -391,6 +393,17 @@ export class DatabaseHost implements DatabaseWorkerApi {
         if (await this.catchUp()) this.emit('changed', 'remote');
       }),
     ).catch(() => {});
+  }
+
+  /**
+   * Stops this tab's writes because another tab replaced the stored file wholesale. Catching up
+   * would quietly swap every row under the page, and the report it shows would describe another
+   * file: the page reloads instead.
+   */
+  private becomeReplaced(): void {
+    this.problems.stale =
+      'The database was replaced in another tab (an adopted upload, a restored backup or a newer version of this app): reload to see it.';
+    this.emit('replaced', 'remote');
   }
 
   /**

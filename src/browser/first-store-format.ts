@@ -7,6 +7,7 @@ import {
   chunkKey,
   MANIFEST_KEY,
   type Manifest,
+  newFileId,
   readWrite,
   request,
   type StoredBackup,
@@ -172,7 +173,13 @@ function writeChunks(
     objects.put(bytes.slice(), chunkKey(index, version));
     chunks.push(version);
   }
-  return { generation, fileSize: file.byteLength, chunkSize: CHUNK_BYTES, chunks };
+  return {
+    generation,
+    fileSize: file.byteLength,
+    chunkSize: CHUNK_BYTES,
+    chunks,
+    fileId: newFileId(),
+  };
 }
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {

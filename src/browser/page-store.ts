@@ -33,6 +33,18 @@ export interface Manifest {
   chunkSize: number;
   /** `chunks[i]` is the version of chunk `i`: the generation of the save that wrote it. */
   chunks: number[];
+  /**
+   * Which file this is: new whenever a file replaces the stored one wholesale (an adopted
+   * upload, a restored backup, a conversion from 0.1.0's format), kept by every save. A tab that
+   * finds another one knows the file was replaced, whether or not it heard that announced.
+   * Missing from manifests stored before it was kept.
+   */
+  fileId?: string;
+}
+
+/** A new `Manifest.fileId`. */
+export function newFileId(): string {
+  return crypto.randomUUID();
 }
 
 /** Why an image was kept. */
@@ -282,7 +294,18 @@ export async function writeSave(objects: IDBObjectStore, save: SaveRequest): Pro
   for (let index = 0; index < count; index++)
     if (previous?.chunks[index] === undefined && !save.chunks.has(index))
       throw new Error(`A save that grows the file must bring chunk ${index}.`);
-  const manifest: Manifest = { generation, fileSize: save.fileSize, chunkSize, chunks };
+  const manifest: Manifest = {
+    generation,
+    fileSize: save.fileSize,
+    chunkSize,
+    chunks,
+    // A save keeps the file's identity; only the first save of a new file makes one.
+    ...(previous === undefined
+      ? { fileId: newFileId() }
+      : previous.fileId === undefined
+        ? {}
+        : { fileId: previous.fileId }),
+  };
   const backups = asBackupList(list);
   const kept =
     previous !== undefined && save.keepPrevious !== undefined
@@ -380,7 +403,7 @@ async function writeReplacement(
     if (restored === undefined)
       throw new DatabaseError('NO_SUCH_BACKUP', `No backup ${source.backupId} is stored any more.`);
     backups = backups.filter((entry) => entry.id !== source.backupId);
-    manifest = { ...restored.manifest, generation };
+    manifest = { ...restored.manifest, generation, fileId: newFileId() };
   } else {
     // Another tab saved since the chunks were staged: they were staged on top of what it replaced.
     if (source.staged.follows !== generation - 1)
@@ -389,7 +412,7 @@ async function writeReplacement(
         `Another tab saved the database (generation ${generation - 1}) while the new file was written; nothing was replaced.`,
       );
     const { fileSize, chunkSize, chunks } = source.staged;
-    manifest = { generation, fileSize, chunkSize, chunks };
+    manifest = { generation, fileSize, chunkSize, chunks, fileId: newFileId() };
   }
   const backup = previous === undefined ? null : backupOf(previous, reason);
   const kept = backup === null ? { list: backups, dropped: [] } : withBackup(backups, backup);

@@ -205,6 +205,33 @@ describe('DatabaseHost', () => {
     expect(countNotes(await storedFile(name))).toBe(0);
   });
 
+  it('refuses a write once another tab replaced the file, though it has not heard so yet', async () => {
+    const { name } = freshName();
+    // This tab hears the other tabs' announcements late: its lock can come first.
+    const Heard = globalThis.BroadcastChannel;
+    globalThis.BroadcastChannel = class extends Heard {
+      override set onmessage(handler: ((event: MessageEvent) => void) | null) {
+        super.onmessage = handler && ((event) => setTimeout(() => handler.call(this, event), 100));
+      }
+    };
+    let tab: DatabaseHost;
+    try {
+      tab = (await open(name, [NOTES])).host;
+    } finally {
+      globalThis.BroadcastChannel = Heard;
+    }
+    await tab.write([{ sql: "INSERT INTO notes (body) VALUES ('shopping list')" }]);
+    // Another tab adopts an upload whose note 1 is another note.
+    const upload = await imageWithNote(`${name}-upload`, 'tax records');
+    await replaceStoredFile(name, { file: upload, fileSize: upload.byteLength }, 'pre-adopt');
+
+    await expect(tab.write([{ sql: 'DELETE FROM notes WHERE id = 1' }])).rejects.toMatchObject({
+      code: 'STALE',
+    });
+    await tab.close();
+    expect(countNotes(await storedFile(name))).toBe(1);
+  });
+
   it('goes on with the chunk size a store was written with', async () => {
     const { name: source } = await bigDatabase(20_000);
     const file = await storedFile(source);

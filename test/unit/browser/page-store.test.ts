@@ -78,6 +78,7 @@ describe('the page store', () => {
       fileSize: file.byteLength,
       chunkSize: CHUNK_BYTES,
       chunks: [1, 1, 1, 1, 1],
+      fileId: expect.any(String),
     });
     expect(saved.bytesWritten).toBe(file.byteLength);
     expect(Buffer.from(await storedFile(store)).equals(file)).toBe(true);
@@ -272,6 +273,31 @@ describe('the page store', () => {
     }
     expect(await chunkKeys(raw)).toEqual(before);
     expect(Buffer.from(await storedFile(store)).equals(file)).toBe(true);
+  });
+
+  it('keeps the file’s identity across saves, and gives a replacing file a new one', async () => {
+    const { store } = freshStore();
+    const file = fileOf(2);
+    const first = await store.save({
+      follows: 0,
+      fileSize: file.byteLength,
+      chunks: chunksOf(file),
+    });
+    const second = await store.save({
+      follows: 1,
+      fileSize: file.byteLength,
+      chunks: chunksOf(fileOf(2, 5), [1]),
+      keepPrevious: 'pre-migration',
+    });
+    expect(second.manifest.fileId).toBe(first.manifest.fileId);
+
+    const upload = fileOf(3, 9);
+    await store.replace({ file: upload, fileSize: upload.byteLength }, 'pre-adopt');
+    const adopted = (await store.readManifest())?.fileId;
+    const [backup] = await store.listBackups();
+    await store.replace({ backupId: backup?.id ?? '' }, 'pre-restore');
+    const restored = (await store.readManifest())?.fileId;
+    expect(new Set([first.manifest.fileId, adopted, restored]).size).toBe(3);
   });
 
   it('leaves a key of another shape among the chunks alone, and still replaces the file', async () => {
