@@ -250,43 +250,53 @@ export class DatabaseHost implements DatabaseWorkerApi {
     { afterFailedSave = false } = {},
   ): Promise<boolean> {
     const held = this.manifest;
-    const storedGeneration = manifest?.generation ?? 0;
-    if (held !== undefined && storedGeneration < held.generation) {
-      // Saves only ever raise the generation: a lower one, or none, means the stored database
-      // went away under this tab (the browser cleared the site's storage). This tab's copy is
-      // then the only one left, and must not be swapped for an empty database.
-      this.becomeStale(
-        'the stored database is gone, most likely cleared by the browser; this tab still holds its copy, with the writes it could not save: download it (exportImage) before you reload',
-      );
-      return false;
-    }
-    if (!afterFailedSave && storedGeneration <= (held?.generation ?? 0)) return false;
-    // The announcement of a replacement can come after this tab took the lock, or never (no
-    // BroadcastChannel): the file's identity says so all the same.
-    if (held !== undefined && manifest !== undefined && manifest.fileId !== held.fileId) {
-      this.becomeReplaced();
-      return false;
-    }
+    if (this.leftBehind(manifest)) return false;
+    if (!afterFailedSave && (manifest?.generation ?? 0) <= (held?.generation ?? 0)) return false;
     const file = this.file;
+    let stored: StoredFile = { manifest: undefined, file: undefined };
     let migrated: MigratedFile;
     try {
-      const bytes =
-        manifest === undefined
-          ? undefined
-          : await this.store.readFile(manifest, manifest.fileSize, (index) =>
-              held !== undefined &&
-              held.chunkSize === manifest.chunkSize &&
-              held.chunks[index] === manifest.chunks[index]
-                ? file?.savedChunk(index)
-                : undefined,
-            );
-      migrated = this.openAndMigrate({ manifest, file: bytes });
+      // The manifest again with its chunks, in one transaction: another save between two reads
+      // could free chunks the first one named.
+      if (manifest !== undefined)
+        stored = await this.store.readCurrent(true, (index, current) =>
+          held !== undefined &&
+          held.chunkSize === current.chunkSize &&
+          held.chunks[index] === current.chunks[index]
+            ? file?.savedChunk(index)
+            : undefined,
+        );
+      if (this.leftBehind(stored.manifest)) return false;
+      migrated = this.openAndMigrate(stored);
     } catch (error) {
       this.becomeStale(error, afterFailedSave ? 'its last saved database' : "another tab's save");
       return false;
     }
-    await this.takeOver(manifest, migrated, 'pre-migration').catch(() => null);
+    await this.takeOver(stored.manifest, migrated, 'pre-migration').catch(() => null);
     return true;
+  }
+
+  /**
+   * True, and this tab stale, when the stored file is no longer the one this tab holds: gone
+   * (saves only ever raise the generation, so a lower one, or none, means the browser cleared the
+   * site's storage: this tab's copy is then the only one left, and must not be swapped for an
+   * empty database) or replaced wholesale by another tab (whose announcement can come after this
+   * tab took the lock, or never where BroadcastChannel is missing).
+   */
+  private leftBehind(manifest: Manifest | undefined): boolean {
+    const held = this.manifest;
+    if (held === undefined) return false;
+    if ((manifest?.generation ?? 0) < held.generation) {
+      this.becomeStale(
+        'the stored database is gone, most likely cleared by the browser; this tab still holds its copy, with the writes it could not save: download it (exportImage) before you reload',
+      );
+      return true;
+    }
+    if (manifest !== undefined && manifest.fileId !== held.fileId) {
+      this.becomeReplaced();
+      return true;
+    }
+    return false;
   }
 
   /** Opens a stored file (or a new one) in a tracked buffer and runs the migrations on it. */

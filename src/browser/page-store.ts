@@ -119,21 +119,16 @@ export interface PageStore {
   /**
    * The live manifest and the file it describes, read together in one transaction (so no save
    * can come between them); both undefined before the first save. With `withRoom`, the file is at
-   * the start of a buffer with room to grow after it (see `bufferWithRoom`).
+   * the start of a buffer with room to grow after it (see `bufferWithRoom`). `reuse(index,
+   * manifest)` may supply a chunk the caller holds already (a tab catching up with another's save
+   * reads only the chunks that changed).
    */
   readCurrent(
     withRoom: boolean,
+    reuse?: (index: number, manifest: Manifest) => Uint8Array | undefined,
   ): Promise<{ manifest: Manifest | undefined; file: Uint8Array | undefined }>;
-  /**
-   * The file `manifest` describes, read into the start of a buffer with `room` bytes after it.
-   * `reuse(index)` may supply a chunk the caller holds already (a tab catching up with another's
-   * save reads only the chunks that changed).
-   */
-  readFile(
-    manifest: Manifest,
-    room: number,
-    reuse?: (index: number) => Uint8Array | undefined,
-  ): Promise<Uint8Array>;
+  /** The file `manifest` describes, read into the start of a buffer with `room` bytes after it. */
+  readFile(manifest: Manifest, room: number): Promise<Uint8Array>;
   /** Writes a save in one transaction; throws `CONFLICT` when another tab saved first. */
   save(request: SaveRequest): Promise<SaveResult>;
   /** The backups, newest first: metadata only. */
@@ -190,16 +185,17 @@ export function indexedDbPageStore(name: string): PageStore {
       const manifest = await readOnly((objects) => request(objects.get(MANIFEST_KEY)));
       return isManifest(manifest) ? manifest.generation : 0;
     },
-    readCurrent(withRoom) {
+    readCurrent(withRoom, reuse) {
       return readOnly(async (objects) => {
         const manifest = await request(objects.get(MANIFEST_KEY));
         if (!isManifest(manifest)) return { manifest: undefined, file: undefined };
         const room = withRoom ? manifest.fileSize : 0;
-        return { manifest, file: await readChunksInto(objects, manifest, room) };
+        const held = reuse && ((index: number) => reuse(index, manifest));
+        return { manifest, file: await readChunksInto(objects, manifest, room, held) };
       });
     },
-    readFile(manifest, room, reuse) {
-      return readOnly((objects) => readChunksInto(objects, manifest, room, reuse));
+    readFile(manifest, room) {
+      return readOnly((objects) => readChunksInto(objects, manifest, room));
     },
     save(save) {
       return readWrite(useStore(), (objects) => writeSave(objects, save));

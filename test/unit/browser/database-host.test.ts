@@ -232,6 +232,35 @@ describe('DatabaseHost', () => {
     expect(countNotes(await storedFile(name))).toBe(1);
   });
 
+  it('catches up with a save made while it was catching up with an earlier one', async () => {
+    const { name } = freshName();
+    const { host: a } = await open(name, [NOTES]);
+    // Without Web Locks (as in Node) tab A can save again after tab B read the manifest of A's
+    // first save and before B read its chunks: that save frees chunks the manifest named.
+    let between: (() => Promise<unknown>) | undefined;
+    const { host: b } = await open(name, [NOTES], (store) => {
+      const interleaved =
+        <A extends unknown[], R>(read: (...args: A) => Promise<R>) =>
+        async (...args: A) => {
+          const run = between;
+          between = undefined;
+          await run?.();
+          return read(...args);
+        };
+      return {
+        ...store,
+        readCurrent: interleaved(store.readCurrent),
+        readFile: interleaved(store.readFile),
+      };
+    });
+    await a.write([{ sql: "INSERT INTO notes (body) VALUES ('one')" }]);
+    between = () => a.write([{ sql: "INSERT INTO notes (body) VALUES ('two')" }]);
+    await b.write([{ sql: "INSERT INTO notes (body) VALUES ('from b')" }]);
+    await a.close();
+    await b.close();
+    expect(countNotes(await storedFile(name))).toBe(3);
+  });
+
   it('goes on with the chunk size a store was written with', async () => {
     const { name: source } = await bigDatabase(20_000);
     const file = await storedFile(source);
