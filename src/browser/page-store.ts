@@ -1,5 +1,5 @@
 import { createStore, promisifyRequest, type UseStore } from 'idb-keyval';
-import { DatabaseError } from './database-error.ts';
+import { DatabaseError, messageOf } from './database-error.ts';
 import { convertFirstFormat, holdsFirstFormat } from './first-store-format.ts';
 import { announceSave } from './tabs.ts';
 import { bufferWithRoom } from './tracked-file.ts';
@@ -187,11 +187,22 @@ export function indexedDbPageStore(name: string): PageStore {
     },
     readCurrent(withRoom, reuse) {
       return readOnly(async (objects) => {
-        const manifest = await request(objects.get(MANIFEST_KEY));
-        if (!isManifest(manifest)) return { manifest: undefined, file: undefined };
-        const room = withRoom ? manifest.fileSize : 0;
-        const held = reuse && ((index: number) => reuse(index, manifest));
-        return { manifest, file: await readChunksInto(objects, manifest, room, held) };
+        // The store opened: a failure from here on is about the stored file, not a browser
+        // without IndexedDB, and must not be taken for "nothing stored".
+        try {
+          const manifest = await request(objects.get(MANIFEST_KEY));
+          if (!isManifest(manifest)) return { manifest: undefined, file: undefined };
+          const room = withRoom ? manifest.fileSize : 0;
+          const held = reuse && ((index: number) => reuse(index, manifest));
+          return { manifest, file: await readChunksInto(objects, manifest, room, held) };
+        } catch (error) {
+          if (error instanceof DatabaseError) throw error;
+          throw new DatabaseError(
+            'OPEN_FAILED',
+            `The stored database could not be read: ${messageOf(error)}`,
+            { cause: error },
+          );
+        }
       });
     },
     readFile(manifest, room) {

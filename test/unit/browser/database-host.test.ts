@@ -261,6 +261,25 @@ describe('DatabaseHost', () => {
     expect(countNotes(await storedFile(name))).toBe(3);
   });
 
+  it('fails the open, not falling back to memory, when the stored file cannot be read', async () => {
+    const { name } = await bigDatabase(2_000);
+    const get = IDBObjectStore.prototype.get;
+    IDBObjectStore.prototype.get = function (key: IDBValidKey | IDBKeyRange) {
+      if (Array.isArray(key) && key[0] === 'chunk')
+        throw new DOMException('The file backing this value is gone.', 'NotReadableError');
+      return get.call(this, key);
+    };
+    try {
+      await expect(open(name, [NOTES])).rejects.toMatchObject({
+        code: 'OPEN_FAILED',
+        message: expect.stringContaining('The stored database could not be read'),
+      });
+    } finally {
+      IDBObjectStore.prototype.get = get;
+    }
+    expect(countNotes(await storedFile(name))).toBe(2_000);
+  });
+
   it('goes on with the chunk size a store was written with', async () => {
     const { name: source } = await bigDatabase(20_000);
     const file = await storedFile(source);
