@@ -250,14 +250,14 @@ export class DatabaseHost implements DatabaseWorkerApi {
     { afterFailedSave = false } = {},
   ): Promise<boolean> {
     const held = this.manifest;
-    if (this.leftBehind(manifest)) return false;
     if (!afterFailedSave && (manifest?.generation ?? 0) <= (held?.generation ?? 0)) return false;
     const file = this.file;
     let stored: StoredFile = { manifest: undefined, file: undefined };
     let migrated: MigratedFile;
     try {
       // The manifest again with its chunks, in one transaction: another save between two reads
-      // could free chunks the first one named.
+      // could free chunks the first one named. What this tab checks about the stored file (gone,
+      // replaced) is checked on that read.
       if (manifest !== undefined)
         stored = await this.store.readCurrent(true, (index, current) =>
           held !== undefined &&

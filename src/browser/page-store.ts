@@ -15,10 +15,10 @@ import { bufferWithRoom } from './tracked-file.ts';
 /**
  * How long a chunk is: a load reads every chunk, and a save writes the ones SQLite changed, so
  * smaller chunks make loads slower and larger ones make a one-row save write more. It stays just
- * under 64 KiB, where Chromium starts compressing a value and stores one it cannot compress as
- * a file of its own, which makes a file of photos or encrypted data load far more slowly; and
- * it is a whole number of 4 KiB pages (SQLite's default size), so such a page lies in one chunk. The size was
- * chosen by measurement (`BENCH_ONLY=chunks npm run bench`; see bench/README.md).
+ * under 64 KiB, where Chromium starts compressing a value and stores one it cannot compress as a
+ * file of its own, which makes a file of photos or encrypted data load far more slowly; and it
+ * is a whole number of 4 KiB pages (SQLite's default size), so such a page lies in one chunk.
+ * The size was chosen by measurement (`BENCH_ONLY=chunks npm run bench`; see bench/README.md).
  */
 export const CHUNK_BYTES = 60 * 1024;
 
@@ -127,8 +127,6 @@ export interface PageStore {
     withRoom: boolean,
     reuse?: (index: number, manifest: Manifest) => Uint8Array | undefined,
   ): Promise<{ manifest: Manifest | undefined; file: Uint8Array | undefined }>;
-  /** The file `manifest` describes, read into the start of a buffer with `room` bytes after it. */
-  readFile(manifest: Manifest, room: number): Promise<Uint8Array>;
   /** Writes a save in one transaction; throws `CONFLICT` when another tab saved first. */
   save(request: SaveRequest): Promise<SaveResult>;
   /** The backups, newest first: metadata only. */
@@ -205,9 +203,6 @@ export function indexedDbPageStore(name: string): PageStore {
         }
       });
     },
-    readFile(manifest, room) {
-      return readOnly((objects) => readChunksInto(objects, manifest, room));
-    },
     save(save) {
       return readWrite(useStore(), (objects) => writeSave(objects, save));
     },
@@ -248,7 +243,6 @@ export function memoryPageStore(): PageStore {
     readCurrent: async () => ({ manifest: undefined, file: undefined }),
     convertFirstFormat: async () => false,
     readGeneration: async () => 0,
-    readFile: async () => new Uint8Array(0),
     async save({ follows, fileSize }) {
       return {
         manifest: { generation: follows + 1, fileSize, chunkSize: 0, chunks: [] },
@@ -307,11 +301,7 @@ export async function writeSave(objects: IDBObjectStore, save: SaveRequest): Pro
     chunkSize,
     chunks,
     // A save keeps the file's identity; only the first save of a new file makes one.
-    ...(previous === undefined
-      ? { fileId: newFileId() }
-      : previous.fileId === undefined
-        ? {}
-        : { fileId: previous.fileId }),
+    fileId: previous === undefined ? newFileId() : previous.fileId,
   };
   const backups = asBackupList(list);
   const kept =

@@ -72,9 +72,9 @@ async function storedKeys(raw: ReturnType<typeof createStore>): Promise<string[]
 
 async function storedFile(name: string): Promise<Uint8Array> {
   const store = indexedDbPageStore(name);
-  const manifest = await store.readManifest();
-  if (manifest === undefined) throw new Error('nothing stored');
-  return store.readFile(manifest, 0);
+  const { file } = await store.readCurrent(false);
+  if (file === undefined) throw new Error('nothing stored');
+  return file;
 }
 
 function countNotes(file: Uint8Array): number {
@@ -250,7 +250,6 @@ describe('DatabaseHost', () => {
       return {
         ...store,
         readCurrent: interleaved(store.readCurrent),
-        readFile: interleaved(store.readFile),
       };
     });
     await a.write([{ sql: "INSERT INTO notes (body) VALUES ('one')" }]);

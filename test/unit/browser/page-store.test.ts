@@ -59,9 +59,9 @@ async function backupManifests(raw: ReturnType<typeof createStore>): Promise<Man
 }
 
 async function storedFile(store: ReturnType<typeof indexedDbPageStore>): Promise<Uint8Array> {
-  const manifest = await store.readManifest();
-  if (manifest === undefined) throw new Error('nothing stored');
-  return store.readFile(manifest, 0);
+  const { file } = await store.readCurrent(false);
+  if (file === undefined) throw new Error('nothing stored');
+  return file;
 }
 
 describe('the page store', () => {
