@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -7,13 +8,31 @@ export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.
 /** Everything the suite builds lives here (git-ignored). */
 export const E2E_ROOT = path.join(PROJECT_ROOT, '.tmp/e2e');
 
+/** Prints two ports the system hands out now, held open together so they differ. */
+const FREE_PORTS_SCRIPT = `
+const net = require('node:net');
+const a = net.createServer().listen(0, '127.0.0.1', () => {
+  const b = net.createServer().listen(0, '127.0.0.1', () => {
+    console.log(a.address().port + ',' + b.address().port);
+    a.close();
+    b.close();
+  });
+});`;
+
+/**
+ * The run's two ports, free when the run starts, so two runs on one machine never collide. The
+ * config picks them and leaves them in the environment, where Playwright's workers (separate
+ * processes that load this file again) find the same ones.
+ */
+const [previewPort, devPort] = runPorts();
+
 /** One server serves every build under its own path, so all builds share one origin — and so one IndexedDB. */
-export const PREVIEW_PORT = 4317;
+export const PREVIEW_PORT = previewPort;
 export const PREVIEW_ORIGIN = `http://127.0.0.1:${PREVIEW_PORT}`;
 export const SITE_DIR = path.join(E2E_ROOT, 'site');
 
 /** The dev server, for the checks that only make sense under `vite` (CSP with its client, reload on a new file). */
-export const DEV_PORT = 4318;
+export const DEV_PORT = devPort;
 export const DEV_ORIGIN = `http://127.0.0.1:${DEV_PORT}`;
 export const DEV_MIGRATIONS_DIR = path.join(E2E_ROOT, 'dev-migrations');
 
@@ -42,3 +61,16 @@ export function buildUrl(build: BuildName): string {
  * reads or writes the stored database raw without any build of the demo opening it first.
  */
 export const BLANK_URL = `${PREVIEW_ORIGIN}/base/favicon.svg`;
+
+function runPorts(): [number, number] {
+  if (process.env.E2E_PORTS === undefined)
+    process.env.E2E_PORTS = execFileSync(process.execPath, ['-e', FREE_PORTS_SCRIPT], {
+      encoding: 'utf8',
+    }).trim();
+  const [preview, dev] = process.env.E2E_PORTS.split(',').map(Number);
+  if (!Number.isInteger(preview) || !Number.isInteger(dev))
+    throw new Error(
+      `E2E_PORTS must be two port numbers, "preview,dev"; it is "${process.env.E2E_PORTS}".`,
+    );
+  return [preview as number, dev as number];
+}
