@@ -3,13 +3,14 @@
 import { createStore, promisifyRequest, set } from 'idb-keyval';
 import initSqlJs from 'sql.js';
 import wasmUrl from 'sql.js/dist/sql-wasm.wasm?url';
-import { chunkKey, MANIFEST_KEY, type Manifest, storeNames } from '../src/browser/page-store.ts';
 import {
   CHUNK_BYTES,
-  type MigratedDatabase,
-  openDatabase,
-  readStoredImage,
-} from '../src/browser.ts';
+  chunkKey,
+  MANIFEST_KEY,
+  type Manifest,
+  storeNames,
+} from '../src/browser/storage/layout.ts';
+import { type MigratedDatabase, openDatabase, readStoredImage } from '../src/browser.ts';
 import {
   BENCH_DATABASE,
   type BenchResult,
@@ -291,7 +292,7 @@ async function seededFile(): Promise<Uint8Array> {
 }
 
 /**
- * Stores `file` as database `name` in the library's format (see src/browser/page-store.ts) in
+ * Stores `file` as database `name` in the library's format (see src/browser/storage/layout.ts) in
  * chunks of `chunkSize` bytes, all of one generation, in place of anything stored under it.
  */
 async function storeInChunks(name: string, file: Uint8Array, chunkSize: number): Promise<void> {

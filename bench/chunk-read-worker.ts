@@ -3,7 +3,7 @@
 // chunk keys (the live file's picked out by the manifest), where the library asks for each chunk
 // on its own. Timed in a worker, like the library's read, from the request to the file's last byte.
 import { createStore, promisifyRequest } from 'idb-keyval';
-import type { Manifest } from '../src/browser/page-store.ts';
+import type { Manifest } from '../src/browser/storage/layout.ts';
 
 addEventListener('message', async (event: MessageEvent<{ database: string; store: string }>) => {
   try {

@@ -2,7 +2,7 @@
 // as a person would pick it, then calls `window.benchUpload()`, which runs the upload feature's
 // public API end to end — check (the checks, then the migrations on a copy), keep, adopt — and reports
 // where the time went and the longest main-thread task meanwhile.
-import { storeNames } from '../src/browser.ts';
+import { storeNames } from '../src/browser/storage/layout.ts';
 import { upgradeUpload } from '../src/upload.ts';
 import { UPLOAD_DATABASE, type UploadBenchResult } from './bench-protocol.ts';
 

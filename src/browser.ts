@@ -14,25 +14,21 @@
  * await db.exec('INSERT INTO notes (slug, content) VALUES (?, ?)', ['hello', 'Hello']);
  */
 
-export { listBackups, readBackup, readStoredImage, restoreBackup } from './browser/backups.ts';
+export {
+  DatabaseError,
+  type DatabaseErrorCode,
+  isDatabaseError,
+  isStorageError,
+  type StaleReason,
+  StorageError,
+  type StorageErrorCode,
+} from './browser/errors.ts';
+export { listBackups, readBackup, readStoredImage, restoreBackup } from './browser/page/backups.ts';
 export {
   type MigratedDatabase,
   type OpenDatabaseOptions,
   openDatabase,
-} from './browser/database.ts';
-export {
-  DatabaseError,
-  type DatabaseErrorCode,
-  formatBytes,
-  isDatabaseError,
-} from './browser/database-error.ts';
-export {
-  BACKUPS_KEPT,
-  type BackupEntry,
-  type BackupReason,
-  CHUNK_BYTES,
-  storeNames,
-} from './browser/page-store.ts';
+} from './browser/page/open-database.ts';
 export type {
   DatabaseEvent,
   DatabaseInfo,
@@ -42,6 +38,11 @@ export type {
   WriteResult,
   WriteStatement,
 } from './browser/protocol.ts';
+export {
+  BACKUPS_KEPT,
+  type BackupEntry,
+  type BackupReason,
+} from './browser/storage/layout.ts';
 export {
   describeDifference,
   isMigrationError,

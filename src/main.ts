@@ -1,7 +1,7 @@
 // The demo page: a notes app on the StarPunk-shaped schema beside a migrations panel. It uses
 // only the public browser API, as any other Vite app would.
 import {
-  isDatabaseError,
+  isSqljsMigrateError,
   type MigratedDatabase,
   openDatabase,
   readStoredImage,
@@ -71,7 +71,7 @@ async function openNotes(db: MigratedDatabase): Promise<void> {
       await write();
       problem = null;
     } catch (error) {
-      problem = isDatabaseError(error) ? error.message : String(error);
+      problem = isSqljsMigrateError(error) ? error.message : String(error);
     }
     await render();
   };

@@ -12,16 +12,19 @@
  * await upload.adopt('notes');
  * upload.close();
  */
+export { isUploadError, UploadError, type UploadErrorCode } from './browser/errors.ts';
+export type {
+  AdoptResult,
+  KeptUpload,
+  TableSummary,
+  UploadCheck,
+  UploadReport,
+} from './upload/protocol.ts';
 export {
-  type AdoptResult,
   DEFAULT_MAX_UPLOAD_BYTES,
   DEFAULT_UPLOAD_TIMEOUT_MS,
-  type KeptUpload,
-  type TableSummary,
-  type UploadCheck,
   type UploadOptions,
-  type UploadReport,
   type UploadSession,
-  upgradedFileName,
   upgradeUpload,
-} from './browser/upload.ts';
+} from './upload/upgrade-upload.ts';
+export { upgradedFileName } from './upload/upgraded-file-name.ts';

@@ -1,17 +1,8 @@
-import { type Remote, releaseProxy, type TransferHandler, transferHandlers, wrap } from 'comlink';
 import type { Migration, MigrationReport, RunOptions, SqlValue } from '../index.ts';
-import {
-  isSqljsMigrateError,
-  MigrationError,
-  type SerializedError,
-  type SerializedMigrationError,
-  splitMigrationFiles,
-} from '../index.ts';
-import { DatabaseError, type SerializedDatabaseError } from './database-error.ts';
 
 /**
- * The page and its workers speak through Comlink; these are the shapes that cross, and the one
- * rule for errors: an error of this package thrown in a worker is thrown on the page as itself.
+ * What crosses between the page and the database worker (through Comlink): the requests, the
+ * results and the events. Both sides import this file, and nothing else of each other.
  */
 
 /** The run options that make sense across a worker boundary (no callbacks). */
@@ -30,25 +21,6 @@ export function workerRunOptions(options: WorkerRunOptions): WorkerRunOptions {
     allowOutOfOrder: options.allowOutOfOrder,
     checkDrift: options.checkDrift,
   };
-}
-
-/**
- * An app's migrations as the runner takes them: from a Vite raw glob of the folder (file path →
- * SQL, `schema.sql` included) or from a list with the schema beside it. Throws `MigrationError`
- * for a bad file name.
- */
-export function migrationSet(
-  migrations: Record<string, string> | Migration[],
-  schema: string | undefined,
-): { migrations: Migration[]; schema: string | undefined } {
-  if (Array.isArray(migrations)) return { migrations, schema };
-  const split = splitMigrationFiles(migrations);
-  return { migrations: split.migrations, schema: split.schema ?? schema };
-}
-
-/** A URL the page was given, made absolute against the page, as a worker needs it. */
-export function absoluteUrl(url: string | URL | undefined): string | undefined {
-  return url === undefined ? undefined : new URL(url, location.href).href;
 }
 
 /** What the page asks the database worker to open. */
@@ -159,95 +131,4 @@ export interface DatabaseWorkerApi {
   /** The live database's file, for a download. */
   exportImage(): Promise<Uint8Array>;
   close(): Promise<void>;
-}
-
-/** An error of this package as it crosses a worker: its `toJSON()` data, marked as ours. */
-interface CrossingError {
-  isError: 'sqljs-migrate';
-  value: SerializedError;
-}
-
-/**
- * Makes errors of this package cross a Comlink boundary as themselves (Comlink alone keeps only
- * an error's name and message). Both sides call it before they talk; calling it again does
- * nothing.
- */
-export function carryErrorsAcrossWorkers(): void {
-  const builtIn = transferHandlers.get('throw') as TransferHandler<unknown, unknown>;
-  if ((builtIn as { carriesOurErrors?: boolean }).carriesOurErrors) return;
-  const handler: TransferHandler<{ value: unknown }, unknown> & { carriesOurErrors: true } = {
-    carriesOurErrors: true,
-    canHandle: (value): value is { value: unknown } => builtIn.canHandle(value),
-    serialize(thrown) {
-      if (isSqljsMigrateError(thrown.value) && thrown.value instanceof Error) {
-        const crossing: CrossingError = { isError: 'sqljs-migrate', value: thrown.value.toJSON() };
-        return [crossing, []];
-      }
-      return builtIn.serialize(thrown);
-    },
-    deserialize(data): never {
-      const crossing = data as Partial<CrossingError>;
-      if (crossing.isError === 'sqljs-migrate' && crossing.value !== undefined)
-        throw reviveError(crossing.value);
-      // Comlink's own handler throws what it is given: the thrown value of any other error.
-      builtIn.deserialize(data);
-      throw new Error('A thrown value crossed without being thrown.');
-    },
-  };
-  transferHandlers.set('throw', handler as TransferHandler<unknown, unknown>);
-}
-
-/** An error of this package back from its `toJSON()` data. */
-export function reviveError(data: SerializedError): Error {
-  if (data.name === 'MigrationError')
-    return MigrationError.fromJSON(data as SerializedMigrationError);
-  const { code, message, cause } = data as SerializedDatabaseError;
-  return new DatabaseError(code, message, { cause: cause ?? undefined });
-}
-
-/** A started worker, its API, and how it ends. */
-export interface StartedWorker<Api> {
-  /**
-   * Calls the worker; rejects with `OPEN_FAILED` as soon as the worker fails to load its script or
-   * dies with an error, so no call waits forever on a worker that is gone.
-   */
-  call<T>(work: (api: Remote<Api>) => Promise<T>): Promise<T>;
-  /** Ends the worker; calls made afterwards reject. */
-  stop(): void;
-}
-
-/** Starts a worker and watches it for the failures Comlink alone would wait on forever. */
-export function startWorker<Api>(create: () => Worker, what: string): StartedWorker<Api> {
-  const worker = create();
-  const api = wrap<Api>(worker);
-  let fail: (error: DatabaseError) => void = () => {};
-  const failed = new Promise<never>((_, reject) => {
-    let failure: DatabaseError | undefined;
-    fail = (error) => {
-      failure ??= error;
-      reject(failure);
-    };
-  });
-  failed.catch(() => {});
-  worker.addEventListener('error', (event) => {
-    event.preventDefault();
-    const said = event instanceof ErrorEvent && event.message !== '' ? `: ${event.message}` : '';
-    fail(
-      new DatabaseError(
-        'OPEN_FAILED',
-        `${what} failed to start or stopped with an error${said} (its script, or a module it imports, could not be loaded or run).`,
-      ),
-    );
-  });
-  worker.addEventListener('messageerror', () =>
-    fail(new DatabaseError('OPEN_FAILED', `${what} sent a message that could not be read.`)),
-  );
-  return {
-    call: (work) => Promise.race([work(api), failed]),
-    stop() {
-      fail(new DatabaseError('CLOSED', `${what} was stopped.`));
-      api[releaseProxy]();
-      worker.terminate();
-    },
-  };
 }

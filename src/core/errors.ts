@@ -7,9 +7,6 @@ import type { SchemaDifference } from './types.ts';
  */
 const FAMILY = Symbol.for('sqljs-migrate:error');
 
-/** The names of the family's classes: what plain data that crossed a worker or JSON still says. */
-const FAMILY_NAMES = new Set(['MigrationError', 'DatabaseError', 'CliError']);
-
 /**
  * The base of every error this package throws: a stable `code` for programs, a message for people,
  * and `toJSON` for crossing a worker or printing as JSON. Facts beyond the message (the migration's
@@ -52,13 +49,17 @@ export interface SerializedError {
 
 /**
  * True for any error of this package — from this copy of the module or another, from this realm
- * or another — and for its `toJSON()` data.
+ * or another — and for data in the shape its `toJSON()` gives (a name, a code and a message),
+ * whichever class of the family made it.
  */
 export function isSqljsMigrateError(value: unknown): value is SqljsMigrateError {
   if (typeof value !== 'object' || value === null) return false;
   if ((value as { [FAMILY]?: unknown })[FAMILY] === true) return true;
-  const { name, code } = value as { name?: unknown; code?: unknown };
-  return typeof name === 'string' && FAMILY_NAMES.has(name) && typeof code === 'string';
+  // A live error of the family carries the mark; another error with a string code (Node's
+  // `ENOENT`, say) is not one of ours.
+  if (value instanceof Error) return false;
+  const { name, code, message } = value as Partial<Record<keyof SerializedError, unknown>>;
+  return typeof name === 'string' && typeof code === 'string' && typeof message === 'string';
 }
 
 /** Every way a run can refuse or fail; the code is stable, the message is for people. */

@@ -1,7 +1,7 @@
 import type { MigrationReport } from '../browser.ts';
 
 // One wording for sizes, shared with the messages the browser layer writes.
-export { formatBytes } from '../browser.ts';
+export { formatBytes } from '../browser/format-bytes.ts';
 
 /** `0.4 ms`, `12 ms`, `1.3 s`; an em dash when unknown. */
 export function formatDuration(ms: number | null): string {

@@ -1,4 +1,4 @@
-import { isDatabaseError, isMigrationError, type SchemaDifference } from '../browser.ts';
+import { isMigrationError, isSqljsMigrateError, type SchemaDifference } from '../browser.ts';
 
 /**
  * An error as the page shows it: its code and message and, for a migration, where it failed and
@@ -28,6 +28,6 @@ export function problemOf(error: unknown): Problem {
       cause: error.cause === undefined ? undefined : String(error.cause),
       differences: error.differences,
     };
-  if (isDatabaseError(error)) return { code: error.code, message: error.message };
+  if (isSqljsMigrateError(error)) return { code: error.code, message: error.message };
   return { code: 'UNEXPECTED', message: error instanceof Error ? error.message : String(error) };
 }

@@ -4,7 +4,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { storeNames } from '../../src/browser/page-store.ts';
+import { storeNames } from '../../src/browser/storage/layout.ts';
 import { readStoredDatabase } from './support/app.ts';
 import {
   ADDED_MIGRATIONS,

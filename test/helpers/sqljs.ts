@@ -1,4 +1,11 @@
+import { createRequire } from 'node:module';
 import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
+
+/**
+ * Where sql.js's wasm is, as the browser layer's workers are told it (`wasmUrl`): in Node, sql.js
+ * reads it from a path.
+ */
+export const WASM_PATH = createRequire(import.meta.url).resolve('sql.js/dist/sql-wasm.wasm');
 
 /**
  * sql.js, loaded once per test file: compiling the wasm module is the slowest step of a test, so

@@ -108,7 +108,7 @@ export interface StoredDatabaseOptions {
 /**
  * The stored database: its manifest's chunks put together into the file (and each backup's),
  * hashed, with every key in the store and which chunks are missing or left over. Read with the
- * raw IndexedDB API, as the format is laid out in `src/browser/page-store.ts`: `manifest`,
+ * raw IndexedDB API, as the format is laid out in `src/browser/storage/layout.ts`: `manifest`,
  * `backup-list`, and `['chunk', index, version]`.
  */
 export function readStoredDatabase(

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import {
   isMigrationError,
+  isSqljsMigrateError,
   type Migration,
   MigrationError,
   type MigrationErrorCode,
@@ -290,5 +291,20 @@ describe('isMigrationError', () => {
     }
     expect(thrown).toBeInstanceOf(Error);
     expect(isMigrationError(thrown)).toBe(false);
+  });
+});
+
+describe('isSqljsMigrateError', () => {
+  test('is true for the plain data of any class of the family, by its shape', () => {
+    expect(
+      isSqljsMigrateError({ name: 'StorageError', code: 'CONFLICT', message: 'x', cause: null }),
+    ).toBe(true);
+  });
+
+  test('is false for a live error with a string code that is not of the family', () => {
+    const nodeError = Object.assign(new Error("ENOENT: no such file, open 'a.db'"), {
+      code: 'ENOENT',
+    });
+    expect(isSqljsMigrateError(nodeError)).toBe(false);
   });
 });

@@ -1,0 +1,297 @@
+import { isSqljsMigrateError, type SerializedError, SqljsMigrateError } from '../index.ts';
+
+/**
+ * The browser layer's errors, one class per surface, each with codes of its own and its facts as
+ * fields: `DatabaseError` for the handle (`openDatabase` and its calls), `StorageError` for what
+ * IndexedDB holds, `UploadError` for a file a person picked. The core's `MigrationError` is the
+ * fourth: a migration that refused or failed.
+ */
+
+/** Every way the handle can refuse a call or fail outside a migration run and outside storage. */
+export type DatabaseErrorCode =
+  /** The worker or the engine failed to load, or the open ran out of its time budget. */
+  | 'OPEN_FAILED'
+  /** A statement failed; nothing was changed. */
+  | 'SQL_FAILED'
+  /** The handle was closed, or the database never opened. */
+  | 'CLOSED'
+  /**
+   * This tab can no longer save; `staleBecause` says why, and the message says what to do (reload;
+   * download first when the stored database is gone).
+   */
+  | 'STALE';
+
+/** Why a tab can no longer save. */
+export type StaleReason =
+  /** Another tab replaced the stored file wholesale (an adopted upload, a restored backup, a conversion). */
+  | 'replaced'
+  /** A newer version of the app migrated the stored file past what this tab's build knows. */
+  | 'newer-version'
+  /** Another tab's save could not be taken in for another reason (the message says which). */
+  | 'unreadable'
+  /** The stored database is gone (the browser cleared the site's storage); this tab holds the only copy. */
+  | 'gone';
+
+/** What a `DatabaseError` may carry besides its code and message. */
+export interface DatabaseErrorFacts {
+  cause?: unknown;
+  /** For `STALE`: why. */
+  staleBecause?: StaleReason | undefined;
+}
+
+/** The handle's error: the worker, the engine, a statement, or a tab that can no longer save. */
+export class DatabaseError extends SqljsMigrateError<DatabaseErrorCode> {
+  override readonly name = 'DatabaseError';
+  readonly staleBecause: StaleReason | undefined;
+
+  constructor(code: DatabaseErrorCode, message: string, facts: DatabaseErrorFacts = {}) {
+    super(code, message, { cause: facts.cause });
+    this.staleBecause = facts.staleBecause;
+  }
+
+  override toJSON(): SerializedDatabaseError {
+    return super.toJSON() as SerializedDatabaseError;
+  }
+
+  static fromJSON(data: SerializedDatabaseError): DatabaseError {
+    return new DatabaseError(data.code, data.message, {
+      cause: data.cause ?? undefined,
+      staleBecause: data.staleBecause ?? undefined,
+    });
+  }
+
+  protected override facts(): Record<string, unknown> {
+    return { staleBecause: this.staleBecause ?? null };
+  }
+}
+
+/** A `DatabaseError` as plain data. */
+export interface SerializedDatabaseError extends SerializedError {
+  name: 'DatabaseError';
+  code: DatabaseErrorCode;
+  staleBecause: StaleReason | null;
+}
+
+/** Every way the stored database can fail to be read or written. */
+export type StorageErrorCode =
+  /** Another tab saved since this tab read the file; nothing was written (catch up, then retry). */
+  | 'CONFLICT'
+  /** The browser refused the save for want of space; the last good file is kept. */
+  | 'QUOTA_EXCEEDED'
+  /** IndexedDB failed while saving for another reason; the last good file is kept. */
+  | 'SAVE_FAILED'
+  /** IndexedDB failed while reading the stored file; nothing was changed. */
+  | 'READ_FAILED'
+  /** A chunk of the stored file is missing or of the wrong size (`chunkIndex`, `chunkVersion`): restore a backup. */
+  | 'DAMAGED'
+  /** A database stored by 0.1.0 could not be converted; it is stored as it was. */
+  | 'CONVERSION_FAILED'
+  /** The backup asked for (`backupId`) is not, or no longer, stored. */
+  | 'NO_SUCH_BACKUP';
+
+/** What a `StorageError` may carry besides its code and message. */
+export interface StorageErrorFacts {
+  cause?: unknown;
+  /** The generation the store holds, where it matters (a `CONFLICT`). */
+  storedGeneration?: number | undefined;
+  /** The generation this tab had read, and its save followed (a `CONFLICT`). */
+  readGeneration?: number | undefined;
+  /** The chunk that is missing or damaged. */
+  chunkIndex?: number | undefined;
+  /** The version of that chunk the manifest names. */
+  chunkVersion?: number | undefined;
+  /** The backup asked for. */
+  backupId?: string | undefined;
+}
+
+/** The stored database's error: IndexedDB refused, lost a race, or holds something damaged. */
+export class StorageError extends SqljsMigrateError<StorageErrorCode> {
+  override readonly name = 'StorageError';
+  readonly storedGeneration: number | undefined;
+  readonly readGeneration: number | undefined;
+  readonly chunkIndex: number | undefined;
+  readonly chunkVersion: number | undefined;
+  readonly backupId: string | undefined;
+
+  constructor(code: StorageErrorCode, message: string, facts: StorageErrorFacts = {}) {
+    super(code, message, { cause: facts.cause });
+    this.storedGeneration = facts.storedGeneration;
+    this.readGeneration = facts.readGeneration;
+    this.chunkIndex = facts.chunkIndex;
+    this.chunkVersion = facts.chunkVersion;
+    this.backupId = facts.backupId;
+  }
+
+  override toJSON(): SerializedStorageError {
+    return super.toJSON() as SerializedStorageError;
+  }
+
+  static fromJSON(data: SerializedStorageError): StorageError {
+    return new StorageError(data.code, data.message, {
+      cause: data.cause ?? undefined,
+      storedGeneration: data.storedGeneration ?? undefined,
+      readGeneration: data.readGeneration ?? undefined,
+      chunkIndex: data.chunkIndex ?? undefined,
+      chunkVersion: data.chunkVersion ?? undefined,
+      backupId: data.backupId ?? undefined,
+    });
+  }
+
+  protected override facts(): Record<string, unknown> {
+    return {
+      storedGeneration: this.storedGeneration ?? null,
+      readGeneration: this.readGeneration ?? null,
+      chunkIndex: this.chunkIndex ?? null,
+      chunkVersion: this.chunkVersion ?? null,
+      backupId: this.backupId ?? null,
+    };
+  }
+}
+
+/** A `StorageError` as plain data. */
+export interface SerializedStorageError extends SerializedError {
+  name: 'StorageError';
+  code: StorageErrorCode;
+  storedGeneration: number | null;
+  readGeneration: number | null;
+  chunkIndex: number | null;
+  chunkVersion: number | null;
+  backupId: string | null;
+}
+
+/** Every way checking, upgrading, keeping or adopting an uploaded file can refuse or fail. */
+export type UploadErrorCode =
+  /** The file is empty, too short, or lacks SQLite's header: it is not a database. */
+  | 'NOT_A_DATABASE'
+  /** The file is larger than the configured limit (`sizeBytes`, `limitBytes`). */
+  | 'TOO_LARGE'
+  /** The file is larger than the space the browser still allows this site (`sizeBytes`, `limitBytes`). */
+  | 'NO_ROOM'
+  /** The file is truncated or damaged: its header or SQLite's integrity check says so. */
+  | 'CORRUPT'
+  /** The upload was asked to be adopted or downloaded before it was kept. */
+  | 'NOT_UPGRADED'
+  /** Checking the file failed unexpectedly (not a refusal); nothing was written. */
+  | 'INSPECT_FAILED'
+  /** Upgrading the copy failed outside a migration (the engine, its memory); nothing was stored. */
+  | 'UPGRADE_FAILED'
+  /** Checking and upgrading took longer than the time budget (`timeoutMs`), and was stopped. */
+  | 'TIMED_OUT'
+  /** The check was stopped by its signal; nothing was stored. */
+  | 'CANCELLED'
+  /** The upgraded file's schema still differs from schema.sql, so it is not adopted. */
+  | 'SCHEMA_DRIFT'
+  /** The upload worker failed to start or stopped with an error. */
+  | 'WORKER_FAILED'
+  /** The upload was closed (another file picked, the card closed). */
+  | 'CLOSED';
+
+/** What an `UploadError` may carry besides its code and message. */
+export interface UploadErrorFacts {
+  cause?: unknown;
+  /** The file's name, as the person picked it. */
+  fileName?: string | undefined;
+  /** The file's size. */
+  sizeBytes?: number | undefined;
+  /** The limit it went over: the configured maximum (`TOO_LARGE`) or the space left (`NO_ROOM`). */
+  limitBytes?: number | undefined;
+  /** The time budget that ran out (`TIMED_OUT`). */
+  timeoutMs?: number | undefined;
+}
+
+/** An uploaded file's error: refused, stopped, or failed while it was checked, kept or adopted. */
+export class UploadError extends SqljsMigrateError<UploadErrorCode> {
+  override readonly name = 'UploadError';
+  readonly fileName: string | undefined;
+  readonly sizeBytes: number | undefined;
+  readonly limitBytes: number | undefined;
+  readonly timeoutMs: number | undefined;
+
+  constructor(code: UploadErrorCode, message: string, facts: UploadErrorFacts = {}) {
+    super(code, message, { cause: facts.cause });
+    this.fileName = facts.fileName;
+    this.sizeBytes = facts.sizeBytes;
+    this.limitBytes = facts.limitBytes;
+    this.timeoutMs = facts.timeoutMs;
+  }
+
+  override toJSON(): SerializedUploadError {
+    return super.toJSON() as SerializedUploadError;
+  }
+
+  static fromJSON(data: SerializedUploadError): UploadError {
+    return new UploadError(data.code, data.message, {
+      cause: data.cause ?? undefined,
+      fileName: data.fileName ?? undefined,
+      sizeBytes: data.sizeBytes ?? undefined,
+      limitBytes: data.limitBytes ?? undefined,
+      timeoutMs: data.timeoutMs ?? undefined,
+    });
+  }
+
+  protected override facts(): Record<string, unknown> {
+    return {
+      fileName: this.fileName ?? null,
+      sizeBytes: this.sizeBytes ?? null,
+      limitBytes: this.limitBytes ?? null,
+      timeoutMs: this.timeoutMs ?? null,
+    };
+  }
+}
+
+/** An `UploadError` as plain data. */
+export interface SerializedUploadError extends SerializedError {
+  name: 'UploadError';
+  code: UploadErrorCode;
+  fileName: string | null;
+  sizeBytes: number | null;
+  limitBytes: number | null;
+  timeoutMs: number | null;
+}
+
+/** True for a `DatabaseError`, also one made by another copy of this module or in a worker. */
+export function isDatabaseError(value: unknown): value is DatabaseError {
+  return isSqljsMigrateError(value) && (value as { name?: unknown }).name === 'DatabaseError';
+}
+
+/** True for a `StorageError`, also one made by another copy of this module or in a worker. */
+export function isStorageError(value: unknown): value is StorageError {
+  return isSqljsMigrateError(value) && (value as { name?: unknown }).name === 'StorageError';
+}
+
+/** True for an `UploadError`, also one made by another copy of this module or in a worker. */
+export function isUploadError(value: unknown): value is UploadError {
+  return isSqljsMigrateError(value) && (value as { name?: unknown }).name === 'UploadError';
+}
+
+/**
+ * A failed write to IndexedDB as the error a person can act on; `kept` says what was left as it
+ * was ("The stored database is unchanged"). Errors of this package pass through as they are.
+ */
+export function storageFailure(error: unknown, kept: string): Error {
+  if (isSqljsMigrateError(error) && error instanceof Error) return error;
+  return isQuotaError(error)
+    ? new StorageError(
+        'QUOTA_EXCEEDED',
+        `The browser refused to save: its storage for this site is full. ${kept}; free some space and try again.`,
+        { cause: error },
+      )
+    : new StorageError('SAVE_FAILED', `Saving failed (${messageOf(error)}). ${kept}.`, {
+        cause: error,
+      });
+}
+
+/** True for the error a browser raises when a save would exceed the storage quota. */
+function isQuotaError(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    ((error as { name?: unknown }).name === 'QuotaExceededError' ||
+      (error as { code?: unknown }).code === 22)
+  );
+}
+
+/** Any thrown value's message, for errors from SQLite, IndexedDB or the engine. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,156 @@
+import { proxy, type Remote } from 'comlink';
+import type { Migration, MigrationReport, SqlValue } from '../../index.ts';
+import { carryErrorsAcrossWorkers } from '../crossing-errors.ts';
+import { DatabaseError } from '../errors.ts';
+import {
+  type DatabaseEvent,
+  type DatabaseInfo,
+  type DatabaseWorkerApi,
+  type LoadTimings,
+  type Row,
+  type SaveSummary,
+  type WorkerRunOptions,
+  type WriteResult,
+  type WriteStatement,
+  workerRunOptions,
+} from '../protocol.ts';
+import { absoluteUrl, migrationSet, startWorker } from './worker-client.ts';
+
+/** How long `close()` lets the worker finish a write in hand before ending it. */
+const CLOSE_WAIT_MS = 5_000;
+
+/** What `openDatabase` needs: a name and the app's migrations. */
+export interface OpenDatabaseOptions extends WorkerRunOptions {
+  /** Names the stored database (and its lock and channel); one per app. */
+  name: string;
+  /**
+   * The migrations: either a Vite raw glob of the folder (file path → SQL, `schema.sql`
+   * included), or migrations already split out.
+   */
+  migrations: Record<string, string> | Migration[];
+  /** The full current schema, when `migrations` is a list; a glob brings its own `schema.sql`. */
+  schema?: string | undefined;
+  /** `memory` keeps nothing on purpose; `auto` (the default) uses IndexedDB when it can. */
+  storage?: 'auto' | 'memory' | undefined;
+  /** Where SQLite's wasm is served, for apps that host it themselves; by default the copy shipped beside the worker. */
+  wasmUrl?: string | URL | undefined;
+  /** Starts the database worker; by default the one shipped beside this file. */
+  createWorker?: (() => Worker) | undefined;
+}
+
+/** A migrated, persisted database, shared safely with the app's other tabs. */
+export interface MigratedDatabase {
+  readonly name: string;
+  /** What the migration run on open did and found. */
+  readonly report: MigrationReport;
+  /** Where the open's time went (lock, IndexedDB read, engine, migration, save). */
+  readonly timings: LoadTimings;
+  /** What the save after a migrating open wrote; null when the open saved nothing. */
+  readonly saved: SaveSummary | null;
+  /** Storage, size, generation and staleness, as of the last event. */
+  info(): DatabaseInfo;
+  /** Runs a read and returns its rows by column name. */
+  query<T extends Row = Row>(sql: string, params?: SqlValue[]): Promise<T[]>;
+  /** Runs one write under the cross-tab lock and saves it. */
+  exec(sql: string, params?: SqlValue[]): Promise<WriteResult>;
+  /** Runs several writes as one transaction under the cross-tab lock and saves them. */
+  transaction(statements: WriteStatement[]): Promise<WriteResult>;
+  /** Calls `listener` after every change (this tab's or another's) and status change. */
+  subscribe(listener: (event: DatabaseEvent) => void): () => void;
+  /** The current database file, e.g. for a download. */
+  exportImage(): Promise<Uint8Array>;
+  /** Stops the worker; the handle refuses calls afterwards. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the app's database in a worker: loads it from IndexedDB (or creates it), migrates it
+ * under a cross-tab lock, saves it only if the run changed something, and keeps it in step
+ * with the app's other tabs. Rejects with `MigrationError` when the migrations refuse or fail —
+ * the stored database is then untouched — and with `DatabaseError` (`OPEN_FAILED`) when the
+ * worker, the engine or the stored database cannot load.
+ *
+ * @example
+ * const db = await openDatabase({
+ *   name: 'notes',
+ *   migrations: import.meta.glob('./migrations/*.sql', { query: '?raw', import: 'default', eager: true }),
+ * });
+ * console.log(db.report.executed);
+ * await db.exec('INSERT INTO notes (slug, content) VALUES (?, ?)', ['hello', 'Hello']);
+ * const notes = await db.query('SELECT * FROM notes');
+ */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<MigratedDatabase> {
+  carryErrorsAcrossWorkers();
+  const { migrations, schema } = migrationSet(options.migrations, options.schema);
+  const worker = startWorker<DatabaseWorkerApi>(
+    options.createWorker ??
+      (() =>
+        new Worker(new URL('../worker/database-worker.js', import.meta.url), {
+          type: 'module',
+          name: 'sqljs-migrate',
+        })),
+    'The database worker',
+    {
+      failed: (message, cause) => new DatabaseError('OPEN_FAILED', message, { cause }),
+      stopped: (message) => new DatabaseError('CLOSED', message),
+    },
+  );
+  const listeners = new Set<(event: DatabaseEvent) => void>();
+  let info: DatabaseInfo | undefined;
+  const onEvent = (event: DatabaseEvent) => {
+    info = event.info;
+    for (const listener of listeners) listener(event);
+  };
+  const opened = await worker
+    .call((api) =>
+      api.open(
+        {
+          name: options.name,
+          migrations,
+          schema,
+          runOptions: workerRunOptions(options),
+          storage: options.storage ?? 'auto',
+          wasmUrl: absoluteUrl(options.wasmUrl),
+        },
+        proxy(onEvent),
+      ),
+    )
+    .catch((error: unknown) => {
+      worker.stop();
+      throw error;
+    });
+  info = opened.info;
+  let closed = false;
+  const live = <T>(work: (api: Remote<DatabaseWorkerApi>) => Promise<T>): Promise<T> =>
+    closed
+      ? Promise.reject(new DatabaseError('CLOSED', `The database ${options.name} is closed.`))
+      : worker.call(work);
+  return {
+    name: options.name,
+    report: opened.report,
+    timings: opened.timings,
+    saved: opened.saved,
+    info: () => info as DatabaseInfo,
+    query: <T extends Row = Row>(sql: string, params?: SqlValue[]) =>
+      live((api) => api.query(sql, params)) as Promise<T[]>,
+    exec: (sql, params) => live((api) => api.write([{ sql, params: params ?? [] }])),
+    transaction: (statements) => live((api) => api.write(statements)),
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    exportImage: () => live((api) => api.exportImage()),
+    async close() {
+      if (closed) return;
+      closed = true;
+      listeners.clear();
+      // The worker finishes the write in hand first, but a write waiting on another tab's lock
+      // could wait for ever: after a while the worker is ended anyway, which lets its lock go.
+      await Promise.race([
+        worker.call((api) => api.close()).catch(() => {}),
+        new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS)),
+      ]);
+      worker.stop();
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import { type Remote, releaseProxy, wrap } from 'comlink';
+import { type Migration, splitMigrationFiles } from '../../index.ts';
+
+/**
+ * The page's side of a worker: starting it, calling it without ever waiting on a worker that is
+ * gone, and preparing what the page hands it.
+ */
+
+/** A started worker, its API, and how it ends. */
+export interface StartedWorker<Api> {
+  /**
+   * Calls the worker; rejects with the `failed` error as soon as the worker fails to load its
+   * script or dies with an error, so no call waits forever on a worker that is gone.
+   */
+  call<T>(work: (api: Remote<Api>) => Promise<T>): Promise<T>;
+  /** Ends the worker; calls made afterwards reject with the `stopped` error. */
+  stop(): void;
+}
+
+/** The errors a started worker's calls reject with, in the words and class of its caller. */
+export interface WorkerFailures {
+  /** The worker could not be created, failed to load, or died with an error. */
+  failed(message: string, cause?: unknown): Error;
+  /** The worker was ended. */
+  stopped(message: string): Error;
+}
+
+/**
+ * Starts a worker (`create`; `what` names it in messages) and watches it for the failures Comlink
+ * alone would wait on forever.
+ */
+export function startWorker<Api>(
+  create: () => Worker,
+  what: string,
+  failures: WorkerFailures,
+): StartedWorker<Api> {
+  let fail: (error: Error) => void = () => {};
+  const failed = new Promise<never>((_, reject) => {
+    let failure: Error | undefined;
+    fail = (error) => {
+      failure ??= error;
+      reject(failure);
+    };
+  });
+  failed.catch(() => {});
+  let worker: Worker;
+  try {
+    worker = create();
+  } catch (error) {
+    const said = error instanceof Error ? error.message : String(error);
+    fail(failures.failed(`${what} could not be started: ${said}`, error));
+    return { call: () => failed, stop() {} };
+  }
+  const api = wrap<Api>(worker);
+  worker.addEventListener('error', (event) => {
+    event.preventDefault();
+    const said = event instanceof ErrorEvent && event.message !== '' ? `: ${event.message}` : '';
+    fail(
+      failures.failed(
+        `${what} failed to start or stopped with an error${said} (its script, or a module it imports, could not be loaded or run).`,
+      ),
+    );
+  });
+  worker.addEventListener('messageerror', () =>
+    fail(failures.failed(`${what} sent a message that could not be read.`)),
+  );
+  return {
+    call: (work) => Promise.race([work(api), failed]),
+    stop() {
+      fail(failures.stopped(`${what} was stopped.`));
+      api[releaseProxy]();
+      worker.terminate();
+    },
+  };
+}
+
+/**
+ * An app's migrations as the runner takes them: from a Vite raw glob of the folder (file path →
+ * SQL, `schema.sql` included) or from a list with the schema beside it. Throws `MigrationError`
+ * for a bad file name.
+ */
+export function migrationSet(
+  migrations: Record<string, string> | Migration[],
+  schema: string | undefined,
+): { migrations: Migration[]; schema: string | undefined } {
+  if (Array.isArray(migrations)) return { migrations, schema };
+  const split = splitMigrationFiles(migrations);
+  return { migrations: split.migrations, schema: split.schema ?? schema };
+}
+
+/** A URL the page was given, made absolute against the page, as a worker needs it. */
+export function absoluteUrl(url: string | URL | undefined): string | undefined {
+  return url === undefined ? undefined : new URL(url, location.href).href;
+}

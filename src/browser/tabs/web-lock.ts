@@ -1,0 +1,35 @@
+/**
+ * The cross-tab lock: a Web Lock every tab holds while it reads, migrates or saves the stored
+ * file. Only the coordinator takes it.
+ */
+
+/** The name of database `name`'s Web Lock and BroadcastChannel. */
+export function lockName(name: string): string {
+  return `sqljs-migrate:${name}`;
+}
+
+/**
+ * Runs `task` while holding the exclusive Web Lock `name`, so tabs that open or write at once
+ * take turns. Where Web Locks are missing, or refused because the site's storage is blocked
+ * (they share its permission), the task runs unguarded; every save is then still a
+ * compare-and-set on the stored generation, so no tab overwrites another's.
+ */
+export async function withLock<T>(name: string, task: () => Promise<T>): Promise<T> {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  if (locks === undefined) return task();
+  let started = false;
+  try {
+    return await locks.request(name, { mode: 'exclusive' }, () => {
+      started = true;
+      return task();
+    });
+  } catch (error) {
+    if (started) throw error;
+    return task();
+  }
+}
+
+/** False where the Web Locks API is missing (a non-secure origin, an older browser). */
+export function hasWebLocks(): boolean {
+  return (globalThis.navigator as Navigator | undefined)?.locks !== undefined;
+}
