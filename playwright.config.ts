@@ -14,7 +14,8 @@ const launchOptions = chromiumLaunchOptions();
 
 export default defineConfig({
   testDir: 'test/e2e',
-  // Each test starts its own Chromium; two at a time suit a two-core machine.
+  // Each worker starts one Chromium and gives every test a context of its own; two workers suit a
+  // two-core machine.
   workers: 2,
   fullyParallel: true,
   forbidOnly: true,

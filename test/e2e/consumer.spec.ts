@@ -240,12 +240,16 @@ interface Shown {
 
 async function shown(page: Page, errors: string[]): Promise<Shown> {
   const status = page.getByTestId('status');
-  const deadline = Date.now() + 30_000;
-  let state = await status.getAttribute('data-state');
-  while (state === 'loading' && errors.length === 0 && Date.now() < deadline) {
-    await page.waitForTimeout(100);
-    state = await status.getAttribute('data-state');
-  }
+  // Done once the page says so, or once it threw.
+  await expect
+    .poll(
+      async () => errors.length > 0 || (await status.getAttribute('data-state')) !== 'loading',
+      {
+        timeout: 30_000,
+      },
+    )
+    .toBe(true);
+  const state = await status.getAttribute('data-state');
   if (errors.length > 0) throw new Error(`the page threw:\n${errors.join('\n')}`);
   if (state === 'loading') throw new Error(`the page still says "${await status.textContent()}"`);
   if (state === 'failed') {

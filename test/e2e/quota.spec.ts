@@ -2,6 +2,9 @@ import { addNote, expectState, noteTexts, readStoredDatabase } from './support/a
 import { expect, test } from './support/fixtures.ts';
 import { buildUrl, PREVIEW_ORIGIN } from './support/sites.ts';
 
+// The "full disk" is set in a restarted browser on the same profile.
+test.use({ ownBrowser: true });
+
 test('a save refused for want of space keeps the last good image and says so', async ({
   page,
   relaunch,

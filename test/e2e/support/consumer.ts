@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { expect } from '@playwright/test';
 import { PROJECT_ROOT } from './sites.ts';
 
 /** The app, and the migrations the tests add to it later. */
@@ -177,17 +178,14 @@ export function migrationFiles(dir: string): string[] {
  * the server has seen a file added or removed, so the next page load gets it.
  */
 export async function waitForDevServerToSee(origin: string, files: string[]): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  let seen: string[] = [];
-  while (Date.now() < deadline) {
+  const imported = async () => {
     const code = await (await fetch(`${origin}/src/main.ts`)).text();
-    seen = [
-      ...new Set(Array.from(code.matchAll(/\/migrations\/([^"'?/]+\.sql)/g), (m) => m[1] ?? '')),
-    ];
-    if (seen.sort().join() === files.join()) return;
-    await delay(200);
-  }
-  throw new Error(`the dev server's main.ts imports ${seen.join(', ')}, not ${files.join(', ')}`);
+    const seen = Array.from(code.matchAll(/\/migrations\/([^"'?/]+\.sql)/g), (m) => m[1] ?? '');
+    return [...new Set(seen)].sort();
+  };
+  await expect
+    .poll(imported, { message: "the migrations the dev server's main.ts imports", timeout: 30_000 })
+    .toEqual(files);
 }
 
 /** One file of a build, with its size as served and gzipped. */

@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { createStore, keys } from 'idb-keyval';
-import type { OpenRequest } from '../../../../../src/browser/protocol.ts';
+import type { DatabaseEvent, OpenRequest } from '../../../../../src/browser/protocol.ts';
 import {
   type ChunkStore,
   indexedDbChunkStore,
@@ -49,8 +49,24 @@ export async function open(
   wrap: (store: ChunkStore) => ChunkStore = (store) => store,
 ) {
   const host = new DatabaseHost((n) => wrap(indexedDbChunkStore(n)));
-  const opened = await host.open(openRequest(name, migrations), () => {});
-  return { host, opened };
+  const heard: DatabaseEvent[] = [];
+  const waiting = new Set<() => void>();
+  const opened = await host.open(openRequest(name, migrations), (event) => {
+    heard.push(event);
+    for (const wake of waiting) wake();
+  });
+  /** Resolves once the host has told the page of an event of `kind` (at once if it already has). */
+  const told = (kind: DatabaseEvent['kind']) =>
+    new Promise<void>((resolve) => {
+      const check = () => {
+        if (!heard.some((event) => event.kind === kind)) return;
+        waiting.delete(check);
+        resolve();
+      };
+      waiting.add(check);
+      check();
+    });
+  return { host, opened, told };
 }
 
 /** Every key in the store, as text, sorted: a stray write shows up here. */

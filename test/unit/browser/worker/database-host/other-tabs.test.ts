@@ -167,7 +167,7 @@ describe('a tab beside other tabs', () => {
     const file = await older.host.exportImage();
     await older.host.close();
     await adopt(name, file);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await tab.told('replaced');
     const before = await storedKeys(raw);
 
     await expect(
