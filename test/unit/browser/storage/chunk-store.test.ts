@@ -1,4 +1,4 @@
-import { del, get, keys, set, setMany } from 'idb-keyval';
+import { del, get, set, setMany } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
 import {
   BACKUPS_KEPT,

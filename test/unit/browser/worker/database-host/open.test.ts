@@ -3,7 +3,7 @@ import { setMany } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
 import { StorageError } from '../../../../../src/browser/errors.ts';
 import { indexedDbChunkStore } from '../../../../../src/browser/storage/chunk-store.ts';
-import { CHUNK_BYTES, chunkKey, MANIFEST_KEY } from '../../../../../src/browser/storage/layout.ts';
+import { chunkKey, MANIFEST_KEY } from '../../../../../src/browser/storage/layout.ts';
 import { checksumInput } from '../../../../../src/index.ts';
 import { memoryDatabase } from '../../../../helpers/sqljs.ts';
 import {
