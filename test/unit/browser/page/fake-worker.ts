@@ -1,0 +1,39 @@
+import { expose } from 'comlink';
+import { carryErrorsAcrossWorkers } from '../../../../src/browser/crossing-errors.ts';
+import type { DatabaseWorkerApi, OpenRequest } from '../../../../src/browser/protocol.ts';
+import { DatabaseHost } from '../../../../src/browser/worker/database-host.ts';
+import { WASM_PATH } from '../../../helpers/sqljs.ts';
+
+/**
+ * A database worker for tests in Node: the real `DatabaseHost`, exposed on one end of a
+ * MessageChannel, with the other end standing in for the `Worker` the page would start. Node's
+ * sql.js reads its wasm from a path, so the open request is handed that path.
+ */
+export function fakeDatabaseWorker(): { worker: Worker; terminated(): boolean } {
+  carryErrorsAcrossWorkers();
+  const channel = new MessageChannel();
+  const host = new DatabaseHost();
+  const api: DatabaseWorkerApi = {
+    open: (request: OpenRequest, onEvent) => host.open({ ...request, wasmUrl: WASM_PATH }, onEvent),
+    query: (sql, params) => host.query(sql, params),
+    write: (statements) => host.write(statements),
+    exportImage: () => host.exportImage(),
+    close: () => host.close(),
+  };
+  expose(api, channel.port1);
+  let terminated = false;
+  const page = channel.port2;
+  const worker = {
+    postMessage: page.postMessage.bind(page),
+    addEventListener: page.addEventListener.bind(page),
+    removeEventListener: page.removeEventListener.bind(page),
+    start: page.start.bind(page),
+    terminate() {
+      terminated = true;
+      void host.close();
+      channel.port1.close();
+      page.close();
+    },
+  } as unknown as Worker;
+  return { worker, terminated: () => terminated };
+}
