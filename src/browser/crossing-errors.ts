@@ -5,14 +5,7 @@ import {
   type SerializedError,
   type SerializedMigrationError,
 } from '../index.ts';
-import {
-  DatabaseError,
-  type SerializedDatabaseError,
-  type SerializedStorageError,
-  type SerializedUploadError,
-  StorageError,
-  UploadError,
-} from './errors.ts';
+import { DatabaseError, StorageError, UploadError } from './errors.ts';
 
 /**
  * The one rule for errors between the page and its workers: an error of this package thrown in a
@@ -61,10 +54,10 @@ export function reviveError(data: SerializedError): Error {
     case 'MigrationError':
       return MigrationError.fromJSON(data as SerializedMigrationError);
     case 'StorageError':
-      return StorageError.fromJSON(data as SerializedStorageError);
+      return StorageError.fromJSON(data);
     case 'UploadError':
-      return UploadError.fromJSON(data as SerializedUploadError);
+      return UploadError.fromJSON(data);
     default:
-      return DatabaseError.fromJSON(data as SerializedDatabaseError);
+      return DatabaseError.fromJSON(data);
   }
 }

@@ -4,8 +4,66 @@ import { isSqljsMigrateError, type SerializedError, SqljsMigrateError } from '..
  * The browser layer's errors, one class per surface, each with codes of its own and its facts as
  * fields: `DatabaseError` for the handle (`openDatabase` and its calls), `StorageError` for what
  * IndexedDB holds, `UploadError` for a file a person picked. The core's `MigrationError` is the
- * fourth: a migration that refused or failed.
+ * fourth: a migration that refused or failed. The three differ only in their name, codes and
+ * facts, so one function makes each of them.
  */
+
+/** Facts, and the error that caused this one. */
+export type WithCause<Facts> = Facts & { cause?: unknown };
+
+/** One of the browser layer's errors: its code and message, and its facts as fields. */
+export type ErrorWithFacts<
+  Name extends string,
+  Code extends string,
+  Facts,
+> = SqljsMigrateError<Code> & Readonly<Facts> & { readonly name: Name };
+
+/** The class of one of the browser layer's errors. */
+export interface ErrorClassWithFacts<Name extends string, Code extends string, Facts> {
+  new (code: Code, message: string, facts?: WithCause<Facts>): ErrorWithFacts<Name, Code, Facts>;
+  readonly prototype: ErrorWithFacts<Name, Code, Facts>;
+  /** The error back from its `toJSON()` data (it crossed a worker, or was printed). */
+  fromJSON(data: SerializedError): ErrorWithFacts<Name, Code, Facts>;
+}
+
+/**
+ * Makes the class of errors named `name`, whose facts (`factNames`) are fields of their own, in
+ * the error and in its plain data (`null` there when a fact is missing).
+ */
+function errorClass<Name extends string, Code extends string, Facts extends object>(
+  name: Name,
+  factNames: readonly (keyof Facts & string)[],
+): ErrorClassWithFacts<Name, Code, Facts> {
+  class BrowserError extends SqljsMigrateError<Code> {
+    override readonly name: Name = name;
+
+    constructor(code: Code, message: string, { cause, ...facts }: WithCause<Facts> = {} as Facts) {
+      super(code, message, { cause });
+      for (const fact of factNames)
+        Object.defineProperty(this, fact, { value: (facts as Facts)[fact], enumerable: true });
+    }
+
+    static fromJSON(data: SerializedError): BrowserError {
+      // The data's code is one of this class's own: it came from its `toJSON()`.
+      return new BrowserError(data.code as Code, data.message, factsOf(data) as WithCause<Facts>);
+    }
+
+    protected override facts(): Record<string, unknown> {
+      const self = this as unknown as Facts;
+      return Object.fromEntries(factNames.map((fact) => [fact, self[fact] ?? null]));
+    }
+  }
+  return BrowserError as unknown as ErrorClassWithFacts<Name, Code, Facts>;
+}
+
+/** The facts (and the cause) of an error's plain data, with `null` read as missing. */
+function factsOf(data: SerializedError): WithCause<object> {
+  const { name: _name, code: _code, message: _message, cause, ...facts } = data;
+  return {
+    cause: cause ?? undefined,
+    ...Object.fromEntries(Object.entries(facts).map(([fact, value]) => [fact, value ?? undefined])),
+  };
+}
 
 /** Every way the handle can refuse a call or fail outside a migration run and outside storage. */
 export type DatabaseErrorCode =
@@ -34,43 +92,16 @@ export type StaleReason =
 
 /** What a `DatabaseError` may carry besides its code and message. */
 export interface DatabaseErrorFacts {
-  cause?: unknown;
   /** For `STALE`: why. */
   staleBecause?: StaleReason | undefined;
 }
 
 /** The handle's error: the worker, the engine, a statement, or a tab that can no longer save. */
-export class DatabaseError extends SqljsMigrateError<DatabaseErrorCode> {
-  override readonly name = 'DatabaseError';
-  readonly staleBecause: StaleReason | undefined;
-
-  constructor(code: DatabaseErrorCode, message: string, facts: DatabaseErrorFacts = {}) {
-    super(code, message, { cause: facts.cause });
-    this.staleBecause = facts.staleBecause;
-  }
-
-  override toJSON(): SerializedDatabaseError {
-    return super.toJSON() as SerializedDatabaseError;
-  }
-
-  static fromJSON(data: SerializedDatabaseError): DatabaseError {
-    return new DatabaseError(data.code, data.message, {
-      cause: data.cause ?? undefined,
-      staleBecause: data.staleBecause ?? undefined,
-    });
-  }
-
-  protected override facts(): Record<string, unknown> {
-    return { staleBecause: this.staleBecause ?? null };
-  }
-}
-
-/** A `DatabaseError` as plain data. */
-export interface SerializedDatabaseError extends SerializedError {
-  name: 'DatabaseError';
-  code: DatabaseErrorCode;
-  staleBecause: StaleReason | null;
-}
+export const DatabaseError = errorClass<'DatabaseError', DatabaseErrorCode, DatabaseErrorFacts>(
+  'DatabaseError',
+  ['staleBecause'],
+);
+export type DatabaseError = InstanceType<typeof DatabaseError>;
 
 /** Every way the stored database can fail to be read or written. */
 export type StorageErrorCode =
@@ -91,7 +122,6 @@ export type StorageErrorCode =
 
 /** What a `StorageError` may carry besides its code and message. */
 export interface StorageErrorFacts {
-  cause?: unknown;
   /** The generation the store holds, where it matters (a `CONFLICT`). */
   storedGeneration?: number | undefined;
   /** The generation this tab had read, and its save followed (a `CONFLICT`). */
@@ -105,59 +135,11 @@ export interface StorageErrorFacts {
 }
 
 /** The stored database's error: IndexedDB refused, lost a race, or holds something damaged. */
-export class StorageError extends SqljsMigrateError<StorageErrorCode> {
-  override readonly name = 'StorageError';
-  readonly storedGeneration: number | undefined;
-  readonly readGeneration: number | undefined;
-  readonly chunkIndex: number | undefined;
-  readonly chunkVersion: number | undefined;
-  readonly backupId: string | undefined;
-
-  constructor(code: StorageErrorCode, message: string, facts: StorageErrorFacts = {}) {
-    super(code, message, { cause: facts.cause });
-    this.storedGeneration = facts.storedGeneration;
-    this.readGeneration = facts.readGeneration;
-    this.chunkIndex = facts.chunkIndex;
-    this.chunkVersion = facts.chunkVersion;
-    this.backupId = facts.backupId;
-  }
-
-  override toJSON(): SerializedStorageError {
-    return super.toJSON() as SerializedStorageError;
-  }
-
-  static fromJSON(data: SerializedStorageError): StorageError {
-    return new StorageError(data.code, data.message, {
-      cause: data.cause ?? undefined,
-      storedGeneration: data.storedGeneration ?? undefined,
-      readGeneration: data.readGeneration ?? undefined,
-      chunkIndex: data.chunkIndex ?? undefined,
-      chunkVersion: data.chunkVersion ?? undefined,
-      backupId: data.backupId ?? undefined,
-    });
-  }
-
-  protected override facts(): Record<string, unknown> {
-    return {
-      storedGeneration: this.storedGeneration ?? null,
-      readGeneration: this.readGeneration ?? null,
-      chunkIndex: this.chunkIndex ?? null,
-      chunkVersion: this.chunkVersion ?? null,
-      backupId: this.backupId ?? null,
-    };
-  }
-}
-
-/** A `StorageError` as plain data. */
-export interface SerializedStorageError extends SerializedError {
-  name: 'StorageError';
-  code: StorageErrorCode;
-  storedGeneration: number | null;
-  readGeneration: number | null;
-  chunkIndex: number | null;
-  chunkVersion: number | null;
-  backupId: string | null;
-}
+export const StorageError = errorClass<'StorageError', StorageErrorCode, StorageErrorFacts>(
+  'StorageError',
+  ['storedGeneration', 'readGeneration', 'chunkIndex', 'chunkVersion', 'backupId'],
+);
+export type StorageError = InstanceType<typeof StorageError>;
 
 /** Every way checking, upgrading, keeping or adopting an uploaded file can refuse or fail. */
 export type UploadErrorCode =
@@ -188,7 +170,6 @@ export type UploadErrorCode =
 
 /** What an `UploadError` may carry besides its code and message. */
 export interface UploadErrorFacts {
-  cause?: unknown;
   /** The file's name, as the person picked it. */
   fileName?: string | undefined;
   /** The file's size. */
@@ -200,54 +181,11 @@ export interface UploadErrorFacts {
 }
 
 /** An uploaded file's error: refused, stopped, or failed while it was checked, kept or adopted. */
-export class UploadError extends SqljsMigrateError<UploadErrorCode> {
-  override readonly name = 'UploadError';
-  readonly fileName: string | undefined;
-  readonly sizeBytes: number | undefined;
-  readonly limitBytes: number | undefined;
-  readonly timeoutMs: number | undefined;
-
-  constructor(code: UploadErrorCode, message: string, facts: UploadErrorFacts = {}) {
-    super(code, message, { cause: facts.cause });
-    this.fileName = facts.fileName;
-    this.sizeBytes = facts.sizeBytes;
-    this.limitBytes = facts.limitBytes;
-    this.timeoutMs = facts.timeoutMs;
-  }
-
-  override toJSON(): SerializedUploadError {
-    return super.toJSON() as SerializedUploadError;
-  }
-
-  static fromJSON(data: SerializedUploadError): UploadError {
-    return new UploadError(data.code, data.message, {
-      cause: data.cause ?? undefined,
-      fileName: data.fileName ?? undefined,
-      sizeBytes: data.sizeBytes ?? undefined,
-      limitBytes: data.limitBytes ?? undefined,
-      timeoutMs: data.timeoutMs ?? undefined,
-    });
-  }
-
-  protected override facts(): Record<string, unknown> {
-    return {
-      fileName: this.fileName ?? null,
-      sizeBytes: this.sizeBytes ?? null,
-      limitBytes: this.limitBytes ?? null,
-      timeoutMs: this.timeoutMs ?? null,
-    };
-  }
-}
-
-/** An `UploadError` as plain data. */
-export interface SerializedUploadError extends SerializedError {
-  name: 'UploadError';
-  code: UploadErrorCode;
-  fileName: string | null;
-  sizeBytes: number | null;
-  limitBytes: number | null;
-  timeoutMs: number | null;
-}
+export const UploadError = errorClass<'UploadError', UploadErrorCode, UploadErrorFacts>(
+  'UploadError',
+  ['fileName', 'sizeBytes', 'limitBytes', 'timeoutMs'],
+);
+export type UploadError = InstanceType<typeof UploadError>;
 
 /** True for a `DatabaseError`, also one made by another copy of this module or in a worker. */
 export function isDatabaseError(value: unknown): value is DatabaseError {

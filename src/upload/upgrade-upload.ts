@@ -6,10 +6,18 @@ import {
   migrationSet,
   type StartedWorker,
   startWorker,
+  type WorkerKind,
 } from '../browser/page/worker-client.ts';
 import { type WorkerRunOptions, workerRunOptions } from '../browser/protocol.ts';
 import type { Migration, MigrationProgress } from '../index.ts';
 import type { AdoptResult, KeptUpload, UploadReport, UploadWorkerApi } from './protocol.ts';
+
+/** The upload worker, and the errors its calls reject with when it is gone. */
+const UPLOAD_WORKER: WorkerKind = {
+  what: 'The upload worker',
+  failed: (message, cause) => new UploadError('WORKER_FAILED', message, { cause }),
+  stopped: (message) => new UploadError('CLOSED', message),
+};
 
 /** Files larger than this are refused unless `maxBytes` says otherwise. */
 export const DEFAULT_MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
@@ -101,11 +109,7 @@ export async function upgradeUpload(
             type: 'module',
             name: 'sqljs-migrate-upload',
           })),
-      'The upload worker',
-      {
-        failed: (message, cause) => new UploadError('WORKER_FAILED', message, { cause }),
-        stopped: (message) => new UploadError('CLOSED', message),
-      },
+      UPLOAD_WORKER,
     );
   let current: StartedWorker<UploadWorkerApi> | undefined = start();
   let closed = false;

@@ -14,7 +14,14 @@ import {
   type WriteStatement,
   workerRunOptions,
 } from '../protocol.ts';
-import { absoluteUrl, migrationSet, startWorker } from './worker-client.ts';
+import { absoluteUrl, migrationSet, startWorker, type WorkerKind } from './worker-client.ts';
+
+/** The database worker, and the errors its calls reject with when it is gone. */
+const DATABASE_WORKER: WorkerKind = {
+  what: 'The database worker',
+  failed: (message, cause) => new DatabaseError('OPEN_FAILED', message, { cause }),
+  stopped: (message) => new DatabaseError('CLOSED', message),
+};
 
 /** How long `close()` lets the worker finish a write in hand before ending it. */
 const CLOSE_WAIT_MS = 5_000;
@@ -89,11 +96,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Migrat
           type: 'module',
           name: 'sqljs-migrate',
         })),
-    'The database worker',
-    {
-      failed: (message, cause) => new DatabaseError('OPEN_FAILED', message, { cause }),
-      stopped: (message) => new DatabaseError('CLOSED', message),
-    },
+    DATABASE_WORKER,
   );
   const listeners = new Set<(event: DatabaseEvent) => void>();
   let info: DatabaseInfo | undefined;

@@ -17,23 +17,19 @@ export interface StartedWorker<Api> {
   stop(): void;
 }
 
-/** The errors a started worker's calls reject with, in the words and class of its caller. */
-export interface WorkerFailures {
+/** A kind of worker: what messages call it, and the errors its calls reject with. */
+export interface WorkerKind {
+  /** Names the worker in messages: `The database worker`. */
+  what: string;
   /** The worker could not be created, failed to load, or died with an error. */
   failed(message: string, cause?: unknown): Error;
   /** The worker was ended. */
   stopped(message: string): Error;
 }
 
-/**
- * Starts a worker (`create`; `what` names it in messages) and watches it for the failures Comlink
- * alone would wait on forever.
- */
-export function startWorker<Api>(
-  create: () => Worker,
-  what: string,
-  failures: WorkerFailures,
-): StartedWorker<Api> {
+/** Starts a worker (`create`) and watches it for the failures Comlink alone would wait on forever. */
+export function startWorker<Api>(create: () => Worker, kind: WorkerKind): StartedWorker<Api> {
+  const { what } = kind;
   let fail: (error: Error) => void = () => {};
   const failed = new Promise<never>((_, reject) => {
     let failure: Error | undefined;
@@ -48,7 +44,7 @@ export function startWorker<Api>(
     worker = create();
   } catch (error) {
     const said = error instanceof Error ? error.message : String(error);
-    fail(failures.failed(`${what} could not be started: ${said}`, error));
+    fail(kind.failed(`${what} could not be started: ${said}`, error));
     return { call: () => failed, stop() {} };
   }
   const api = wrap<Api>(worker);
@@ -56,18 +52,18 @@ export function startWorker<Api>(
     event.preventDefault();
     const said = event instanceof ErrorEvent && event.message !== '' ? `: ${event.message}` : '';
     fail(
-      failures.failed(
+      kind.failed(
         `${what} failed to start or stopped with an error${said} (its script, or a module it imports, could not be loaded or run).`,
       ),
     );
   });
   worker.addEventListener('messageerror', () =>
-    fail(failures.failed(`${what} sent a message that could not be read.`)),
+    fail(kind.failed(`${what} sent a message that could not be read.`)),
   );
   return {
     call: (work) => Promise.race([work(api), failed]),
     stop() {
-      fail(failures.stopped(`${what} was stopped.`));
+      fail(kind.stopped(`${what} was stopped.`));
       api[releaseProxy]();
       worker.terminate();
     },

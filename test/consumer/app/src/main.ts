@@ -16,6 +16,6 @@ try {
   );
   showReady(db.report, visits);
 } catch (error) {
-  if (!isMigrationError(error)) throw error; // a DatabaseError: the worker or storage failed
+  if (!isMigrationError(error)) throw error; // a DatabaseError or StorageError: the worker or storage failed
   showFailure(error); // its code, migrationName and line; the stored database is untouched
 }
