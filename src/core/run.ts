@@ -10,12 +10,12 @@ import {
 } from './foreign-keys.ts';
 import { fingerprintOfSchema } from './history.ts';
 import { assertReadableAndWhole, canDamageDatabase, stopSchemaWriting } from './integrity.ts';
-import { ensureLedger, type LedgerEntry, readLedger, recordApplied } from './ledger.ts';
+import { ensureLedger, readLedger, recordApplied } from './ledger.ts';
 import { sortMigrations } from './names.ts';
 import { planRun, type RunPlan } from './plan.ts';
 import { describeDifference, diffSchemas, schemaChanges } from './schema-diff.ts';
 import { type DatabaseFactory, scratchFactory } from './scratch.ts';
-import { openScope } from './transaction.ts';
+import { openScope, type TransactionScope } from './transaction.ts';
 import type {
   Migration,
   MigrationOutcome,
@@ -58,49 +58,69 @@ export function runMigrations(
   const sorted = sortMigrations(migrations);
   const create = scratchFactory(db, options.createDatabase);
   const progress = progressReporter(options, startedAt);
-  const dryRun = options.dryRun === true;
 
   progress('detect', 'start', 0, 0, null);
   const plan = planRun(db, sorted, options, create);
   progress('detect', 'done', 0, 0, null);
   logPlan(plan, options);
 
-  const scope = openScope(db, dryRun);
-  const durations = new Map<string, number>();
-  let drift: SchemaDifference[] | null = null;
-  let changes: SchemaDifference[] = [];
+  const dryRun = options.dryRun === true;
+  const run: RunState = {
+    db,
+    migrations: sorted,
+    options,
+    plan,
+    dryRun,
+    scope: openScope(db, dryRun),
+    startedAt,
+    progress,
+    durations: new Map(),
+    drift: null,
+    changes: [],
+  };
   const before = changedNothing(plan) ? null : fingerprintSchema(db);
   try {
-    applyPlan(db, plan, options, scope, durations, progress, dryRun);
+    applyPlan(run);
     const checkDrift =
       options.schema !== undefined && (!changedNothing(plan) || options.checkDrift === true);
     // Read once after the run: both the changes and the drift compare against it.
     const after = before || checkDrift ? fingerprintSchema(db) : null;
-    if (before && after) changes = schemaChanges(before, after);
+    if (before && after) run.changes = schemaChanges(before, after);
     if (checkDrift && after && options.schema !== undefined) {
       progress('drift', 'start', 0, 0, null);
-      drift = diffSchemas(after, fingerprintOfSchema(options.schema, create));
+      run.drift = diffSchemas(after, fingerprintOfSchema(options.schema, create));
       progress('drift', 'done', 0, 0, null);
-      for (const difference of drift)
+      for (const difference of run.drift)
         options.logger?.warn(`drift: ${describeDifference(difference)}`);
     }
   } finally {
-    scope.finish();
+    run.scope.finish();
   }
   // Every start leaves foreign keys enforced, not only the starts that migrated something: a
   // database reopened from bytes (or after export()) has them off.
-  if (!dryRun) db.run('PRAGMA foreign_keys = ON');
-  return buildReport(
-    plan,
-    sorted,
-    durations,
-    drift,
-    changes,
-    dryRun,
-    changedNothing(plan) || dryRun ? plan.ledger : readLedger(db),
-    startedAt,
-    options.checksums,
-  );
+  if (!run.dryRun) db.run('PRAGMA foreign_keys = ON');
+  return buildReport(run);
+}
+
+/**
+ * One run as it goes: what it was given, what it decided, and what it collects while it writes
+ * (each migration's duration, the schema's changes, the drift), from which its report is built.
+ */
+interface RunState {
+  readonly db: SqlDatabase;
+  /** The migrations in run order. */
+  readonly migrations: readonly Migration[];
+  readonly options: RunOptions;
+  readonly plan: RunPlan;
+  readonly dryRun: boolean;
+  /** Each migration's transaction (a savepoint in a dry run's one transaction). */
+  readonly scope: TransactionScope;
+  readonly startedAt: number;
+  readonly progress: Progress;
+  /** How long each executed migration's SQL took. */
+  readonly durations: Map<string, number>;
+  drift: SchemaDifference[] | null;
+  changes: SchemaDifference[];
 }
 
 type Progress = (
@@ -128,15 +148,9 @@ function progressReporter(options: RunOptions, startedAt: number): Progress {
  * baseline rows) rides in the first migration's transaction, so a run whose first migration fails
  * leaves the database exactly as it found it.
  */
-function applyPlan(
-  db: SqlDatabase,
-  plan: RunPlan,
-  { schema, checksums }: RunOptions,
-  scope: ReturnType<typeof openScope>,
-  durations: Map<string, number>,
-  progress: Progress,
-  dryRun: boolean,
-): void {
+function applyPlan(run: RunState): void {
+  const { db, plan, scope, progress, dryRun, durations } = run;
+  const { schema, checksums } = run.options;
   let bookkeepingDone = false;
   const bookkeeping = () => {
     if (bookkeepingDone) return;
@@ -219,21 +233,14 @@ function logPlan(plan: RunPlan, options: RunOptions): void {
   if (changedNothing(plan)) logger.info('up to date');
 }
 
-function buildReport(
-  plan: RunPlan,
-  migrations: readonly Migration[],
-  durations: Map<string, number>,
-  drift: SchemaDifference[] | null,
-  changes: SchemaDifference[],
-  dryRun: boolean,
-  ledger: LedgerEntry[],
-  startedAt: number,
-  checksums: RunOptions['checksums'],
-): MigrationReport {
+function buildReport(run: RunState): MigrationReport {
+  const { plan, dryRun } = run;
+  const checksums = run.options.checksums;
+  const ledger = changedNothing(plan) || dryRun ? plan.ledger : readLedger(run.db);
   const recorded = new Map(ledger.map((entry) => [entry.name, entry]));
   const baselined = new Set(plan.baseline.map((m) => m.name));
   const executed = new Set(plan.execute.map((m) => m.name));
-  const outcomes = migrations.map((migration): MigrationOutcome => {
+  const outcomes = run.migrations.map((migration): MigrationOutcome => {
     const entry = recorded.get(migration.name);
     const checksum = checksumFor(migration, checksums);
     const common = { name: migration.name, checksum, appliedAt: entry?.appliedAt ?? null };
@@ -243,7 +250,7 @@ function buildReport(
         status: dryRun ? 'would-execute' : 'executed',
         checksumStatus: dryRun ? 'pending' : 'ok',
         how: dryRun ? null : 'executed',
-        durationMs: durations.get(migration.name) ?? null,
+        durationMs: run.durations.get(migration.name) ?? null,
       };
     if (baselined.has(migration.name))
       return {
@@ -273,8 +280,8 @@ function buildReport(
     baselined: [...baselined],
     alreadyApplied: outcomes.filter((o) => o.status === 'already-applied').map((o) => o.name),
     ledgerUpgraded: plan.ledgerFormat === 'original' && !dryRun,
-    drift,
-    schemaChanges: changes,
-    durationMs: roundMs(now() - startedAt),
+    drift: run.drift,
+    schemaChanges: run.changes,
+    durationMs: roundMs(now() - run.startedAt),
   };
 }
