@@ -12,7 +12,8 @@ import { fingerprintOfSchema } from './history.ts';
 import { assertReadableAndWhole, canDamageDatabase, stopSchemaWriting } from './integrity.ts';
 import { ensureLedger, readLedger, recordApplied } from './ledger.ts';
 import { sortMigrations } from './names.ts';
-import { planRun, type RunPlan } from './plan.ts';
+import type { OtherLedger } from './other-ledgers.ts';
+import { type PlannedAdoption, planRun, type RunPlan } from './plan.ts';
 import { describeDifference, diffSchemas, schemaChanges } from './schema-diff.ts';
 import { type DatabaseFactory, scratchFactory } from './scratch.ts';
 import { openScope, type TransactionScope } from './transaction.ts';
@@ -78,13 +79,13 @@ export function runMigrations(
     drift: null,
     changes: [],
   };
-  const before = changedNothing(plan) ? null : fingerprintSchema(db);
+  const before = changedNothing(plan) ? null : fingerprintSchema(db, plan.ignoredTables);
   try {
     applyPlan(run);
     const checkDrift =
       options.schema !== undefined && (!changedNothing(plan) || options.checkDrift === true);
     // Read once after the run: both the changes and the drift compare against it.
-    const after = before || checkDrift ? fingerprintSchema(db) : null;
+    const after = before || checkDrift ? fingerprintSchema(db, plan.ignoredTables) : null;
     if (before && after) run.changes = schemaChanges(before, after);
     if (checkDrift && after && options.schema !== undefined) {
       progress('drift', 'start', 0, 0, null);
@@ -145,17 +146,20 @@ function progressReporter(options: RunOptions, startedAt: number): Progress {
 
 /**
  * Writes the plan. Bookkeeping (creating or upgrading the ledger, the schema of a fresh database,
- * baseline rows) rides in the first migration's transaction, so a run whose first migration fails
- * leaves the database exactly as it found it.
+ * adopted and baseline rows, dropping an adopted ledger when asked) rides in the first
+ * migration's transaction, so a run whose first migration fails leaves the database exactly as
+ * it found it.
  */
 function applyPlan(run: RunState): void {
   const { db, plan, scope, progress, dryRun, durations } = run;
   const { schema, checksums } = run.options;
+  const table = plan.ledgerPlace.table;
   let bookkeepingDone = false;
   const bookkeeping = () => {
     if (bookkeepingDone) return;
     bookkeepingDone = true;
-    ensureLedger(db, plan.ledgerFormat);
+    if (plan.adoption?.drop) dropAdoptedLedger(db, plan.adoption.ledger);
+    ensureLedger(db, plan.ledgerPlace, plan.adoption !== null);
     if (plan.createFromSchema && schema !== undefined) {
       progress('schema', 'start', 0, 0, 'schema.sql');
       executeScript(db, schema, 'schema.sql');
@@ -163,8 +167,21 @@ function applyPlan(run: RunState): void {
       assertForeignKeys(db, 'schema.sql');
       progress('schema', 'done', 0, 0, 'schema.sql');
     }
+    for (const migration of plan.adoption?.migrations ?? []) {
+      const { ledger, changed } = plan.adoption as PlannedAdoption;
+      // A file edited since the other tool ran it: what ran is unknown, so no checksum is kept.
+      const checksum = changed.has(migration.name) ? null : checksumFor(migration, checksums);
+      recordApplied(db, table, migration.name, checksum, { adoptedFrom: ledger.from }, null);
+    }
     for (const migration of plan.baseline)
-      recordApplied(db, migration.name, checksumFor(migration, checksums), 'baselined', null);
+      recordApplied(
+        db,
+        table,
+        migration.name,
+        checksumFor(migration, checksums),
+        'baselined',
+        null,
+      );
   };
 
   const total = plan.execute.length;
@@ -182,7 +199,14 @@ function applyPlan(run: RunState): void {
         const duration = roundMs(now() - startedAt);
         if (canDamageDatabase(migration.sql)) assertReadableAndWhole(db, migration.name);
         violations = assertForeignKeys(db, migration.name, violationsBefore);
-        recordApplied(db, migration.name, checksumFor(migration, checksums), 'executed', duration);
+        recordApplied(
+          db,
+          table,
+          migration.name,
+          checksumFor(migration, checksums),
+          'executed',
+          duration,
+        );
         durations.set(migration.name, duration);
       });
     } catch (error) {
@@ -205,10 +229,20 @@ function afterEarlierCommits(error: unknown, committed: readonly Migration[]): u
   return error.afterCommitting(committed.map((migration) => migration.name));
 }
 
+/**
+ * Drops another tool's ledger once adopted (`dropAdoptedLedger`): its tables, or for
+ * `user_version` the number, set back to 0.
+ */
+function dropAdoptedLedger(db: SqlDatabase, ledger: OtherLedger): void {
+  if (ledger.from === 'user_version') db.run('PRAGMA user_version = 0');
+  for (const table of ledger.tables) db.run(`DROP TABLE "${table.replaceAll('"', '""')}"`);
+}
+
 /** True when the plan writes nothing: no ledger to create or upgrade, nothing to record or run. */
 function changedNothing(plan: RunPlan): boolean {
   return (
-    plan.ledgerFormat === 'current' &&
+    plan.ledgerPlace.format === 'current' &&
+    plan.adoption === null &&
     !plan.createFromSchema &&
     plan.baseline.length === 0 &&
     plan.execute.length === 0
@@ -223,6 +257,10 @@ function logPlan(plan: RunPlan, options: RunOptions): void {
       ? ` (its schema reflects ${plan.legacyVersion ?? 'none of the migrations'})`
       : '';
   logger.info(`database: ${plan.state}${where}`);
+  if (plan.adoption !== null)
+    logger.info(
+      `adopting ${plan.adoption.migrations.length} migration(s) from ${plan.adoption.ledger.from} (${plan.adoption.ledger.source})`,
+    );
   if (plan.createFromSchema) logger.info('creating the current schema from schema.sql');
   if (plan.baseline.length > 0)
     logger.info(`baselining ${plan.baseline.length} migration(s) without running them`);
@@ -240,10 +278,16 @@ function buildReport(run: RunState): MigrationReport {
   const recorded = new Map(ledger.map((entry) => [entry.name, entry]));
   const baselined = new Set(plan.baseline.map((m) => m.name));
   const executed = new Set(plan.execute.map((m) => m.name));
+  const adopted = new Set(plan.adoption?.migrations.map((m) => m.name));
   const outcomes = run.migrations.map((migration): MigrationOutcome => {
     const entry = recorded.get(migration.name);
     const checksum = checksumFor(migration, checksums);
-    const common = { name: migration.name, checksum, appliedAt: entry?.appliedAt ?? null };
+    const common = {
+      name: migration.name,
+      checksum,
+      appliedAt: entry?.appliedAt ?? null,
+      adoptedFrom: null,
+    };
     if (executed.has(migration.name))
       return {
         ...common,
@@ -251,6 +295,19 @@ function buildReport(run: RunState): MigrationReport {
         checksumStatus: dryRun ? 'pending' : 'ok',
         how: dryRun ? null : 'executed',
         durationMs: run.durations.get(migration.name) ?? null,
+      };
+    if (adopted.has(migration.name))
+      return {
+        ...common,
+        status: dryRun ? 'would-adopt' : 'adopted',
+        checksumStatus: plan.adoption?.changed.has(migration.name)
+          ? 'changed'
+          : dryRun
+            ? 'pending'
+            : 'ok',
+        how: dryRun ? null : 'adopted',
+        adoptedFrom: dryRun ? null : (plan.adoption?.ledger.from ?? null),
+        durationMs: null,
       };
     if (baselined.has(migration.name))
       return {
@@ -265,6 +322,7 @@ function buildReport(run: RunState): MigrationReport {
       status: 'already-applied',
       checksumStatus: plan.checksums.get(migration.name) ?? 'ok',
       how: entry?.how ?? null,
+      adoptedFrom: entry?.adoptedFrom ?? null,
       durationMs: entry?.durationMs ?? null,
     };
   });
@@ -279,7 +337,16 @@ function buildReport(run: RunState): MigrationReport {
     executed: [...executed],
     baselined: [...baselined],
     alreadyApplied: outcomes.filter((o) => o.status === 'already-applied').map((o) => o.name),
-    ledgerUpgraded: plan.ledgerFormat === 'original' && !dryRun,
+    adoption:
+      plan.adoption === null
+        ? null
+        : {
+            from: plan.adoption.ledger.from,
+            source: plan.adoption.ledger.source,
+            migrations: [...adopted],
+            dropped: plan.adoption.drop && !dryRun,
+          },
+    ledgerUpgraded: plan.ledgerPlace.format === 'original' && !dryRun,
     drift: run.drift,
     schemaChanges: run.changes,
     durationMs: roundMs(now() - run.startedAt),
