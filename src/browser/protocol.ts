@@ -17,7 +17,7 @@ import { DatabaseError, type SerializedDatabaseError } from './database-error.ts
 /** The run options that make sense across a worker boundary (no callbacks). */
 export type WorkerRunOptions = Pick<
   RunOptions,
-  'acceptChangedChecksums' | 'allowOutOfOrder' | 'checkDrift'
+  'acceptChangedChecksums' | 'allowOutOfOrder' | 'checkDrift' | 'adoptFrom' | 'dropAdoptedLedger'
 >;
 
 /**
@@ -29,6 +29,8 @@ export function workerRunOptions(options: WorkerRunOptions): WorkerRunOptions {
     acceptChangedChecksums: options.acceptChangedChecksums,
     allowOutOfOrder: options.allowOutOfOrder,
     checkDrift: options.checkDrift,
+    adoptFrom: options.adoptFrom,
+    dropAdoptedLedger: options.dropAdoptedLedger,
   };
 }
 
