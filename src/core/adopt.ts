@@ -1,10 +1,11 @@
+import { replaysToTarget } from './detect.ts';
 import { MigrationError } from './errors.ts';
 import { executeScript } from './execute.ts';
 import { fingerprintSchema, type SchemaFingerprint, sameSchema } from './fingerprint.ts';
 import { fingerprintOfSchema, replayHistory } from './history.ts';
 import type { OtherLedger, RecordedKey } from './other-ledgers.ts';
 import { describeDifference, diffSchemas } from './schema-diff.ts';
-import { copySchema, type DatabaseFactory, withScratch } from './scratch.ts';
+import { type DatabaseFactory, withScratch } from './scratch.ts';
 import { drizzleHash } from './tool-checksums.ts';
 import type { Migration, SqlDatabase } from './types.ts';
 import { compareVersionParts, sameVersion, versionParts } from './versions.ts';
@@ -154,7 +155,7 @@ export function assertSchemaAgrees(
   if (schema !== undefined) {
     const target = fingerprintOfSchema(schema, create);
     const pending = migrations.filter((migration) => !adopted.includes(migration));
-    if (pendingReach(db, pending, target, create, ignored)) return;
+    if (replaysToTarget(db, pending, target, create, ignored)) return;
     throw disagreement(ledger, migrations, adopted, actual, target, create);
   }
   throw new MigrationError(
@@ -177,25 +178,6 @@ function replayed(
       return null;
     }
     return fingerprintSchema(scratch);
-  });
-}
-
-/** Whether the pending migrations take a copy of the database's schema to `target`. */
-function pendingReach(
-  db: SqlDatabase,
-  pending: readonly Migration[],
-  target: SchemaFingerprint,
-  create: DatabaseFactory,
-  ignored: readonly string[],
-): boolean {
-  return withScratch(create, (scratch) => {
-    copySchema(db, scratch, ignored);
-    try {
-      for (const migration of pending) executeScript(scratch, migration.sql, migration.name);
-    } catch {
-      return false;
-    }
-    return sameSchema(fingerprintSchema(scratch), target);
   });
 }
 

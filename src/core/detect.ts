@@ -46,7 +46,11 @@ export function detectLegacyVersion(
   throw unrecognized(actual, migrations, history.fingerprints, target);
 }
 
-function replaysToTarget(
+/**
+ * Whether running `rest` on a copy of the database's schema (not its rows, not its ledgers)
+ * gives `target`: the test of a history that cannot be replayed from an empty database.
+ */
+export function replaysToTarget(
   db: SqlDatabase,
   rest: readonly Migration[],
   target: SchemaFingerprint,

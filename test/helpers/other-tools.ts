@@ -11,7 +11,12 @@ import { migrate } from 'drizzle-orm/sql-js/migrator';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { type Migration as KyselyMigration, Migrator } from 'kysely/migration';
 import type { Database } from 'sql.js';
-import { type Migration, type MigrationLayout, splitMigrationFiles } from '../../src/index.ts';
+import {
+  type LedgerTool,
+  type Migration,
+  type MigrationLayout,
+  splitMigrationFiles,
+} from '../../src/index.ts';
 import { memoryDatabase } from './sqljs.ts';
 
 /**
@@ -192,17 +197,7 @@ function builtBy(migrations: readonly Migration[], count: number): Database {
 }
 
 /** The tools whose ledgers are written here by the tool's documented table and rows. */
-export type WrittenLedger =
-  | 'golang-migrate'
-  | 'dbmate'
-  | 'rails'
-  | 'prisma'
-  | 'sqlx'
-  | 'flyway'
-  | 'knex'
-  | 'sequelize'
-  | 'diesel'
-  | 'user_version';
+export type WrittenLedger = Exclude<LedgerTool, 'drizzle' | 'kysely'>;
 
 /**
  * A database another tool took through the first `count` of `migrations`, with the ledger rows
