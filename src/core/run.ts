@@ -38,8 +38,9 @@ export interface RunOptionsWithFactory extends RunOptions {
  *
  * A fresh database gets `options.schema` with every migration recorded as baselined (or, with no
  * schema, every migration run). A database with tables but no ledger is matched against the
- * history by its schema, what it reflects is baselined and the rest runs. A tracked database runs
- * what is pending, in order. Each migration commits with its ledger row; the first failure throws
+ * history by its schema, what it reflects is baselined and the rest runs. A database another tool
+ * migrated has that tool's ledger adopted (what it records is recorded as adopted, once the schema
+ * agrees) and the rest runs. A tracked database runs what is pending, in order. Each migration commits with its ledger row; the first failure throws
  * `MigrationError` and leaves the database as it was before that migration — and before the run,
  * if it was the first. Running again changes nothing.
  *
