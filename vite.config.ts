@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { defineConfig, type Plugin, searchForWorkspaceRoot } from 'vite';
 import { SAMPLES_DIR, writeSamples } from './scripts/samples/write-samples.ts';
-import { readSqlFiles } from './src/cli/migrations-folder.ts';
+import { readMigrationFiles } from './src/cli/migrations-folder.ts';
 import { splitMigrationFiles } from './src/index.ts';
 
 /**
@@ -65,7 +65,7 @@ export function checkMigrationsFolder(dir: string): string | null {
     return `MIGRATIONS_DIR ${dir} is not a folder: set MIGRATIONS_DIR to the folder holding NNN_description.sql files.`;
   }
   try {
-    splitMigrationFiles(readSqlFiles(dir));
+    splitMigrationFiles(readMigrationFiles(dir));
     return null;
   } catch (error) {
     return `Migrations in ${dir}: ${error instanceof Error ? error.message : String(error)}`;

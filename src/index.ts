@@ -25,16 +25,26 @@ export {
   sameSchema,
 } from './core/fingerprint.ts';
 export { columnExists, indexExists, LEDGER_TABLE, tableExists } from './core/inspect.ts';
-export { SCHEMA_FILE_NAME, sortMigrations, splitMigrationFiles } from './core/names.ts';
+export {
+  SCHEMA_FILE_NAME,
+  type SplitOptions,
+  sortMigrations,
+  splitMigrationFiles,
+} from './core/names.ts';
 export { type RunOptionsWithFactory, runMigrations } from './core/run.ts';
 export { describeDifference, diffSchemas, schemaChanges } from './core/schema-diff.ts';
 export type { DatabaseFactory } from './core/scratch.ts';
 export type {
+  Adoption,
+  AppLedger,
   AppliedHow,
   ChecksumStatus,
   DetectedState,
+  LedgerTool,
   Migration,
+  MigrationLayout,
   MigrationLogger,
+  MigrationOrigin,
   MigrationOutcome,
   MigrationProgress,
   MigrationReport,

@@ -19,12 +19,12 @@ import { DEFAULT_MAX_UPLOAD_BYTES } from './upload.ts';
 /** The stored database's name: every build of the demo shares it, so upgrades meet old data. */
 const DATABASE_NAME = 'starpunk-notes';
 
-// `@migrations` is the folder chosen at build time (MIGRATIONS_DIR, see vite.config.ts).
-const migrationFiles = import.meta.glob<string>('@migrations/*.sql', {
-  query: '?raw',
-  import: 'default',
-  eager: true,
-});
+// `@migrations` is the folder chosen at build time (MIGRATIONS_DIR, see vite.config.ts), in any
+// layout the core reads: Prisma's folders and drizzle-kit's journal are taken too.
+const migrationFiles = import.meta.glob<string>(
+  ['@migrations/*.sql', '@migrations/*/migration.sql', '@migrations/meta/_journal.json'],
+  { query: '?raw', import: 'default', eager: true },
+);
 
 const panel = mustFind('migrations-panel');
 const notesRoot = mustFind('notes');

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import initSqlJs, { type SqlJsStatic } from 'sql.js';
-import { readSqlFiles } from '../../src/cli/migrations-folder.ts';
+import { readMigrationFiles } from '../../src/cli/migrations-folder.ts';
 import { splitMigrationFiles } from '../../src/index.ts';
 import { buildSamples, type Sample } from './build-samples.ts';
 
@@ -58,7 +58,7 @@ export async function writeSamples(options: {
 
 /** The demo's migrations, read the way the CLI reads a folder. */
 function readMigrations(dir: string) {
-  return splitMigrationFiles(readSqlFiles(dir)).migrations;
+  return splitMigrationFiles(readMigrationFiles(dir)).migrations;
 }
 
 /** What the page lists: each sample's file, title, description and size. */

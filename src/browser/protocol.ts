@@ -8,7 +8,7 @@ import type { Migration, MigrationReport, RunOptions, SqlValue } from '../index.
 /** The run options that make sense across a worker boundary (no callbacks). */
 export type WorkerRunOptions = Pick<
   RunOptions,
-  'acceptChangedChecksums' | 'allowOutOfOrder' | 'checkDrift'
+  'acceptChangedChecksums' | 'allowOutOfOrder' | 'checkDrift' | 'adoptFrom' | 'dropAdoptedLedger'
 >;
 
 /**
@@ -20,6 +20,8 @@ export function workerRunOptions(options: WorkerRunOptions): WorkerRunOptions {
     acceptChangedChecksums: options.acceptChangedChecksums,
     allowOutOfOrder: options.allowOutOfOrder,
     checkDrift: options.checkDrift,
+    adoptFrom: options.adoptFrom,
+    dropAdoptedLedger: options.dropAdoptedLedger,
   };
 }
 

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { AppLedger, LedgerTool, MigrationLayout } from '../index.ts';
 import { CliError, messageOf } from './cli-error.ts';
 
 /** The commands the CLI knows. */
@@ -18,6 +19,12 @@ export interface CommandLine {
   json: boolean;
   /** `--timeout SECONDS`: stop a migration still running after this long; null to wait. */
   timeoutSeconds: number | null;
+  /** `--layout NAME`: the migrations folder's layout; null to tell it from the files. */
+  layout: MigrationLayout | null;
+  /** `--adopt-from`: whose ledger to adopt; null for any tool's. */
+  adoptFrom: 'none' | LedgerTool | AppLedger | null;
+  /** `--drop-adopted-ledger`: drop the adopted ledger's tables once recorded. */
+  dropAdoptedLedger: boolean;
 }
 
 /** What the arguments ask for: help, the version, or a command to run. */
@@ -49,6 +56,15 @@ Options:
   --timeout SECONDS
                    migrate and status: stop the run if it has not finished after SECONDS
                    (the file is untouched, exit 1). Without it, they wait as long as it takes.
+  --layout NAME    The folder's layout, when its files do not show it: sqljs-migrate,
+                   drizzle-kit, golang-migrate, dbmate, prisma, sqlx or flyway.
+  --adopt-from WHO migrate and status: whose ledger to adopt when FILE.db has none of this
+                   runner's: a tool (drizzle, golang-migrate, dbmate, rails, prisma, sqlx,
+                   flyway, kysely, knex, sequelize, diesel, user_version), none, or the app's
+                   own table as app:TABLE.COLUMN:names|versions|last-version. Default: any
+                   tool's ledger found.
+  --drop-adopted-ledger
+                   migrate: drop the adopted ledger's tables in the same transaction.
   --json           Print one JSON document on stdout instead of a summary.
   -h, --help       Show this help.
   --version        Print the version of sqljs-migrate.
@@ -66,6 +82,9 @@ const OPTIONS = {
   'dry-run': { type: 'boolean' },
   json: { type: 'boolean' },
   timeout: { type: 'string' },
+  layout: { type: 'string' },
+  'adopt-from': { type: 'string' },
+  'drop-adopted-ledger': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -103,6 +122,12 @@ export function parseCommandLine(args: string[]): ParsedCommandLine {
   if (values.timeout !== undefined && command === 'verify') {
     throw usageError('--timeout applies to migrate and status');
   }
+  if (values['adopt-from'] !== undefined && command === 'verify') {
+    throw usageError('--adopt-from applies to migrate and status');
+  }
+  if (values['drop-adopted-ledger'] && command !== 'migrate') {
+    throw usageError('--drop-adopted-ledger applies to migrate only');
+  }
 
   return {
     kind: 'run',
@@ -115,6 +140,9 @@ export function parseCommandLine(args: string[]): ParsedCommandLine {
       dryRun: values['dry-run'] ?? false,
       json: values.json ?? false,
       timeoutSeconds: values.timeout === undefined ? null : parseSeconds(values.timeout),
+      layout: values.layout === undefined ? null : parseLayout(values.layout),
+      adoptFrom: values['adopt-from'] === undefined ? null : parseAdoptFrom(values['adopt-from']),
+      dropAdoptedLedger: values['drop-adopted-ledger'] ?? false,
     },
   };
 }
@@ -146,6 +174,56 @@ function parseSeconds(text: string): number {
     throw usageError(`--timeout takes a number of seconds greater than 0, not "${text}"`);
   }
   return seconds;
+}
+
+const LAYOUTS: readonly MigrationLayout[] = [
+  'sqljs-migrate',
+  'drizzle-kit',
+  'golang-migrate',
+  'dbmate',
+  'prisma',
+  'sqlx',
+  'flyway',
+];
+
+const LEDGER_TOOLS: readonly LedgerTool[] = [
+  'drizzle',
+  'golang-migrate',
+  'dbmate',
+  'rails',
+  'prisma',
+  'sqlx',
+  'flyway',
+  'kysely',
+  'knex',
+  'sequelize',
+  'diesel',
+  'user_version',
+];
+
+/** `--layout`'s value: one of the layouts the core reads. */
+function parseLayout(text: string): MigrationLayout {
+  const layout = LAYOUTS.find((known) => known === text);
+  if (layout === undefined)
+    throw usageError(`--layout takes one of ${LAYOUTS.join(', ')}, not "${text}"`);
+  return layout;
+}
+
+/** `--adopt-from`'s value: `none`, a tool, or `app:TABLE.COLUMN:names|versions|last-version`. */
+function parseAdoptFrom(text: string): 'none' | LedgerTool | AppLedger {
+  if (text === 'none') return 'none';
+  const tool = LEDGER_TOOLS.find((known) => known === text);
+  if (tool !== undefined) return tool;
+  const app = /^app:([^.]+)\.([^:]+):(names|versions|last-version)$/.exec(text);
+  if (app !== null)
+    return {
+      table: app[1] as string,
+      column: app[2] as string,
+      values: app[3] as AppLedger['values'],
+    };
+  throw usageError(
+    `--adopt-from takes none, one of ${LEDGER_TOOLS.join(', ')}, or app:TABLE.COLUMN:names|versions|last-version, not "${text}"`,
+  );
 }
 
 function isCommandName(value: string): value is CommandName {

@@ -47,7 +47,15 @@ export async function runMigrateCommand(
 
   const result = await migrateWithin(
     commandLine.timeoutSeconds,
-    { path, bytes: file.bytes, migrations: set.migrations, schema: set.schema, dryRun },
+    {
+      path,
+      bytes: file.bytes,
+      migrations: set.migrations,
+      schema: set.schema,
+      dryRun,
+      adoptFrom: commandLine.adoptFrom ?? undefined,
+      dropAdoptedLedger: commandLine.dropAdoptedLedger,
+    },
     progress,
   );
   const written = result.bytes !== null;

@@ -1,6 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Migration, splitMigrationFiles } from '../index.ts';
+import { type Migration, type MigrationLayout, splitMigrationFiles } from '../index.ts';
 import { describeFsError, unreadable } from './cli-error.ts';
 
 /** The migrations of a folder and the schema to compare with. */
@@ -11,22 +11,27 @@ export interface MigrationSet {
   schemaSource: string | null;
 }
 
-/** Where the schema comes from: the folder's `schema.sql`, another file, or nowhere. */
+/** Where the schema comes from (the folder's `schema.sql`, another file, or nowhere), and the layout. */
 export interface SchemaChoice {
   schemaFile: string | null;
   noSchema: boolean;
+  /** The folder's layout; null to tell it from the files. */
+  layout?: MigrationLayout | null;
 }
 
 /**
- * Reads `DIR/*.sql` into migrations (sorted in run order by the core) and picks the schema.
- * A bad file name surfaces as the core's `BAD_NAME` / `DUPLICATE_NUMBER` error, which names it.
+ * Reads the folder's migrations (sorted in run order by the core, in whichever layout the folder
+ * has) and picks the schema. A bad file name or layout surfaces as the core's `BAD_NAME`,
+ * `DUPLICATE_NUMBER`, `MIXED_LAYOUT` or `BAD_LAYOUT` error, which names the files.
  */
 export function readMigrationFolder(dir: string, choice: SchemaChoice): MigrationSet {
-  const files = readSqlFiles(dir);
+  const files = readMigrationFiles(dir);
   if (Object.keys(files).length === 0) {
     throw unreadable(dir, 'no .sql files in this folder');
   }
-  const { migrations, schema: folderSchema } = splitMigrationFiles(files);
+  const { migrations, schema: folderSchema } = splitMigrationFiles(files, {
+    layout: choice.layout ?? undefined,
+  });
 
   if (choice.schemaFile !== null) {
     return {
@@ -42,10 +47,11 @@ export function readMigrationFolder(dir: string, choice: SchemaChoice): Migratio
 }
 
 /**
- * The `*.sql` files of a folder by name, as `splitMigrationFiles` takes them (the build and the
- * sample builder read folders this way too). Throws `UNREADABLE_INPUT` naming what it could not read.
+ * A folder's migration files by their path in it, as `splitMigrationFiles` takes them (the build
+ * reads folders this way too): the `*.sql` files, Prisma's `<folder>/migration.sql` and
+ * drizzle-kit's `meta/_journal.json`. Throws `UNREADABLE_INPUT` naming what it could not read.
  */
-export function readSqlFiles(dir: string): Record<string, string> {
+export function readMigrationFiles(dir: string): Record<string, string> {
   let entries: import('node:fs').Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -54,9 +60,15 @@ export function readSqlFiles(dir: string): Record<string, string> {
   }
   const files: Record<string, string> = {};
   for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      // A Prisma migration is a folder; drizzle-kit keeps its journal in meta/.
+      const inside = entry.name === 'meta' ? '_journal.json' : 'migration.sql';
+      if (existsSync(join(path, inside)))
+        files[`${entry.name}/${inside}`] = readTextFile(join(path, inside));
+    }
     // Only *.sql files are migrations; a README or an editor's backup file beside them is not.
-    if (!entry.name.endsWith('.sql') || entry.isDirectory()) continue;
-    files[entry.name] = readTextFile(join(dir, entry.name));
+    else if (entry.name.endsWith('.sql')) files[entry.name] = readTextFile(path);
   }
   return files;
 }

@@ -28,6 +28,7 @@ export interface ReportContext {
 export function formatReport(report: MigrationReport, context: ReportContext): string {
   const lines = [headline(report, context)];
   lines.push(...formatTable(report.migrations.map((m) => migrationRow(m, context.command))));
+  lines.push(...adoptionLines(report));
   lines.push(context.command === 'status' ? statusFooter(report) : migrateFooter(report, context));
   if (report.ledgerUpgraded) {
     lines.push(
@@ -38,11 +39,38 @@ export function formatReport(report: MigrationReport, context: ReportContext): s
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * What came from another tool's ledger: this run's adoption (`adopted from drizzle: 12
+ * migrations`), or, on later runs, what the ledger records as adopted.
+ */
+function adoptionLines(report: MigrationReport): string[] {
+  const adoption = report.adoption;
+  if (adoption !== null) {
+    const count = plural(adoption.migrations.length, 'migration');
+    const verb = report.dryRun ? 'would adopt' : 'adopted';
+    const dropped = adoption.dropped
+      ? `; ${adoption.source} dropped`
+      : `; ${adoption.source} left as it was`;
+    return [`${verb} from ${adoption.from} (${adoption.source}): ${count}${dropped}`];
+  }
+  const byTool = new Map<string, number>();
+  for (const outcome of report.migrations)
+    if (outcome.adoptedFrom !== null)
+      byTool.set(outcome.adoptedFrom, (byTool.get(outcome.adoptedFrom) ?? 0) + 1);
+  return [...byTool].map(([from, count]) => `adopted from ${from}: ${plural(count, 'migration')}`);
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 function headline(report: MigrationReport, context: ReportContext): string {
   const legacy =
     report.state === 'legacy'
       ? ` (its schema reflects ${report.legacyVersion ?? 'no migration yet'})`
-      : '';
+      : report.state === 'other-ledger' && report.adoption !== null
+        ? ` (${report.adoption.from}'s ledger: ${report.adoption.source})`
+        : '';
   const created = context.created ? ', a new file' : '';
   return `${context.file}: ${report.state} database${legacy}${created}`;
 }
@@ -61,21 +89,29 @@ function migrationRow(outcome: MigrationOutcome, command: ReportContext['command
 
 /** `status` speaks of the database as it is: applied (and how) or pending. */
 function statusLabel(outcome: MigrationOutcome): string {
-  if (outcome.status === 'already-applied') return `applied (${outcome.how ?? 'unknown'})`;
+  if (outcome.status === 'already-applied')
+    return outcome.adoptedFrom === null
+      ? `applied (${outcome.how ?? 'unknown'})`
+      : `applied (adopted from ${outcome.adoptedFrom})`;
+  if (outcome.status === 'would-adopt') return 'applied (would adopt)';
   return outcome.status === 'would-baseline' ? 'pending (would baseline)' : 'pending';
 }
 
 function statusFooter(report: MigrationReport): string {
-  const pending = report.migrations.length - report.alreadyApplied.length;
+  const adopting = report.adoption?.migrations.length ?? 0;
+  const pending = report.migrations.length - report.alreadyApplied.length - adopting;
   const verdict = report.upToDate ? 'up to date' : 'migrate would change it';
-  return `${report.alreadyApplied.length} applied, ${pending} pending: ${verdict}`;
+  return `${report.alreadyApplied.length + adopting} applied, ${pending} pending: ${verdict}`;
 }
 
 function migrateFooter(report: MigrationReport, context: ReportContext): string {
-  const counts = `executed ${report.executed.length}, baselined ${report.baselined.length}, already applied ${report.alreadyApplied.length}`;
+  const adopted = report.adoption === null ? '' : `adopted ${report.adoption.migrations.length}, `;
+  const counts = `${adopted}executed ${report.executed.length}, baselined ${report.baselined.length}, already applied ${report.alreadyApplied.length}`;
   const timing = `in ${report.durationMs} ms`;
   if (report.dryRun) {
-    const wouldRun = report.migrations.filter((m) => m.status.startsWith('would-')).length;
+    const wouldRun = report.migrations.filter(
+      (m) => m.status === 'would-execute' || m.status === 'would-baseline',
+    ).length;
     return `dry run: ${wouldRun} would run, ${timing}; ${context.file} not written`;
   }
   const outcome = context.written
@@ -169,7 +205,12 @@ function indent(text: string, prefix: string): string[] {
 }
 
 /** Migration codes that mean the migration files themselves are misnamed: fix the input, exit 2. */
-const INPUT_MIGRATION_CODES = new Set(['BAD_NAME', 'DUPLICATE_NUMBER']);
+const INPUT_MIGRATION_CODES = new Set([
+  'BAD_NAME',
+  'DUPLICATE_NUMBER',
+  'MIXED_LAYOUT',
+  'BAD_LAYOUT',
+]);
 
 /**
  * The exit code for an error that stopped a command:
@@ -177,7 +218,8 @@ const INPUT_MIGRATION_CODES = new Set(['BAD_NAME', 'DUPLICATE_NUMBER']);
  *   the command handlers turn anything thrown while opening or reading the database into an
  *   `UNREADABLE_INPUT` `CliError`, so a damaged or unsupported file exits 2 naming it;
  * - a `MigrationError` exits 1 (a migration failed or was refused; the file is untouched), except
- *   a misnamed migration file (`BAD_NAME`, `DUPLICATE_NUMBER`), which is bad input: 2;
+ *   a misnamed migration file or a folder of no one layout (`BAD_NAME`, `DUPLICATE_NUMBER`,
+ *   `MIXED_LAYOUT`, `BAD_LAYOUT`), which is bad input: 2;
  * - anything else is a fault of this program: 1, printed with its message.
  */
 export function exitCodeFor(error: unknown): 1 | 2 {

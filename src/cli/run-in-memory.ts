@@ -6,6 +6,7 @@ import {
   MigrationError,
   type MigrationProgress,
   type MigrationReport,
+  type RunOptions,
   runMigrations,
   type SerializedMigrationError,
   type SqlDatabase,
@@ -39,6 +40,10 @@ export interface InMemoryRequest {
   migrations: Migration[];
   schema: string | undefined;
   dryRun: boolean;
+  /** Whose ledger to adopt (`RunOptions.adoptFrom`); undefined for any tool's. */
+  adoptFrom?: RunOptions['adoptFrom'];
+  /** Drop the adopted ledger's tables (`RunOptions.dropAdoptedLedger`). */
+  dropAdoptedLedger?: boolean;
 }
 
 /** What a run in memory did. */
@@ -85,6 +90,8 @@ export async function migrateInMemory(
         schema: request.schema,
         dryRun,
         checkDrift: request.schema !== undefined,
+        adoptFrom: request.adoptFrom,
+        dropAdoptedLedger: request.dropAdoptedLedger,
         // Progress only: the logger would repeat on stderr what the summary says (drift, plan).
         onProgress: (p) => reportProgress(p, progress),
       }),

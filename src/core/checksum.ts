@@ -38,7 +38,7 @@ export function checksumFor(
 }
 
 /** SHA-256 of some bytes, as 64 lower-case hex digits. */
-function sha256Hex(message: Uint8Array): string {
+export function sha256Hex(message: Uint8Array): string {
   const paddedLength = Math.ceil((message.length + 9) / 64) * 64;
   const padded = new Uint8Array(paddedLength);
   padded.set(message);
@@ -112,7 +112,7 @@ function rotr(value: number, bits: number): number {
 }
 
 /** UTF-8 encoding without `TextEncoder`, which is not part of the ECMAScript library. */
-function utf8Bytes(text: string): Uint8Array {
+export function utf8Bytes(text: string): Uint8Array {
   const bytes = new Uint8Array(text.length * 3);
   let length = 0;
   for (let i = 0; i < text.length; i++) {

@@ -24,13 +24,14 @@ export function detectLegacyVersion(
   migrations: readonly Migration[],
   schema: string | undefined,
   create: DatabaseFactory,
+  ignored: readonly string[] = [],
 ): number {
   // Fast path: a database built by these very migrations has the same stored definitions as
   // some step of the replay.
-  const exact = firstStepWithSignature(migrations, create, schemaSignature(db));
+  const exact = firstStepWithSignature(migrations, create, schemaSignature(db, ignored));
   if (exact !== null) return exact;
 
-  const actual = fingerprintSchema(db);
+  const actual = fingerprintSchema(db, ignored);
   const history = replayHistory(migrations, create);
   const target = schema === undefined ? undefined : fingerprintOfSchema(schema, create);
 
@@ -40,19 +41,24 @@ export function detectLegacyVersion(
 
   if (history.failedAt !== null && target) {
     for (let k = 0; k < migrations.length; k++)
-      if (replaysToTarget(db, migrations.slice(k), target, create)) return k;
+      if (replaysToTarget(db, migrations.slice(k), target, create, ignored)) return k;
   }
   throw unrecognized(actual, migrations, history.fingerprints, target);
 }
 
-function replaysToTarget(
+/**
+ * Whether running `rest` on a copy of the database's schema (not its rows, not its ledgers)
+ * gives `target`: the test of a history that cannot be replayed from an empty database.
+ */
+export function replaysToTarget(
   db: SqlDatabase,
   rest: readonly Migration[],
   target: SchemaFingerprint,
   create: DatabaseFactory,
+  ignored: readonly string[],
 ): boolean {
   return withScratch(create, (scratch) => {
-    copySchema(db, scratch);
+    copySchema(db, scratch, ignored);
     try {
       for (const migration of rest) executeScript(scratch, migration.sql, migration.name);
     } catch {
@@ -102,6 +108,7 @@ export function reflectsOutOfOrder(
   outOfOrderIndex: number,
   lastAppliedIndex: number,
   create: DatabaseFactory,
+  ignored: readonly string[] = [],
 ): boolean {
   const { fingerprints } = replayHistory(migrations, create);
   const before = fingerprints[outOfOrderIndex];
@@ -109,5 +116,5 @@ export function reflectsOutOfOrder(
   const expected = fingerprints[lastAppliedIndex + 1];
   if (!before || !after || !expected) return false;
   if (sameSchema(before, after)) return false;
-  return sameSchema(fingerprintSchema(db), expected);
+  return sameSchema(fingerprintSchema(db, ignored), expected);
 }

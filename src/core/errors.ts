@@ -68,6 +68,16 @@ export type MigrationErrorCode =
   | 'BAD_NAME'
   /** Two files share one number. */
   | 'DUPLICATE_NUMBER'
+  /**
+   * The folder mixes the files of two layouts (`files` names some of each), or its layout cannot
+   * be told; say which with the `layout` option.
+   */
+  | 'MIXED_LAYOUT'
+  /**
+   * A file breaks its layout's rules (`files` names it): a dbmate file without `-- migrate:up`,
+   * a drizzle-kit journal that names a missing file, a Flyway repeatable migration, …
+   */
+  | 'BAD_LAYOUT'
   /** A statement failed; `statement`, `line` and `cause` say which and why. */
   | 'SQL_FAILED'
   /** A sqlite3 shell dot-command (`.timeout 30000`) is not SQL. */
@@ -94,11 +104,29 @@ export type MigrationErrorCode =
   | 'OUT_OF_ORDER'
   /** An untracked database matches no version of the history. */
   | 'UNRECOGNIZED_SCHEMA'
+  /**
+   * Another tool's ledger records a migration that failed or never finished (`tool`, `version`):
+   * golang-migrate's `dirty`, a Prisma row never finished or rolled back, sqlx's or Flyway's
+   * `success = 0`. Nothing is adopted until that tool (or a person) settles it.
+   */
+  | 'UNFINISHED_MIGRATION'
+  /**
+   * Another tool's ledger and the schema disagree: the ledger says `migrationName` was the last
+   * to run, the schema matches `schemaMatches` (null: no version); `differences` says how.
+   */
+  | 'LEDGER_DISAGREES'
+  /** The database holds the ledgers of two tools (`tool` names both); `adoptFrom` must pick one. */
+  | 'TWO_LEDGERS'
   /** The database is inside an open transaction. */
   | 'IN_TRANSACTION';
 
 /** Codes raised about the migration files alone, before any database is read. */
-const FILE_CODES: ReadonlySet<MigrationErrorCode> = new Set(['BAD_NAME', 'DUPLICATE_NUMBER']);
+const FILE_CODES: ReadonlySet<MigrationErrorCode> = new Set([
+  'BAD_NAME',
+  'DUPLICATE_NUMBER',
+  'MIXED_LAYOUT',
+  'BAD_LAYOUT',
+]);
 
 /** What a `MigrationError` may carry besides its code and reason. */
 export interface MigrationErrorDetails {
@@ -112,6 +140,14 @@ export interface MigrationErrorDetails {
   committed?: readonly string[] | undefined;
   /** What is left as it was, for the message: `the database` unless a caller says otherwise. */
   unchanged?: string | undefined;
+  /** The other tool whose ledger or layout the error is about (`drizzle`, `dbmate`, …). */
+  tool?: string | undefined;
+  /** The version that tool records, as it records it (`3`, `1.1`, `20240101120000_init`). */
+  version?: string | undefined;
+  /** The files the error is about (`MIXED_LAYOUT`, `BAD_LAYOUT`). */
+  files?: readonly string[] | undefined;
+  /** For `LEDGER_DISAGREES`: the last migration the schema matches, null for none. */
+  schemaMatches?: string | null | undefined;
 }
 
 /**
@@ -132,6 +168,10 @@ export class MigrationError extends SqljsMigrateError<MigrationErrorCode> {
   readonly committed: readonly string[];
   /** What the message says is unchanged (`the database`, or a file a caller never wrote). */
   readonly unchanged: string;
+  readonly tool: string | undefined;
+  readonly version: string | undefined;
+  readonly files: readonly string[] | undefined;
+  readonly schemaMatches: string | null | undefined;
 
   constructor(code: MigrationErrorCode, reason: string, details: MigrationErrorDetails = {}) {
     const committed = details.committed ?? [];
@@ -144,6 +184,10 @@ export class MigrationError extends SqljsMigrateError<MigrationErrorCode> {
     this.differences = details.differences;
     this.committed = committed;
     this.unchanged = unchanged;
+    this.tool = details.tool;
+    this.version = details.version;
+    this.files = details.files;
+    this.schemaMatches = details.schemaMatches;
   }
 
   /**
@@ -178,6 +222,10 @@ export class MigrationError extends SqljsMigrateError<MigrationErrorCode> {
       differences: data.differences ?? undefined,
       committed: data.committed,
       unchanged: data.unchanged,
+      tool: data.tool ?? undefined,
+      version: data.version ?? undefined,
+      files: data.files ?? undefined,
+      schemaMatches: data.schemaMatches,
     });
   }
 
@@ -190,6 +238,10 @@ export class MigrationError extends SqljsMigrateError<MigrationErrorCode> {
       differences: this.differences ?? null,
       committed: [...this.committed],
       unchanged: this.unchanged,
+      tool: this.tool ?? null,
+      version: this.version ?? null,
+      files: this.files === undefined ? null : [...this.files],
+      ...(this.schemaMatches === undefined ? {} : { schemaMatches: this.schemaMatches }),
     };
   }
 
@@ -202,6 +254,10 @@ export class MigrationError extends SqljsMigrateError<MigrationErrorCode> {
       differences: this.differences,
       committed: this.committed,
       unchanged: this.unchanged,
+      tool: this.tool,
+      version: this.version,
+      files: this.files,
+      schemaMatches: this.schemaMatches,
     };
   }
 }
@@ -217,6 +273,11 @@ export interface SerializedMigrationError extends SerializedError {
   differences: SchemaDifference[] | null;
   committed: string[];
   unchanged: string;
+  tool: string | null;
+  version: string | null;
+  files: string[] | null;
+  /** Present for `LEDGER_DISAGREES` only. */
+  schemaMatches?: string | null;
 }
 
 /**

@@ -78,8 +78,14 @@ export interface IndexShape {
   unread?: string[];
 }
 
-/** Reads the schema of a database into its fingerprint. */
-export function fingerprintSchema(db: SqlDatabase): SchemaFingerprint {
+/**
+ * Reads the schema of a database into its fingerprint: the app's tables, not the ledgers of this
+ * runner or of other tools, nor the tables named in `ignored` (an app's own ledger).
+ */
+export function fingerprintSchema(
+  db: SqlDatabase,
+  ignored: readonly string[] = [],
+): SchemaFingerprint {
   const fingerprint: SchemaFingerprint = {
     tables: emptyRecord(),
     virtualTables: emptyRecord(),
@@ -87,7 +93,7 @@ export function fingerprintSchema(db: SqlDatabase): SchemaFingerprint {
     triggers: emptyRecord(),
     views: emptyRecord(),
   };
-  const objects = listSchemaObjects(db).sort((a, b) =>
+  const objects = listSchemaObjects(db, ignored).sort((a, b) =>
     a.name.toLowerCase() < b.name.toLowerCase() ? -1 : 1,
   );
   const tableSqlByName = new Map(

@@ -5,6 +5,46 @@ import type { SqlDatabase, SqlValue } from './types.ts';
 export const LEDGER_TABLE = 'schema_migrations';
 
 /**
+ * Where this runner keeps its ledger when `schema_migrations` is another tool's (golang-migrate's,
+ * dbmate's, Rails'): that table is never given this runner's columns.
+ */
+export const SECOND_LEDGER_TABLE = 'sqljs_migrate_ledger';
+
+/**
+ * Tables in which other migration tools keep their bookkeeping (lower case). They are never part
+ * of the app's schema: detection, drift and the fingerprint leave them out, as they leave out the
+ * ledger.
+ */
+export const OTHER_TOOL_TABLES: readonly string[] = [
+  '__drizzle_migrations',
+  '_prisma_migrations',
+  '_sqlx_migrations',
+  '__diesel_schema_migrations',
+  'flyway_schema_history',
+  'kysely_migration',
+  'kysely_migration_lock',
+  'knex_migrations',
+  'knex_migrations_lock',
+  'sequelizemeta',
+  'ar_internal_metadata',
+];
+
+/** Bookkeeping tables, lower case: the ledgers of this runner and of other tools, and `also`. */
+function bookkeepingTables(also: readonly string[]): string[] {
+  return [
+    LEDGER_TABLE,
+    SECOND_LEDGER_TABLE,
+    ...OTHER_TOOL_TABLES,
+    ...also.map((table) => table.toLowerCase()),
+  ];
+}
+
+/** `?, ?, …` for a list of parameters. */
+function placeholders(values: readonly unknown[]): string {
+  return values.map(() => '?').join(', ');
+}
+
+/**
  * Rows of one query as objects keyed by column name. Read through `exec`, which hands the rows
  * over as arrays with the column names once, where a statement's `getAsObject` asks the engine for
  * every name again on every row: for the few hundred rows of a schema that is most of the time.
@@ -60,15 +100,22 @@ export interface SchemaObject {
   virtual: boolean;
 }
 
-/** The app's schema objects, tables first so they can be recreated in this order. */
-export function listSchemaObjects(db: SqlDatabase): SchemaObject[] {
+/**
+ * The app's schema objects, tables first so they can be recreated in this order. `ignored` names
+ * more tables that are bookkeeping, not the app's (an app's own ledger).
+ */
+export function listSchemaObjects(
+  db: SqlDatabase,
+  ignored: readonly string[] = [],
+): SchemaObject[] {
   const order: Record<string, number> = { table: 0, index: 1, view: 2, trigger: 3 };
+  const bookkeeping = bookkeepingTables(ignored);
   const objects = queryRows(
     db,
     `SELECT type, name, tbl_name, sql, rootpage FROM sqlite_schema
-     WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> ? COLLATE NOCASE
-       AND tbl_name <> ? COLLATE NOCASE`,
-    [LEDGER_TABLE, LEDGER_TABLE],
+     WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND lower(name) NOT IN (${placeholders(bookkeeping)})
+       AND lower(tbl_name) NOT IN (${placeholders(bookkeeping)})`,
+    [...bookkeeping, ...bookkeeping],
   ).map((row) => ({
     type: row.type as SchemaObject['type'],
     name: String(row.name),
@@ -127,8 +174,8 @@ function virtualTableModule(sql: string | null): string {
 }
 
 /** True when the database holds no schema object of the app's (a ledger alone does not count). */
-export function isEmptySchema(db: SqlDatabase): boolean {
-  return listSchemaObjects(db).length === 0;
+export function isEmptySchema(db: SqlDatabase, ignored: readonly string[] = []): boolean {
+  return listSchemaObjects(db, ignored).length === 0;
 }
 
 /**
@@ -136,14 +183,16 @@ export function isEmptySchema(db: SqlDatabase): boolean {
  * statements have equal signatures; a signature is far cheaper than a fingerprint, so detection
  * tries it first and fingerprints only when it finds no equal.
  */
-export function schemaSignature(db: SqlDatabase): string {
+export function schemaSignature(db: SqlDatabase, ignored: readonly string[] = []): string {
+  const bookkeeping = bookkeepingTables(ignored);
   const row = queryRows(
     db,
     `SELECT group_concat(type || ' ' || name || ' ' || coalesce(sql, ''), char(10)) AS signature
      FROM (SELECT type, name, sql FROM sqlite_schema
-           WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND tbl_name <> ? COLLATE NOCASE
+           WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
+             AND lower(tbl_name) NOT IN (${placeholders(bookkeeping)})
            ORDER BY type, name)`,
-    [LEDGER_TABLE],
+    bookkeeping,
   )[0];
   return String(row?.signature ?? '');
 }

@@ -1,8 +1,10 @@
+import { assertSchemaAgrees, matchRecordedRuns } from './adopt.ts';
 import { checksumFor } from './checksum.ts';
 import { detectLegacyVersion, reflectsOutOfOrder } from './detect.ts';
 import { MigrationError } from './errors.ts';
-import { isEmptySchema } from './inspect.ts';
-import { type LedgerEntry, type LedgerFormat, ledgerFormat, readLedger } from './ledger.ts';
+import { isEmptySchema, LEDGER_TABLE } from './inspect.ts';
+import { findLedger, type LedgerEntry, type LedgerPlace, readLedger } from './ledger.ts';
+import { appLedgerTables, findOtherLedger, type OtherLedger } from './other-ledgers.ts';
 import type { DatabaseFactory } from './scratch.ts';
 import type { ChecksumStatus, DetectedState, Migration, RunOptions, SqlDatabase } from './types.ts';
 
@@ -10,16 +12,31 @@ import type { ChecksumStatus, DetectedState, Migration, RunOptions, SqlDatabase 
 export interface RunPlan {
   state: DetectedState;
   legacyVersion: string | null;
-  ledgerFormat: LedgerFormat;
+  /** Where this runner's ledger is (or will be), and in what format it is before the run. */
+  ledgerPlace: LedgerPlace;
   ledger: LedgerEntry[];
   /** Fresh database with a schema: create it from the schema instead of replaying history. */
   createFromSchema: boolean;
+  /** What is taken over from another tool's ledger; null when nothing is. */
+  adoption: PlannedAdoption | null;
   /** Recorded as applied without running, in order. */
   baseline: Migration[];
   /** Run, in order. */
   execute: Migration[];
   /** Checksum status of every migration the ledger already records. */
   checksums: Map<string, ChecksumStatus>;
+  /** Tables that are the app's bookkeeping, not its schema (an app's own ledger). */
+  ignoredTables: string[];
+}
+
+/** Migrations recorded as adopted from another tool's ledger, in the first transaction. */
+export interface PlannedAdoption {
+  ledger: OtherLedger;
+  migrations: Migration[];
+  /** Adopted although the tool recorded another text (accepted changed checksums). */
+  changed: Set<string>;
+  /** The tool's tables are dropped in the same transaction (`dropAdoptedLedger`). */
+  drop: boolean;
 }
 
 /** Reads the database and decides what to do; throws `MigrationError` for what it refuses. */
@@ -29,46 +46,91 @@ export function planRun(
   options: RunOptions,
   create: DatabaseFactory,
 ): RunPlan {
-  const format = ledgerFormat(db);
-  const ledger = readLedger(db, format);
-  const base = { ledgerFormat: format, ledger, checksums: new Map<string, ChecksumStatus>() };
-
-  if (ledger.length === 0) {
-    if (isEmptySchema(db)) {
-      const fromSchema = options.schema !== undefined;
-      return {
-        ...base,
-        state: 'fresh',
-        legacyVersion: null,
-        createFromSchema: fromSchema,
-        baseline: fromSchema ? [...migrations] : [],
-        execute: fromSchema ? [] : [...migrations],
-      };
-    }
-    const reflected = detectLegacyVersion(db, migrations, options.schema, create);
+  const place = findLedger(db);
+  const ledger = readLedger(db, place);
+  const ignoredTables = appLedgerTables(options.adoptFrom);
+  const base = {
+    ledgerPlace: place,
+    ledger,
+    checksums: new Map<string, ChecksumStatus>(),
+    adoption: null,
+    ignoredTables,
+  };
+  if (ledger.length > 0) {
+    const checksums = checkRecorded(migrations, ledger, options);
+    const applied = ledger.map((entry) => entry.name);
     return {
       ...base,
-      state: 'legacy',
-      legacyVersion: reflected === 0 ? null : (migrations[reflected - 1]?.name ?? null),
+      checksums,
+      state: 'tracked',
+      legacyVersion: null,
       createFromSchema: false,
-      baseline: migrations.slice(0, reflected),
-      execute: migrations.slice(reflected),
+      ...pendingAfter(db, migrations, applied, options, create, ignoredTables),
     };
   }
 
-  return { ...base, ...planTracked(db, migrations, ledger, options, create, base.checksums) };
+  const other = findOtherLedger(db, options.adoptFrom, ignoredTables);
+  if (other !== null) {
+    const adopted = matchRecordedRuns(other, migrations, options.acceptChangedChecksums === true);
+    assertSchemaAgrees(
+      db,
+      other,
+      migrations,
+      adopted.migrations,
+      options.schema,
+      create,
+      ignoredTables,
+    );
+    const drop = options.dropAdoptedLedger === true;
+    const applied = adopted.migrations.map((migration) => migration.name);
+    return {
+      ...base,
+      // Dropping another tool's schema_migrations frees the name for this runner's ledger.
+      ledgerPlace:
+        drop && other.tables.includes(LEDGER_TABLE) && place.format === 'missing'
+          ? { ...place, table: LEDGER_TABLE, schemaMigrationsIsOthers: false }
+          : place,
+      state: 'other-ledger',
+      legacyVersion: null,
+      createFromSchema: false,
+      adoption: { ledger: other, migrations: adopted.migrations, changed: adopted.changed, drop },
+      ...pendingAfter(db, migrations, applied, options, create, ignoredTables),
+    };
+  }
+
+  if (isEmptySchema(db, ignoredTables)) {
+    const fromSchema = options.schema !== undefined;
+    return {
+      ...base,
+      state: 'fresh',
+      legacyVersion: null,
+      createFromSchema: fromSchema,
+      baseline: fromSchema ? [...migrations] : [],
+      execute: fromSchema ? [] : [...migrations],
+    };
+  }
+  const reflected = detectLegacyVersion(db, migrations, options.schema, create, ignoredTables);
+  return {
+    ...base,
+    state: 'legacy',
+    legacyVersion: reflected === 0 ? null : (migrations[reflected - 1]?.name ?? null),
+    createFromSchema: false,
+    baseline: migrations.slice(0, reflected),
+    execute: migrations.slice(reflected),
+  };
 }
 
-function planTracked(
-  db: SqlDatabase,
+/**
+ * The checksum status of every migration this runner's ledger records; refuses a ledger that
+ * names a migration the app does not have, or one whose SQL changed since (unless accepted).
+ */
+function checkRecorded(
   migrations: readonly Migration[],
   ledger: LedgerEntry[],
   options: RunOptions,
-  create: DatabaseFactory,
-  checksums: Map<string, ChecksumStatus>,
-): Pick<RunPlan, 'state' | 'legacyVersion' | 'createFromSchema' | 'baseline' | 'execute'> {
-  const indexByName = new Map(migrations.map((migration, index) => [migration.name, index]));
-  const unknown = ledger.filter((entry) => !indexByName.has(entry.name)).map((entry) => entry.name);
+): Map<string, ChecksumStatus> {
+  const byName = new Map(migrations.map((migration) => [migration.name, migration]));
+  const unknown = ledger.filter((entry) => !byName.has(entry.name)).map((entry) => entry.name);
   if (unknown.length > 0) {
     throw new MigrationError(
       'UNKNOWN_APPLIED',
@@ -76,10 +138,9 @@ function planTracked(
       { migrationName: unknown[0] },
     );
   }
-
+  const checksums = new Map<string, ChecksumStatus>();
   for (const entry of ledger) {
-    const migration = migrations[indexByName.get(entry.name) as number] as Migration;
-    const current = checksumFor(migration, options.checksums);
+    const current = checksumFor(byName.get(entry.name) as Migration, options.checksums);
     const status = checksumStatus(entry, current);
     if (status === 'changed' && !options.acceptChangedChecksums) {
       throw new MigrationError(
@@ -90,17 +151,31 @@ function planTracked(
     }
     checksums.set(entry.name, status);
   }
+  return checksums;
+}
 
-  const applied = new Set(ledger.map((entry) => entry.name));
-  const lastAppliedIndex = Math.max(
-    ...ledger.map((entry) => indexByName.get(entry.name) as number),
-  );
+/**
+ * What runs and what is baselined once `applied` (names) are recorded: the migrations after the
+ * last of them run; one before it that is pending is baselined when the schema shows it applied,
+ * run with `allowOutOfOrder`, and refused otherwise.
+ */
+function pendingAfter(
+  db: SqlDatabase,
+  migrations: readonly Migration[],
+  applied: readonly string[],
+  options: RunOptions,
+  create: DatabaseFactory,
+  ignoredTables: readonly string[],
+): Pick<RunPlan, 'baseline' | 'execute'> {
+  const indexByName = new Map(migrations.map((migration, index) => [migration.name, index]));
+  const done = new Set(applied);
+  const lastAppliedIndex = Math.max(-1, ...applied.map((name) => indexByName.get(name) as number));
   const baseline: Migration[] = [];
   const execute: Migration[] = [];
   for (const [index, migration] of migrations.entries()) {
-    if (applied.has(migration.name)) continue;
+    if (done.has(migration.name)) continue;
     if (index > lastAppliedIndex) execute.push(migration);
-    else if (reflectsOutOfOrder(db, migrations, index, lastAppliedIndex, create))
+    else if (reflectsOutOfOrder(db, migrations, index, lastAppliedIndex, create, ignoredTables))
       baseline.push(migration);
     else if (options.allowOutOfOrder) execute.push(migration);
     else {
@@ -111,7 +186,7 @@ function planTracked(
       );
     }
   }
-  return { state: 'tracked', legacyVersion: null, createFromSchema: false, baseline, execute };
+  return { baseline, execute };
 }
 
 function checksumStatus(entry: LedgerEntry, current: string): ChecksumStatus {

@@ -10,12 +10,13 @@ import {
 } from './foreign-keys.ts';
 import { fingerprintOfSchema } from './history.ts';
 import { assertReadableAndWhole, canDamageDatabase, stopSchemaWriting } from './integrity.ts';
-import { ensureLedger, type LedgerEntry, readLedger, recordApplied } from './ledger.ts';
+import { ensureLedger, readLedger, recordApplied } from './ledger.ts';
 import { sortMigrations } from './names.ts';
-import { planRun, type RunPlan } from './plan.ts';
+import type { OtherLedger } from './other-ledgers.ts';
+import { type PlannedAdoption, planRun, type RunPlan } from './plan.ts';
 import { describeDifference, diffSchemas, schemaChanges } from './schema-diff.ts';
 import { type DatabaseFactory, scratchFactory } from './scratch.ts';
-import { openScope } from './transaction.ts';
+import { openScope, type TransactionScope } from './transaction.ts';
 import type {
   Migration,
   MigrationOutcome,
@@ -37,8 +38,9 @@ export interface RunOptionsWithFactory extends RunOptions {
  *
  * A fresh database gets `options.schema` with every migration recorded as baselined (or, with no
  * schema, every migration run). A database with tables but no ledger is matched against the
- * history by its schema, what it reflects is baselined and the rest runs. A tracked database runs
- * what is pending, in order. Each migration commits with its ledger row; the first failure throws
+ * history by its schema, what it reflects is baselined and the rest runs. A database another tool
+ * migrated has that tool's ledger adopted (what it records is recorded as adopted, once the schema
+ * agrees) and the rest runs. A tracked database runs what is pending, in order. Each migration commits with its ledger row; the first failure throws
  * `MigrationError` and leaves the database as it was before that migration — and before the run,
  * if it was the first. Running again changes nothing.
  *
@@ -58,49 +60,69 @@ export function runMigrations(
   const sorted = sortMigrations(migrations);
   const create = scratchFactory(db, options.createDatabase);
   const progress = progressReporter(options, startedAt);
-  const dryRun = options.dryRun === true;
 
   progress('detect', 'start', 0, 0, null);
   const plan = planRun(db, sorted, options, create);
   progress('detect', 'done', 0, 0, null);
   logPlan(plan, options);
 
-  const scope = openScope(db, dryRun);
-  const durations = new Map<string, number>();
-  let drift: SchemaDifference[] | null = null;
-  let changes: SchemaDifference[] = [];
-  const before = changedNothing(plan) ? null : fingerprintSchema(db);
+  const dryRun = options.dryRun === true;
+  const run: RunState = {
+    db,
+    migrations: sorted,
+    options,
+    plan,
+    dryRun,
+    scope: openScope(db, dryRun),
+    startedAt,
+    progress,
+    durations: new Map(),
+    drift: null,
+    changes: [],
+  };
+  const before = changedNothing(plan) ? null : fingerprintSchema(db, plan.ignoredTables);
   try {
-    applyPlan(db, plan, options, scope, durations, progress, dryRun);
+    applyPlan(run);
     const checkDrift =
       options.schema !== undefined && (!changedNothing(plan) || options.checkDrift === true);
     // Read once after the run: both the changes and the drift compare against it.
-    const after = before || checkDrift ? fingerprintSchema(db) : null;
-    if (before && after) changes = schemaChanges(before, after);
+    const after = before || checkDrift ? fingerprintSchema(db, plan.ignoredTables) : null;
+    if (before && after) run.changes = schemaChanges(before, after);
     if (checkDrift && after && options.schema !== undefined) {
       progress('drift', 'start', 0, 0, null);
-      drift = diffSchemas(after, fingerprintOfSchema(options.schema, create));
+      run.drift = diffSchemas(after, fingerprintOfSchema(options.schema, create));
       progress('drift', 'done', 0, 0, null);
-      for (const difference of drift)
+      for (const difference of run.drift)
         options.logger?.warn(`drift: ${describeDifference(difference)}`);
     }
   } finally {
-    scope.finish();
+    run.scope.finish();
   }
   // Every start leaves foreign keys enforced, not only the starts that migrated something: a
   // database reopened from bytes (or after export()) has them off.
-  if (!dryRun) db.run('PRAGMA foreign_keys = ON');
-  return buildReport(
-    plan,
-    sorted,
-    durations,
-    drift,
-    changes,
-    dryRun,
-    changedNothing(plan) || dryRun ? plan.ledger : readLedger(db),
-    startedAt,
-    options.checksums,
-  );
+  if (!run.dryRun) db.run('PRAGMA foreign_keys = ON');
+  return buildReport(run);
+}
+
+/**
+ * One run as it goes: what it was given, what it decided, and what it collects while it writes
+ * (each migration's duration, the schema's changes, the drift), from which its report is built.
+ */
+interface RunState {
+  readonly db: SqlDatabase;
+  /** The migrations in run order. */
+  readonly migrations: readonly Migration[];
+  readonly options: RunOptions;
+  readonly plan: RunPlan;
+  readonly dryRun: boolean;
+  /** Each migration's transaction (a savepoint in a dry run's one transaction). */
+  readonly scope: TransactionScope;
+  readonly startedAt: number;
+  readonly progress: Progress;
+  /** How long each executed migration's SQL took. */
+  readonly durations: Map<string, number>;
+  drift: SchemaDifference[] | null;
+  changes: SchemaDifference[];
 }
 
 type Progress = (
@@ -125,23 +147,20 @@ function progressReporter(options: RunOptions, startedAt: number): Progress {
 
 /**
  * Writes the plan. Bookkeeping (creating or upgrading the ledger, the schema of a fresh database,
- * baseline rows) rides in the first migration's transaction, so a run whose first migration fails
- * leaves the database exactly as it found it.
+ * adopted and baseline rows, dropping an adopted ledger when asked) rides in the first
+ * migration's transaction, so a run whose first migration fails leaves the database exactly as
+ * it found it.
  */
-function applyPlan(
-  db: SqlDatabase,
-  plan: RunPlan,
-  { schema, checksums }: RunOptions,
-  scope: ReturnType<typeof openScope>,
-  durations: Map<string, number>,
-  progress: Progress,
-  dryRun: boolean,
-): void {
+function applyPlan(run: RunState): void {
+  const { db, plan, scope, progress, dryRun, durations } = run;
+  const { schema, checksums } = run.options;
+  const table = plan.ledgerPlace.table;
   let bookkeepingDone = false;
   const bookkeeping = () => {
     if (bookkeepingDone) return;
     bookkeepingDone = true;
-    ensureLedger(db, plan.ledgerFormat);
+    if (plan.adoption?.drop) dropAdoptedLedger(db, plan.adoption.ledger);
+    ensureLedger(db, plan.ledgerPlace, plan.adoption !== null);
     if (plan.createFromSchema && schema !== undefined) {
       progress('schema', 'start', 0, 0, 'schema.sql');
       executeScript(db, schema, 'schema.sql');
@@ -149,8 +168,21 @@ function applyPlan(
       assertForeignKeys(db, 'schema.sql');
       progress('schema', 'done', 0, 0, 'schema.sql');
     }
+    for (const migration of plan.adoption?.migrations ?? []) {
+      const { ledger, changed } = plan.adoption as PlannedAdoption;
+      // A file edited since the other tool ran it: what ran is unknown, so no checksum is kept.
+      const checksum = changed.has(migration.name) ? null : checksumFor(migration, checksums);
+      recordApplied(db, table, migration.name, checksum, { adoptedFrom: ledger.from }, null);
+    }
     for (const migration of plan.baseline)
-      recordApplied(db, migration.name, checksumFor(migration, checksums), 'baselined', null);
+      recordApplied(
+        db,
+        table,
+        migration.name,
+        checksumFor(migration, checksums),
+        'baselined',
+        null,
+      );
   };
 
   const total = plan.execute.length;
@@ -168,7 +200,14 @@ function applyPlan(
         const duration = roundMs(now() - startedAt);
         if (canDamageDatabase(migration.sql)) assertReadableAndWhole(db, migration.name);
         violations = assertForeignKeys(db, migration.name, violationsBefore);
-        recordApplied(db, migration.name, checksumFor(migration, checksums), 'executed', duration);
+        recordApplied(
+          db,
+          table,
+          migration.name,
+          checksumFor(migration, checksums),
+          'executed',
+          duration,
+        );
         durations.set(migration.name, duration);
       });
     } catch (error) {
@@ -191,10 +230,20 @@ function afterEarlierCommits(error: unknown, committed: readonly Migration[]): u
   return error.afterCommitting(committed.map((migration) => migration.name));
 }
 
+/**
+ * Drops another tool's ledger once adopted (`dropAdoptedLedger`): its tables, or for
+ * `user_version` the number, set back to 0.
+ */
+function dropAdoptedLedger(db: SqlDatabase, ledger: OtherLedger): void {
+  if (ledger.from === 'user_version') db.run('PRAGMA user_version = 0');
+  for (const table of ledger.tables) db.run(`DROP TABLE "${table.replaceAll('"', '""')}"`);
+}
+
 /** True when the plan writes nothing: no ledger to create or upgrade, nothing to record or run. */
 function changedNothing(plan: RunPlan): boolean {
   return (
-    plan.ledgerFormat === 'current' &&
+    plan.ledgerPlace.format === 'current' &&
+    plan.adoption === null &&
     !plan.createFromSchema &&
     plan.baseline.length === 0 &&
     plan.execute.length === 0
@@ -209,6 +258,10 @@ function logPlan(plan: RunPlan, options: RunOptions): void {
       ? ` (its schema reflects ${plan.legacyVersion ?? 'none of the migrations'})`
       : '';
   logger.info(`database: ${plan.state}${where}`);
+  if (plan.adoption !== null)
+    logger.info(
+      `adopting ${plan.adoption.migrations.length} migration(s) from ${plan.adoption.ledger.from} (${plan.adoption.ledger.source})`,
+    );
   if (plan.createFromSchema) logger.info('creating the current schema from schema.sql');
   if (plan.baseline.length > 0)
     logger.info(`baselining ${plan.baseline.length} migration(s) without running them`);
@@ -219,31 +272,43 @@ function logPlan(plan: RunPlan, options: RunOptions): void {
   if (changedNothing(plan)) logger.info('up to date');
 }
 
-function buildReport(
-  plan: RunPlan,
-  migrations: readonly Migration[],
-  durations: Map<string, number>,
-  drift: SchemaDifference[] | null,
-  changes: SchemaDifference[],
-  dryRun: boolean,
-  ledger: LedgerEntry[],
-  startedAt: number,
-  checksums: RunOptions['checksums'],
-): MigrationReport {
+function buildReport(run: RunState): MigrationReport {
+  const { plan, dryRun } = run;
+  const checksums = run.options.checksums;
+  const ledger = changedNothing(plan) || dryRun ? plan.ledger : readLedger(run.db);
   const recorded = new Map(ledger.map((entry) => [entry.name, entry]));
   const baselined = new Set(plan.baseline.map((m) => m.name));
   const executed = new Set(plan.execute.map((m) => m.name));
-  const outcomes = migrations.map((migration): MigrationOutcome => {
+  const adopted = new Set(plan.adoption?.migrations.map((m) => m.name));
+  const outcomes = run.migrations.map((migration): MigrationOutcome => {
     const entry = recorded.get(migration.name);
     const checksum = checksumFor(migration, checksums);
-    const common = { name: migration.name, checksum, appliedAt: entry?.appliedAt ?? null };
+    const common = {
+      name: migration.name,
+      checksum,
+      appliedAt: entry?.appliedAt ?? null,
+      adoptedFrom: null,
+    };
     if (executed.has(migration.name))
       return {
         ...common,
         status: dryRun ? 'would-execute' : 'executed',
         checksumStatus: dryRun ? 'pending' : 'ok',
         how: dryRun ? null : 'executed',
-        durationMs: durations.get(migration.name) ?? null,
+        durationMs: run.durations.get(migration.name) ?? null,
+      };
+    if (adopted.has(migration.name))
+      return {
+        ...common,
+        status: dryRun ? 'would-adopt' : 'adopted',
+        checksumStatus: plan.adoption?.changed.has(migration.name)
+          ? 'changed'
+          : dryRun
+            ? 'pending'
+            : 'ok',
+        how: dryRun ? null : 'adopted',
+        adoptedFrom: dryRun ? null : (plan.adoption?.ledger.from ?? null),
+        durationMs: null,
       };
     if (baselined.has(migration.name))
       return {
@@ -258,6 +323,7 @@ function buildReport(
       status: 'already-applied',
       checksumStatus: plan.checksums.get(migration.name) ?? 'ok',
       how: entry?.how ?? null,
+      adoptedFrom: entry?.adoptedFrom ?? null,
       durationMs: entry?.durationMs ?? null,
     };
   });
@@ -272,9 +338,18 @@ function buildReport(
     executed: [...executed],
     baselined: [...baselined],
     alreadyApplied: outcomes.filter((o) => o.status === 'already-applied').map((o) => o.name),
-    ledgerUpgraded: plan.ledgerFormat === 'original' && !dryRun,
-    drift,
-    schemaChanges: changes,
-    durationMs: roundMs(now() - startedAt),
+    adoption:
+      plan.adoption === null
+        ? null
+        : {
+            from: plan.adoption.ledger.from,
+            source: plan.adoption.ledger.source,
+            migrations: [...adopted],
+            dropped: plan.adoption.drop && !dryRun,
+          },
+    ledgerUpgraded: plan.ledgerPlace.format === 'original' && !dryRun,
+    drift: run.drift,
+    schemaChanges: run.changes,
+    durationMs: roundMs(now() - run.startedAt),
   };
 }

@@ -32,7 +32,12 @@ export function withScratch<T>(create: DatabaseFactory, work: (scratch: SqlDatab
   }
 }
 
-/** Recreates a database's schema (not its rows, not its ledger) in an empty database. */
-export function copySchema(from: SqlDatabase, to: SqlDatabase): void {
-  for (const object of listSchemaObjects(from)) if (object.sql !== null) to.run(object.sql);
+/** Recreates a database's schema (not its rows, not its ledgers) in an empty database. */
+export function copySchema(
+  from: SqlDatabase,
+  to: SqlDatabase,
+  ignored: readonly string[] = [],
+): void {
+  for (const object of listSchemaObjects(from, ignored))
+    if (object.sql !== null) to.run(object.sql);
 }

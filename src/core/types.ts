@@ -3,10 +3,52 @@
  * Everything here is plain data so a report can cross a worker boundary or be printed as JSON.
  */
 
-/** One migration: its file name (`NNN_description.sql`) and its SQL text. */
+/**
+ * One migration: its name and the SQL that runs. The name is its file's path in the migrations
+ * folder (`NNN_description.sql`; `<folder>/migration.sql` for Prisma), and it is what the ledger
+ * records.
+ */
 export interface Migration {
   name: string;
   sql: string;
+  /**
+   * Where a migration written for another tool came from (`splitMigrationFiles` works it out);
+   * absent for this runner's own `NNN_description.sql` files.
+   */
+  origin?: MigrationOrigin | undefined;
+}
+
+/**
+ * The folder layouts `splitMigrationFiles` reads: this runner's own `NNN_description.sql`, and
+ * those of other tools, each as that tool writes it.
+ */
+export type MigrationLayout =
+  | 'sqljs-migrate'
+  /** `0000_name.sql` with `--> statement-breakpoint`, in the order of `meta/_journal.json`. */
+  | 'drizzle-kit'
+  /** `1_name.up.sql` and `1_name.down.sql`. */
+  | 'golang-migrate'
+  /** `20240101120000_name.sql` holding `-- migrate:up` and `-- migrate:down`. */
+  | 'dbmate'
+  /** `<timestamp>_name/migration.sql`. */
+  | 'prisma'
+  /** `<version>_name.sql`, or `<version>_name.up.sql` and `.down.sql`. */
+  | 'sqlx'
+  /** `V1__name.sql`, `V1.1__name.sql`. */
+  | 'flyway';
+
+/** What a migration of another tool's layout carries besides its name and SQL. */
+export interface MigrationOrigin {
+  layout: MigrationLayout;
+  /**
+   * Its version as that tool writes it: the number its name starts with, Flyway's dotted version
+   * (`1.1`), Prisma's folder name, drizzle-kit's journal tag.
+   */
+  version: string;
+  /** Its place in that tool's order, from 0: the journal's, or the versions' as the tool compares them. */
+  position: number;
+  /** drizzle-kit only: the journal's `when`, which drizzle's migrator stores as `created_at`. */
+  createdAt?: number | undefined;
 }
 
 /**
@@ -53,7 +95,12 @@ export type DetectedState =
   /** Tables but no ledger: made by an older app, or migrated by hand. */
   | 'legacy'
   /** A `schema_migrations` ledger is present. */
-  | 'tracked';
+  | 'tracked'
+  /**
+   * No ledger of this runner's, but another tool's (or the app's own, `adoptFrom`) records what
+   * ran: the run adopts it (see `MigrationReport.adoption`).
+   */
+  | 'other-ledger';
 
 /** How a migration came to be recorded as applied. */
 export type AppliedHow =
@@ -61,6 +108,11 @@ export type AppliedHow =
   | 'executed'
   /** Recorded without running, because the schema already reflected it. */
   | 'baselined'
+  /**
+   * Recorded without running, because another tool's ledger (or the app's own) said it ran and
+   * the schema agreed; `MigrationOutcome.adoptedFrom` names the tool.
+   */
+  | 'adopted'
   /** Recorded by a tool that did not say (a ledger of the original three columns). */
   | 'unknown';
 
@@ -78,11 +130,15 @@ export type ChecksumStatus =
 export type MigrationStatus =
   | 'executed'
   | 'baselined'
+  /** Recorded from another tool's ledger this run (see `MigrationReport.adoption`). */
+  | 'adopted'
   | 'already-applied'
   /** A dry run: it would be executed. */
   | 'would-execute'
   /** A dry run: it would be baselined. */
-  | 'would-baseline';
+  | 'would-baseline'
+  /** A dry run: it would be adopted from another tool's ledger. */
+  | 'would-adopt';
 
 /** One bundled migration's outcome, in bundle order. */
 export interface MigrationOutcome {
@@ -93,6 +149,8 @@ export interface MigrationOutcome {
   checksumStatus: ChecksumStatus;
   /** How the ledger records it (after the run). */
   how: AppliedHow | null;
+  /** For `how: 'adopted'`: whose ledger said it ran (`drizzle`, `app:versions`, …); else null. */
+  adoptedFrom: string | null;
   /** `applied_at` as the ledger stores it (`YYYY-MM-DD HH:MM:SS`, UTC), null while pending. */
   appliedAt: string | null;
   /** How long its SQL took, this run or when it was recorded; null when unknown. */
@@ -145,12 +203,79 @@ export interface RunOptions {
   logger?: MigrationLogger;
   onProgress?: (progress: MigrationProgress) => void;
   /**
+   * Whose ledger to adopt when the database has none of this runner's: `any` (the default) looks
+   * for every tool's table (and `PRAGMA user_version`), a tool's name takes that tool's only, an
+   * `AppLedger` reads the app's own table, and `none` adopts nothing, placing the database by its
+   * schema alone. A database with ledgers of two tools is refused unless this names one.
+   */
+  adoptFrom?: 'any' | 'none' | LedgerTool | AppLedger;
+  /**
+   * Drop the adopted ledger's table(s) in the transaction that records its rows in this
+   * runner's ledger; by default they are left as they were.
+   */
+  dropAdoptedLedger?: boolean;
+  /**
    * Each migration's checksum by name, worked out by the caller (a browser's native SHA-256 of
    * `checksumInput(sql)` as UTF-8, in hex), so the run need not compute them. They must be exactly
    * what `checksumOf(sql)` gives; they serve this run only, and a migration missing here is
    * computed as usual.
    */
   checksums?: Readonly<Record<string, string>>;
+}
+
+/** The tools whose ledgers a run can adopt, as `adoptFrom` names them. */
+export type LedgerTool =
+  /** `__drizzle_migrations` (`hash`, `created_at`), written by drizzle-orm's migrator. */
+  | 'drizzle'
+  /** `schema_migrations` (`version`, `dirty`): one row, the last version. */
+  | 'golang-migrate'
+  /** `schema_migrations` (`version`): a row per applied version. */
+  | 'dbmate'
+  /** `schema_migrations` (`version`) beside `ar_internal_metadata`. */
+  | 'rails'
+  /** `_prisma_migrations`: a row per migration folder, with its checksum and finish time. */
+  | 'prisma'
+  /** `_sqlx_migrations`: a row per version, with its SHA-384 and `success`. */
+  | 'sqlx'
+  /** `flyway_schema_history`: a row per version, with its CRC32 and `success`. */
+  | 'flyway'
+  /** `kysely_migration`: a row per migration name. */
+  | 'kysely'
+  /** `knex_migrations`: a row per migration file name. */
+  | 'knex'
+  /** `SequelizeMeta`: a row per migration file name. */
+  | 'sequelize'
+  /** `__diesel_schema_migrations`: a row per version. */
+  | 'diesel'
+  /** `PRAGMA user_version`: the number of the last migration applied. */
+  | 'user_version';
+
+/**
+ * How to read an app's own ledger: which table and column, and what its values are. The table is
+ * the app's bookkeeping, not its schema: it is left out when schemas are compared.
+ */
+export interface AppLedger {
+  table: string;
+  column: string;
+  /**
+   * `names`: a row per applied migration, holding its name (`003_backfill.sql`, or without
+   * `.sql`); `versions`: a row per applied migration, holding the number its name starts with;
+   * `last-version`: the largest value is the number of the last migration applied, and every
+   * migration up to it counts as applied.
+   */
+  values: 'names' | 'versions' | 'last-version';
+}
+
+/** What a run took over from another tool's ledger. */
+export interface Adoption {
+  /** The tool (`drizzle`, …), or `app:<table>` for the app's own ledger. */
+  from: string;
+  /** Where its record is: a table's name, or `PRAGMA user_version`. */
+  source: string;
+  /** The migrations it records as applied, in run order: this run records them as adopted. */
+  migrations: string[];
+  /** True when the run dropped the tool's table(s) (`dropAdoptedLedger`). */
+  dropped: boolean;
 }
 
 /** Everything a run did and found; the panel, the CLI and the tests all read this. */
@@ -171,6 +296,11 @@ export interface MigrationReport {
   executed: string[];
   baselined: string[];
   alreadyApplied: string[];
+  /**
+   * What the run took over (or, dry, would take over) from another tool's ledger; null when the
+   * database had a ledger of this runner's or no other.
+   */
+  adoption: Adoption | null;
   /** The ledger gained the checksum/how/duration columns during this run. */
   ledgerUpgraded: boolean;
   /** Differences from `schema` after the run; null when no schema was given or it was not checked. */

@@ -6,7 +6,13 @@ import {
   type MigrationReport,
 } from '../browser.ts';
 import { el, fact, replaceChildren } from './dom.ts';
-import { describeRun, describeState, formatBytes, formatDuration } from './format.ts';
+import {
+  describeAdoptedFrom,
+  describeRun,
+  describeState,
+  formatBytes,
+  formatDuration,
+} from './format.ts';
 import type { Problem } from './problem.ts';
 
 /** A failure to show: a `MigrationError`'s fields, or just a code and a message. */
@@ -80,11 +86,13 @@ function readyDetails(report: MigrationReport, info: DatabaseInfo, timings: Load
             'data-up-to-date': String(report.upToDate),
             'data-executed': report.executed.length,
             'data-baselined': report.baselined.length,
+            'data-adopted': report.adoption?.migrations.length ?? 0,
           },
         },
         el('dt', {}, 'This load'),
         el('dd', {}, describeRun(report)),
       ),
+      adoptedFact(report),
       fact(
         'Load',
         `${formatDuration(timings.totalMs)}: read ${formatDuration(timings.readMs)}, open ${formatDuration(timings.openMs)}, migrate ${formatDuration(timings.migrateMs)}`,
@@ -124,19 +132,45 @@ function readyDetails(report: MigrationReport, info: DatabaseInfo, timings: Load
   );
 }
 
+/** Which migrations came from another tool's ledger, read from the ledger after the load. */
+function adoptedFact(report: MigrationReport) {
+  const adopted = report.migrations.filter((outcome) => outcome.adoptedFrom !== null);
+  if (adopted.length === 0) return null;
+  const from = [...new Set(adopted.map((outcome) => outcome.adoptedFrom as string))];
+  return el(
+    'div',
+    {
+      testid: 'adopted-summary',
+      attrs: { 'data-from': from.join(','), 'data-count': adopted.length },
+    },
+    el('dt', {}, 'Adopted'),
+    el(
+      'dd',
+      {},
+      `adopted from ${from.map(describeAdoptedFrom).join(' and ')}: ${adopted.length} migration${adopted.length === 1 ? '' : 's'}`,
+    ),
+  );
+}
+
 function appliedItem(outcome: MigrationOutcome) {
   const how = outcome.how ?? 'unknown';
   return el(
     'li',
     {
       testid: 'applied-migration',
-      attrs: { 'data-name': outcome.name, 'data-how': how, 'data-status': outcome.status },
+      attrs: {
+        'data-name': outcome.name,
+        'data-how': how,
+        'data-status': outcome.status,
+        'data-adopted-from': outcome.adoptedFrom ?? '',
+      },
     },
     el('span', { className: 'name' }, outcome.name),
     el(
       'span',
       { className: 'meta' },
       el('span', { className: `badge badge-${how}` }, how),
+      outcome.adoptedFrom === null ? '' : ` from ${describeAdoptedFrom(outcome.adoptedFrom)}`,
       ` ${outcome.appliedAt ?? '—'} UTC · ${formatDuration(outcome.durationMs)} · `,
       el(
         'span',

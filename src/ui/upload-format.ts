@@ -1,6 +1,6 @@
 import type { BackupReason, MigrationProgress, MigrationReport } from '../browser.ts';
 import type { UploadCheck, UploadReport } from '../upload.ts';
-import { formatDuration } from './format.ts';
+import { describeAdoptedFrom, describeAdoption, formatDuration } from './format.ts';
 
 /** What each of the upload's checks is called on the page. */
 const CHECK_LABELS: Record<UploadCheck['name'], string> = {
@@ -16,8 +16,13 @@ export function checkLabel(check: UploadCheck): string {
   return CHECK_LABELS[check.name];
 }
 
-/** The file's ledger in words. */
-export function describeLedger(ledger: UploadReport['ledger']): string {
+/** The file's ledger in words; another tool's when the upgrade adopted one. */
+export function describeLedger(
+  ledger: UploadReport['ledger'],
+  adoption: MigrationReport['adoption'] = null,
+): string {
+  if (adoption !== null)
+    return `${describeAdoptedFrom(adoption.from)}’s (${adoption.source}): adopted into this runner’s ledger`;
   switch (ledger) {
     case 'none':
       return 'none: the file is untracked';
@@ -32,6 +37,8 @@ export function describeLedger(ledger: UploadReport['ledger']): string {
 export function describePlan(plan: MigrationReport): string {
   if (plan.upToDate) return 'Nothing to do: the file is already up to date.';
   const parts: string[] = [];
+  const adoption = describeAdoption(plan);
+  if (adoption !== null) parts.push(adoption);
   const ran = plan.executed.length;
   if (ran > 0) parts.push(`ran ${ran} migration${ran === 1 ? '' : 's'}`);
   if (plan.baselined.length > 0) parts.push(`baselined ${plan.baselined.length}`);

@@ -1,7 +1,7 @@
 import { describeDifference, type MigrationOutcome } from '../browser.ts';
 import type { UploadReport } from '../upload.ts';
 import { el, fact } from './dom.ts';
-import { describeState, formatBytes, formatDuration } from './format.ts';
+import { describeAdoption, describeState, formatBytes, formatDuration } from './format.ts';
 import { checkLabel, describeLedger, describePlan } from './upload-format.ts';
 
 /**
@@ -12,7 +12,7 @@ import { checkLabel, describeLedger, describePlan } from './upload-format.ts';
 export function planView(upload: UploadReport, confirm: { canKeep: boolean; keep(): void }) {
   const plan = upload.upgrade;
   const planned = plan.migrations.filter(
-    (m) => m.status === 'executed' || m.status === 'baselined',
+    (m) => m.status === 'executed' || m.status === 'baselined' || m.status === 'adopted',
   );
   const applied = plan.migrations.filter((m) => m.status === 'already-applied');
   return el(
@@ -27,7 +27,7 @@ export function planView(upload: UploadReport, confirm: { canKeep: boolean; keep
         'Size',
         `${formatBytes(upload.sizeBytes)} (${upload.pageCount} pages of ${upload.pageSize} bytes)`,
       ),
-      fact('Ledger', describeLedger(upload.ledger)),
+      fact('Ledger', describeLedger(upload.ledger, plan.adoption)),
       el(
         'div',
         {
@@ -80,6 +80,19 @@ export function planView(upload: UploadReport, confirm: { canKeep: boolean; keep
     ),
     el('h3', {}, 'The plan'),
     el('p', { testid: 'upload-plan-summary' }, describePlan(plan)),
+    plan.adoption === null
+      ? null
+      : el(
+          'p',
+          {
+            testid: 'upload-adoption',
+            attrs: {
+              'data-from': plan.adoption.from,
+              'data-count': plan.adoption.migrations.length,
+            },
+          },
+          describeAdoption(plan),
+        ),
     el('ol', { testid: 'upload-plan', className: 'migrations' }, ...planned.map(plannedItem)),
     applied.length === 0
       ? null
@@ -122,8 +135,16 @@ export function planView(upload: UploadReport, confirm: { canKeep: boolean; keep
   );
 }
 
+/** The word on each planned migration's badge. */
+const PLANNED_BADGE = { executed: 'ran', baselined: 'baseline', adopted: 'adopted' } as const;
+
 function plannedItem(outcome: MigrationOutcome) {
-  const how = outcome.status === 'executed' ? 'executed' : 'baselined';
+  const how =
+    outcome.status === 'executed'
+      ? 'executed'
+      : outcome.status === 'adopted'
+        ? 'adopted'
+        : 'baselined';
   return el(
     'li',
     { testid: 'planned-migration', attrs: { 'data-name': outcome.name, 'data-how': how } },
@@ -131,7 +152,7 @@ function plannedItem(outcome: MigrationOutcome) {
     el(
       'span',
       { className: 'meta' },
-      el('span', { className: `badge badge-${how}` }, how === 'executed' ? 'ran' : 'baseline'),
+      el('span', { className: `badge badge-${how}` }, PLANNED_BADGE[how]),
       how === 'executed' ? ` ${formatDuration(outcome.durationMs)} on the copy` : '',
     ),
   );

@@ -1,7 +1,7 @@
 import { describeDifference, type MigrationProgress } from '../browser.ts';
 import type { KeptUpload, UploadReport } from '../upload.ts';
 import { el, replaceChildren } from './dom.ts';
-import { formatBytes, formatDuration } from './format.ts';
+import { describeAdoption, formatBytes, formatDuration } from './format.ts';
 import type { Problem } from './problem.ts';
 import {
   describeFinished,
@@ -231,13 +231,14 @@ function keptView(
       attrs: {
         'data-executed': report.executed.length,
         'data-baselined': report.baselined.length,
+        'data-adopted': report.adoption?.migrations.length ?? 0,
         'data-drift': report.drift?.length ?? '',
       },
     },
     el(
       'p',
       {},
-      `Upgraded in ${formatDuration(report.durationMs)}: executed ${report.executed.length}, baselined ${report.baselined.length}; ${formatBytes(kept.sizeBytes)}, ready to download or use.`,
+      `Upgraded in ${formatDuration(report.durationMs)}: ${adoptionClause(report)}executed ${report.executed.length}, baselined ${report.baselined.length}; ${formatBytes(kept.sizeBytes)}, ready to download or use.`,
     ),
     el(
       'div',
@@ -270,4 +271,10 @@ function keptView(
         : 'Adopting keeps the current database as a backup first, so it can be restored.',
     ),
   );
+}
+
+/** `adopted from drizzle: 12 migrations, ` before the counts, when the upgrade adopted a ledger. */
+function adoptionClause(report: UploadReport['upgrade']): string {
+  const adoption = describeAdoption(report);
+  return adoption === null ? '' : `${adoption}, `;
 }

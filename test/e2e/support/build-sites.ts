@@ -3,15 +3,19 @@
 // runs this first, so `npm test` on a fresh clone needs no separate build step.
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { build } from 'vite';
+import { build as viteBuild } from 'vite';
 import { assembleMigrations } from './assemble-migrations.ts';
-import { BUILDS, type BuildName, E2E_ROOT, PROJECT_ROOT, SITE_DIR } from './sites.ts';
+import { BUILDS, type Build, type BuildName, E2E_ROOT, PROJECT_ROOT, SITE_DIR } from './sites.ts';
 
 async function buildSite(name: BuildName): Promise<void> {
-  const migrationsDir = path.join(E2E_ROOT, 'migrations', name);
-  assembleMigrations(migrationsDir, BUILDS[name].extra);
+  const build: Build = BUILDS[name];
+  let migrationsDir = build.folder;
+  if (migrationsDir === undefined) {
+    migrationsDir = path.join(E2E_ROOT, 'migrations', name);
+    assembleMigrations(migrationsDir, build.extra);
+  }
   process.env.MIGRATIONS_DIR = migrationsDir;
-  await build({
+  await viteBuild({
     root: PROJECT_ROOT,
     base: `/${name}/`,
     logLevel: 'warn',

@@ -39,15 +39,26 @@ export const DEV_MIGRATIONS_DIR = path.join(E2E_ROOT, 'dev-migrations');
 /** The demo's own migrations. */
 export const DEMO_MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'migrations');
 
+/** A drizzle-kit folder as drizzle-kit writes it, for a notes app the demo page can open. */
+export const DRIZZLE_KIT_DIR = path.join(PROJECT_ROOT, 'test/fixtures/drizzle-kit');
+
 /**
  * The builds: the demo as it is, its next release with one more migration, and a release whose
- * new migration fails. Each is the demo's migrations folder plus the named fixture folder.
+ * new migration fails — each the demo's migrations folder plus the named fixture folder — and
+ * the demo built on a drizzle-kit folder as it is (`folder`).
  */
 export const BUILDS = {
   base: { extra: null },
   'plus-one': { extra: path.join(PROJECT_ROOT, 'test/fixtures/extra-migration') },
   failing: { extra: path.join(PROJECT_ROOT, 'test/fixtures/failing-migration') },
-} as const;
+  drizzle: { extra: null, folder: DRIZZLE_KIT_DIR },
+} satisfies Record<string, Build>;
+
+/** One build of the demo: its migrations folder as it is, or the demo's plus `extra`. */
+export interface Build {
+  extra: string | null;
+  folder?: string;
+}
 
 export type BuildName = keyof typeof BUILDS;
 

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isCliError } from '../../../src/cli/cli-error.ts';
-import { readSqlFiles } from '../../../src/cli/migrations-folder.ts';
+import { readMigrationFiles } from '../../../src/cli/migrations-folder.ts';
 import { makeTempDir, writeFolder } from './cli-harness.ts';
 
 /** A folder holding one migration of these bytes. */
@@ -14,7 +14,7 @@ function folderWithBytes(bytes: Uint8Array): string {
 
 function refusal(dir: string): string {
   try {
-    readSqlFiles(dir);
+    readMigrationFiles(dir);
   } catch (error) {
     if (isCliError(error) && error.code === 'UNREADABLE_INPUT') return error.message;
     throw error;
@@ -25,7 +25,7 @@ function refusal(dir: string): string {
 const text = (sql: string) => [...Buffer.from(sql, 'utf8')];
 const INSERT = "INSERT INTO notes VALUES ('";
 
-describe('readSqlFiles on a file that is not UTF-8', () => {
+describe('readMigrationFiles on a file that is not UTF-8', () => {
   it.each([
     ['Latin-1 é, a lead byte without its continuation', [0xe9, 0x74, 0xe9]],
     ['a continuation byte with no lead', [0x80]],
@@ -47,6 +47,6 @@ describe('readSqlFiles on a file that is not UTF-8', () => {
   it('keeps a byte-order mark as part of the text, as before, so checksums do not change', () => {
     const dir = folderWithBytes(new Uint8Array([0xef, 0xbb, 0xbf, ...text('SELECT 1;\n')]));
 
-    expect(readSqlFiles(dir)['001_notes.sql']).toBe('\uFEFFSELECT 1;\n');
+    expect(readMigrationFiles(dir)['001_notes.sql']).toBe('\uFEFFSELECT 1;\n');
   });
 });

@@ -187,6 +187,9 @@ describe('MigrationError', () => {
       differences: null,
       committed: [],
       unchanged: 'the database',
+      tool: null,
+      version: null,
+      files: null,
     });
   });
 

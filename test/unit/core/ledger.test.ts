@@ -258,7 +258,21 @@ describe('a ledger written by StarPunk (the original three columns)', () => {
 });
 
 describe('a schema_migrations table of another tool', () => {
-  test('is refused, and the database is left as it was', () => {
+  test('of a shape no known tool writes is refused, and the database is left as it was', () => {
+    const db = memoryDatabase();
+    db.exec(
+      "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT); INSERT INTO schema_migrations VALUES (3, 'x');",
+    );
+    const before = bytesOf(db);
+    const error = catchMigrationError(() =>
+      runMigrations(db, DEMO_MIGRATIONS, { schema: DEMO_SCHEMA }),
+    );
+    expect(error.code).toBe('UNRECOGNIZED_SCHEMA');
+    expect(error.message).toContain('migration_name');
+    expect(byteDifference(bytesOf(db), before)).toBeNull();
+  });
+
+  test("of golang-migrate's shape that the schema does not agree with is refused, unchanged", () => {
     const db = memoryDatabase();
     db.exec(
       'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, dirty INTEGER NOT NULL); INSERT INTO schema_migrations VALUES (3, 0);',
@@ -267,8 +281,8 @@ describe('a schema_migrations table of another tool', () => {
     const error = catchMigrationError(() =>
       runMigrations(db, DEMO_MIGRATIONS, { schema: DEMO_SCHEMA }),
     );
-    expect(error.code).toBe('UNRECOGNIZED_SCHEMA');
-    expect(error.message).toContain('migration_name');
+    expect(error.code).toBe('LEDGER_DISAGREES');
+    expect(error.tool).toBe('golang-migrate');
     expect(byteDifference(bytesOf(db), before)).toBeNull();
   });
 });

@@ -12,6 +12,7 @@ const report = (overrides: Partial<MigrationReport>): MigrationReport => ({
   executed: [],
   baselined: [],
   alreadyApplied: [],
+  adoption: null,
   ledgerUpgraded: false,
   drift: null,
   schemaChanges: [],
