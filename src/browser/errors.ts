@@ -71,6 +71,11 @@ export type DatabaseErrorCode =
   | 'OPEN_FAILED'
   /** A statement failed; nothing was changed. */
   | 'SQL_FAILED'
+  /**
+   * An interactive transaction was still open when its time budget ran out: it was rolled back
+   * and nothing of it was stored.
+   */
+  | 'TRANSACTION_TIMED_OUT'
   /** The handle was closed, or the database never opened. */
   | 'CLOSED'
   /**
@@ -200,6 +205,14 @@ export function isStorageError(value: unknown): value is StorageError {
 /** True for an `UploadError`, also one made by another copy of this module or in a worker. */
 export function isUploadError(value: unknown): value is UploadError {
   return isSqljsMigrateError(value) && (value as { name?: unknown }).name === 'UploadError';
+}
+
+/** An interactive transaction still open when its time budget of `timeoutMs` ran out. */
+export function transactionTimedOut(timeoutMs: number): DatabaseError {
+  return new DatabaseError(
+    'TRANSACTION_TIMED_OUT',
+    `The transaction was still open after ${timeoutMs} ms, so it was rolled back and nothing of it was stored (a call awaited on the database itself rather than on \`tx\` inside the callback waits for the transaction to end, and so never returns). Make the transaction shorter, or give it a larger timeoutMs.`,
+  );
 }
 
 /**

@@ -1,4 +1,10 @@
-import type { Migration, MigrationReport, RunOptions, SqlValue } from '../index.ts';
+import type {
+  Migration,
+  MigrationReport,
+  RunOptions,
+  SerializedError,
+  SqlValue,
+} from '../index.ts';
 
 /**
  * What crosses between the page and the database worker (through Comlink): the requests, the
@@ -95,7 +101,22 @@ export interface OpenResult {
 /** One statement of a write, with its parameters. */
 export interface WriteStatement {
   sql: string;
-  params?: SqlValue[];
+  params?: SqlValue[] | undefined;
+}
+
+/** How a statement's rows come back: objects by column name, or arrays in column order. */
+export type RowMode = 'object' | 'array';
+
+/** What one statement did: its rows (a read's, or a write's `RETURNING` rows) and its changes. */
+export interface StatementResult {
+  /** The rows' column names, in order; empty for a statement that returns no rows. */
+  columns: string[];
+  /** The rows: objects by column name, or arrays in column order (`rowMode: 'array'`). */
+  rows: Row[] | SqlValue[][];
+  /** Rows the statement inserted, updated or deleted (0 for a read). */
+  changes: number;
+  /** SQLite's `last_insert_rowid()` after the statement (0 for a read). */
+  lastInsertRowid: number;
 }
 
 /** What a write did. */
@@ -104,10 +125,19 @@ export interface WriteResult {
   changes: number;
   /** SQLite's `last_insert_rowid()` after the last statement. */
   lastInsertRowid: number;
+  /** The rows the last statement returned (its `RETURNING` clause's), by column name. */
+  rows: Row[];
+  /** Each statement's result, in order. */
+  results: StatementResult[];
   /** The generation the write was saved as. */
   generation: number;
   /** What its save wrote. */
   saved: SaveSummary;
+}
+
+/** What `execute` did: one statement's result, and the save a write made (null for a read). */
+export interface ExecuteResult extends StatementResult {
+  saved: SaveSummary | null;
 }
 
 /** A row of a query, by column name. */
@@ -125,11 +155,49 @@ export interface DatabaseEvent {
   info: DatabaseInfo;
 }
 
-/** The database worker's API, as the page sees it through Comlink. Failures are thrown. */
+/** What a live query is told: its rows, each time they differ, or the error that ended it. */
+export interface LiveQueryListener {
+  rows(rows: Row[] | SqlValue[][]): void;
+  /** The read failed and was dropped; the error as its `toJSON()` data (revived on the page). */
+  failed(error: SerializedError): void;
+}
+
+/**
+ * The database worker's API, as the page sees it through Comlink. Failures are thrown. An
+ * interactive transaction is a number the worker hands out at `begin` and forgets at `commit`,
+ * `rollback`, or when its time budget runs out.
+ */
 export interface DatabaseWorkerApi {
   open(request: OpenRequest, onEvent: (event: DatabaseEvent) => void): Promise<OpenResult>;
-  query(sql: string, params: SqlValue[] | undefined): Promise<Row[]>;
+  /** Runs a read. */
+  query(sql: string, params: SqlValue[] | undefined, rowMode: RowMode): Promise<StatementResult>;
+  /** Runs writes as one transaction, under the lock, and saves them. */
   write(statements: WriteStatement[]): Promise<WriteResult>;
+  /** Runs one statement: at once when it reads, as a write (lock, save) when SQLite says it writes. */
+  execute(statement: WriteStatement, rowMode: RowMode): Promise<ExecuteResult>;
+  /** Opens an interactive transaction: takes this tab's turn and the lock, catches up, begins. */
+  begin(timeoutMs: number): Promise<number>;
+  /** Runs statements inside transaction `id`: one read (`read`), or any text (`write`). */
+  inTransaction(
+    id: number,
+    statement: WriteStatement,
+    rowMode: RowMode,
+    access: 'read' | 'write',
+  ): Promise<StatementResult>;
+  /** Opens a savepoint inside transaction `id` and returns its name. */
+  savepoint(id: number): Promise<string>;
+  /** Keeps what was done since savepoint `name` and lets it go. */
+  release(id: number, name: string): Promise<void>;
+  /** Undoes what was done since savepoint `name` and lets it go. */
+  rollbackTo(id: number, name: string): Promise<void>;
+  /** Commits transaction `id` and saves it, in one save. */
+  commit(id: number): Promise<WriteResult>;
+  /** Rolls transaction `id` back; nothing is stored. */
+  rollback(id: number): Promise<void>;
+  /** Runs a read now and again after every change that can affect it; returns its number. */
+  live(statement: WriteStatement, rowMode: RowMode, listener: LiveQueryListener): Promise<number>;
+  /** Stops live query `id`. */
+  stopLive(id: number): Promise<void>;
   /** The live database's file, for a download. */
   exportImage(): Promise<Uint8Array>;
   close(): Promise<void>;

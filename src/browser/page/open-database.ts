@@ -6,14 +6,18 @@ import {
   type DatabaseEvent,
   type DatabaseInfo,
   type DatabaseWorkerApi,
+  type ExecuteResult,
   type LoadTimings,
   type Row,
+  type RowMode,
   type SaveSummary,
   type WorkerRunOptions,
   type WriteResult,
   type WriteStatement,
   workerRunOptions,
 } from '../protocol.ts';
+import { type LiveQueryOptions, startLiveQuery } from './live-query.ts';
+import { runTransaction, type Transaction, type TransactionOptions } from './transaction.ts';
 import { absoluteUrl, migrationSet, startWorker, type WorkerKind } from './worker-client.ts';
 
 /** The database worker, and the errors its calls reject with when it is gone. */
@@ -56,17 +60,48 @@ export interface MigratedDatabase {
   readonly saved: SaveSummary | null;
   /** Storage, size, generation and staleness, as of the last event. */
   info(): DatabaseInfo;
-  /** Runs a read and returns its rows by column name. */
+  /**
+   * Runs a read and returns its rows by column name. While an interactive transaction of this
+   * tab is open, it waits for it to end, so it never sees uncommitted rows.
+   */
   query<T extends Row = Row>(sql: string, params?: SqlValue[]): Promise<T[]>;
-  /** Runs one write under the cross-tab lock and saves it. */
+  /**
+   * Runs a write under the cross-tab lock and saves it: every statement of its text, or exactly
+   * one when it has parameters. Its `rows` are a `RETURNING` clause's.
+   */
   exec(sql: string, params?: SqlValue[]): Promise<WriteResult>;
-  /** Runs several writes as one transaction under the cross-tab lock and saves them. */
+  /**
+   * Runs one statement, a read or a write as SQLite decides: a read at once (as `query`), a write
+   * under the lock with a save (as `exec`); rows as objects or (`rowMode: 'array'`) arrays. For
+   * query builders, which do not say which they send.
+   */
+  execute(sql: string, params?: SqlValue[], rowMode?: RowMode): Promise<ExecuteResult>;
+  /** Runs several writes as one transaction under the cross-tab lock and saves them once. */
   transaction(statements: WriteStatement[]): Promise<WriteResult>;
+  /**
+   * Runs `work` as one interactive transaction: from its start to its end it holds this tab's
+   * turn and the cross-tab lock and sees its own writes; it commits with one save when `work`
+   * resolves, and rolls back, storing nothing, when `work` throws (which rethrows). Inside
+   * `work`, run statements on `tx`: a call on the database itself waits for the transaction to
+   * end. A statement that fails rejects with SQLite's message and leaves the transaction open:
+   * `work` may catch it and go on. Past `timeoutMs` the transaction is rolled back
+   * (`TRANSACTION_TIMED_OUT`).
+   */
+  transaction<T>(work: (tx: Transaction) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /**
+   * Keeps a read live: `onRows` hears its rows now, and again after every committed change that
+   * can affect them (this tab's or another tab's) whenever they differ. Returns how to stop it.
+   */
+  live<T extends Row = Row>(
+    sql: string,
+    params: SqlValue[] | undefined,
+    options: LiveQueryOptions<T>,
+  ): () => void;
   /** Calls `listener` after every change (this tab's or another's) and status change. */
   subscribe(listener: (event: DatabaseEvent) => void): () => void;
   /** The current database file, e.g. for a download. */
   exportImage(): Promise<Uint8Array>;
-  /** Stops the worker; the handle refuses calls afterwards. */
+  /** Stops the worker; an interactive transaction still open is rolled back. The handle refuses calls afterwards. */
   close(): Promise<void>;
 }
 
@@ -134,10 +169,19 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Migrat
     timings: opened.timings,
     saved: opened.saved,
     info: () => info as DatabaseInfo,
-    query: <T extends Row = Row>(sql: string, params?: SqlValue[]) =>
-      live((api) => api.query(sql, params)) as Promise<T[]>,
+    query: async <T extends Row = Row>(sql: string, params?: SqlValue[]) =>
+      (await live((api) => api.query(sql, params, 'object'))).rows as T[],
     exec: (sql, params) => live((api) => api.write([{ sql, params: params ?? [] }])),
-    transaction: (statements) => live((api) => api.write(statements)),
+    execute: (sql, params, rowMode = 'object') =>
+      live((api) => api.execute({ sql, params }, rowMode)),
+    transaction: (<T>(
+      work: WriteStatement[] | ((tx: Transaction) => Promise<T>),
+      transactionOptions?: TransactionOptions,
+    ) =>
+      Array.isArray(work)
+        ? live((api) => api.write(work))
+        : runTransaction(live, work, transactionOptions)) as MigratedDatabase['transaction'],
+    live: (sql, params, liveOptions) => startLiveQuery(live, sql, params, liveOptions),
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

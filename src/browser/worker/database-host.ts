@@ -1,14 +1,23 @@
 import { transfer } from 'comlink';
 import type { SqlValue } from '../../index.ts';
 import { MigrationError } from '../../index.ts';
-import { DatabaseError, isStorageError, messageOf, type StaleReason } from '../errors.ts';
+import {
+  DatabaseError,
+  isStorageError,
+  messageOf,
+  type StaleReason,
+  transactionTimedOut,
+} from '../errors.ts';
 import type {
   DatabaseEvent,
   DatabaseInfo,
   DatabaseWorkerApi,
+  ExecuteResult,
+  LiveQueryListener,
   OpenRequest,
   OpenResult,
-  Row,
+  RowMode,
+  StatementResult,
   WriteResult,
   WriteStatement,
 } from '../protocol.ts';
@@ -22,6 +31,7 @@ import { Coordinator } from '../tabs/coordinator.ts';
 import type { SavedAnnouncement } from '../tabs/save-channel.ts';
 import { hasWebLocks } from '../tabs/web-lock.ts';
 import { nativeChecksums } from './checksums.ts';
+import { LiveQueries } from './live-queries.ts';
 import { LoadClock } from './load-clock.ts';
 import {
   type CatchUp,
@@ -31,7 +41,16 @@ import {
   replacedElsewhere,
   withRoomToGrow,
 } from './local-copy.ts';
-import { loadSqlJs, queryRows, runInTransaction } from './sqlite.ts';
+import { OpenTransaction, stillInTransaction } from './open-transaction.ts';
+import { loadSqlJs } from './sqlite.ts';
+import {
+  type ChangedTables,
+  readRows,
+  recordChanges,
+  runInTransaction,
+  runStatements,
+  wroteInRead,
+} from './statements.ts';
 
 /** How often a write is tried when its save keeps losing the race with other tabs' saves. */
 const MAX_WRITE_ATTEMPTS = 3;
@@ -41,6 +60,9 @@ interface OpenTab {
   name: string;
   coordinator: Coordinator;
   copy: LocalCopy;
+  live: LiveQueries;
+  /** The interactive transaction the page holds open, if any: it has this tab's turn and the lock. */
+  transaction: OpenTransaction | undefined;
   /** Why nothing is kept, or that tabs do not take turns; fixed at open. Null when all is well. */
   storageNote: string | null;
   tell(event: DatabaseEvent): void;
@@ -70,6 +92,9 @@ export class DatabaseHost implements DatabaseWorkerApi {
   private state: HostState = { phase: 'new' };
   /** Writes and catch-ups of this tab run one at a time, in the order they were asked for. */
   private queue: Promise<unknown> = Promise.resolve();
+  private nextTransactionId = 1;
+  /** Transactions whose time budget ran out: their later calls are told so. */
+  private readonly expired = new Map<number, OpenTransaction>();
 
   /** `openStore` picks where database `name` is stored; tests hand in a fake. */
   constructor(private readonly openStore: (name: string) => ChunkStore = indexedDbChunkStore) {}
@@ -105,10 +130,16 @@ export class DatabaseHost implements DatabaseWorkerApi {
         options: { ...request.runOptions, schema: request.schema, checksums: await checksums },
       };
       const coordinator = new Coordinator(request.name, store);
+      const copy = new LocalCopy(coordinator, migrator, () => this.emit('status', null));
       tab = {
         name: request.name,
         coordinator,
-        copy: new LocalCopy(coordinator, migrator, () => this.emit('status', null)),
+        copy,
+        live: new LiveQueries(
+          () => copy.live().db,
+          (task) => this.inTurn(task),
+        ),
+        transaction: undefined,
         storageNote,
         tell: onEvent,
       };
@@ -142,15 +173,165 @@ export class DatabaseHost implements DatabaseWorkerApi {
     }
   }
 
-  async query(sql: string, params: SqlValue[] | undefined): Promise<Row[]> {
-    return queryRows(this.openTab().copy.live().db, sql, params);
+  async query(
+    sql: string,
+    params: SqlValue[] | undefined,
+    rowMode: RowMode,
+  ): Promise<StatementResult> {
+    const tab = this.openTab();
+    await untilNoTransaction(tab);
+    return readRows(tab.copy.live().db, sql, params, rowMode);
   }
 
   write(statements: WriteStatement[]): Promise<WriteResult> {
     return this.inTurn(() => {
       const tab = this.openTab();
-      return tab.coordinator.underLock(() => this.writeUnderLock(tab, statements));
+      return tab.coordinator.underLock(() => this.writeUnderLock(tab, statements, 'object'));
     });
+  }
+
+  async execute(statement: WriteStatement, rowMode: RowMode): Promise<ExecuteResult> {
+    const tab = this.openTab();
+    await untilNoTransaction(tab);
+    try {
+      return {
+        ...readRows(tab.copy.live().db, statement.sql, statement.params, rowMode),
+        saved: null,
+      };
+    } catch (error) {
+      // SQLite refused it as a read because it writes: it runs again as a write, in turn.
+      if (!wroteInRead(error)) throw error;
+    }
+    return this.inTurn(() =>
+      tab.coordinator.underLock(async () => {
+        const written = await this.writeUnderLock(tab, [statement], rowMode);
+        return { ...(written.results[0] as StatementResult), saved: written.saved };
+      }),
+    );
+  }
+
+  begin(timeoutMs: number): Promise<number> {
+    const tab = this.openTab();
+    return new Promise((begun, failed) => {
+      this.inTurn(() =>
+        tab.coordinator.underLock(async () => {
+          let transaction: OpenTransaction;
+          try {
+            this.settle(await this.catchUpUnlessStale(tab));
+            this.refuseIfStale();
+            tab.copy.live().db.exec('BEGIN');
+            const id = this.nextTransactionId++;
+            transaction = new OpenTransaction(id, timeoutMs, () => this.expire(tab, transaction));
+            tab.transaction = transaction;
+          } catch (error) {
+            failed(error);
+            return;
+          }
+          begun(transaction.id);
+          // This tab's turn and the lock are held until the transaction ends.
+          await transaction.finished;
+        }),
+      ).catch(failed);
+    });
+  }
+
+  async inTransaction(
+    id: number,
+    statement: WriteStatement,
+    rowMode: RowMode,
+    access: 'read' | 'write',
+  ): Promise<StatementResult> {
+    const { tab, transaction } = this.transactionOf(id);
+    const db = tab.copy.live().db;
+    if (access === 'read') return readRows(db, statement.sql, statement.params, rowMode);
+    try {
+      const { changed, ...result } = recordChanges(db, () => runStatements(db, statement, rowMode));
+      transaction.record({ changes: result.changes, changed });
+      return result;
+    } catch (error) {
+      if (stillInTransaction(db)) throw error;
+      this.endTransaction(tab, transaction);
+      throw new DatabaseError(
+        'SQL_FAILED',
+        `${messageOf(error)}; SQLite rolled the whole transaction back, so nothing of it is stored.`,
+        { cause: error },
+      );
+    }
+  }
+
+  async savepoint(id: number): Promise<string> {
+    const { tab, transaction } = this.transactionOf(id);
+    const name = transaction.nextSavepoint();
+    tab.copy.live().db.exec(`SAVEPOINT ${name}`);
+    return name;
+  }
+
+  async release(id: number, name: string): Promise<void> {
+    const { tab } = this.savepointOf(id, name);
+    tab.copy.live().db.exec(`RELEASE ${name}`);
+  }
+
+  async rollbackTo(id: number, name: string): Promise<void> {
+    const { tab } = this.savepointOf(id, name);
+    tab.copy.live().db.exec(`ROLLBACK TO ${name}; RELEASE ${name}`);
+  }
+
+  async commit(id: number): Promise<WriteResult> {
+    const { tab, transaction } = this.transactionOf(id);
+    const db = tab.copy.live().db;
+    try {
+      try {
+        db.exec('COMMIT');
+      } catch (error) {
+        // A deferred foreign key still broken: the transaction stays open until rolled back.
+        if (stillInTransaction(db)) db.exec('ROLLBACK');
+        throw new DatabaseError(
+          'SQL_FAILED',
+          `${messageOf(error)}; the transaction was rolled back, so nothing of it is stored.`,
+          { cause: error },
+        );
+      }
+      const saved = await this.saveOrFallBack(tab);
+      this.afterLocalWrite(tab, transaction.changed);
+      const lastInsertRowid = Number(db.exec('SELECT last_insert_rowid()')[0]?.values[0]?.[0] ?? 0);
+      return {
+        changes: transaction.changes,
+        lastInsertRowid,
+        rows: [],
+        results: [],
+        generation: tab.copy.generation(),
+        saved,
+      };
+    } finally {
+      this.endTransaction(tab, transaction);
+    }
+  }
+
+  async rollback(id: number): Promise<void> {
+    const tab = this.openTab();
+    const transaction = tab.transaction;
+    // A transaction that already ended (its budget ran out, SQLite rolled it back) has nothing
+    // left to undo.
+    if (transaction?.id !== id) return;
+    try {
+      tab.copy.live().db.exec('ROLLBACK');
+    } finally {
+      this.endTransaction(tab, transaction);
+    }
+  }
+
+  async live(
+    statement: WriteStatement,
+    rowMode: RowMode,
+    listener: LiveQueryListener,
+  ): Promise<number> {
+    const tab = this.openTab();
+    await untilNoTransaction(tab);
+    return tab.live.add(statement, rowMode, listener);
+  }
+
+  async stopLive(id: number): Promise<void> {
+    this.tabOrUndefined()?.live.remove(id);
   }
 
   exportImage(): Promise<Uint8Array> {
@@ -166,32 +347,111 @@ export class DatabaseHost implements DatabaseWorkerApi {
   async close(): Promise<void> {
     const tab = this.tabOrUndefined();
     tab?.coordinator.close();
+    // A transaction still open is rolled back: nothing of it is stored.
+    const transaction = tab?.transaction;
+    if (tab !== undefined && transaction !== undefined) {
+      try {
+        tab.copy.live().db.exec('ROLLBACK');
+      } finally {
+        this.endTransaction(tab, transaction);
+      }
+    }
     await this.queue.catch(() => {});
     tab?.copy.close();
     this.state = { phase: 'closed' };
   }
 
-  private async writeUnderLock(tab: OpenTab, statements: WriteStatement[]): Promise<WriteResult> {
+  private async writeUnderLock(
+    tab: OpenTab,
+    statements: WriteStatement[],
+    rowMode: RowMode,
+  ): Promise<WriteResult> {
     // A save refused as a conflict (another tab saved without the lock, where Web Locks are
     // missing) is retried on the newer file: the statements run again on top of it.
     for (let attempt = 1; ; attempt += 1) {
       this.settle(await this.catchUpUnlessStale(tab));
       this.refuseIfStale();
-      const written = runInTransaction(tab.copy.live().db, statements);
+      const db = tab.copy.live().db;
+      const { results, changes, changed } = runInTransaction(db, statements, rowMode);
       try {
-        const saved = await tab.copy.save();
-        this.emit('changed', 'local');
-        return { ...written, generation: tab.copy.generation(), saved };
+        const saved = await this.saveOrFallBack(tab);
+        this.afterLocalWrite(tab, changed);
+        const last = results.at(-1);
+        return {
+          changes,
+          lastInsertRowid: last?.lastInsertRowid ?? 0,
+          rows: rowMode === 'object' ? ((last?.rows ?? []) as WriteResult['rows']) : [],
+          results,
+          generation: tab.copy.generation(),
+          saved,
+        };
       } catch (error) {
-        this.settle(await tab.copy.fallBack());
         if (!(isStorageError(error) && error.code === 'CONFLICT')) throw error;
         if (attempt >= MAX_WRITE_ATTEMPTS) throw error;
       }
     }
   }
 
+  /**
+   * Saves what this tab changed. When the save fails, the tab goes back to the stored file (the
+   * last good one). A save that lost the race because the stored file was replaced or is gone
+   * says so (`STALE`) rather than `CONFLICT`, which would invite a retry.
+   */
+  private async saveOrFallBack(tab: OpenTab) {
+    try {
+      return await tab.copy.save();
+    } catch (error) {
+      this.settle(await tab.copy.fallBack());
+      if (isStorageError(error) && error.code === 'CONFLICT') this.refuseIfStale();
+      throw error;
+    }
+  }
+
+  /** After this tab committed and saved a change: the page hears of it, and so do the live reads. */
+  private afterLocalWrite(tab: OpenTab, changed: ChangedTables): void {
+    this.emit('changed', 'local');
+    tab.live.changed(changed);
+  }
+
+  /** The open transaction `id`, or why there is none. */
+  private transactionOf(id: number): { tab: OpenTab; transaction: OpenTransaction } {
+    const tab = this.openTab();
+    const transaction = tab.transaction;
+    if (transaction?.id === id) return { tab, transaction };
+    const expired = this.expired.get(id);
+    if (expired !== undefined) throw transactionTimedOut(expired.timeoutMs);
+    throw new DatabaseError('CLOSED', `Transaction ${id} is over: it committed or rolled back.`);
+  }
+
+  private savepointOf(id: number, name: string) {
+    const found = this.transactionOf(id);
+    if (!found.transaction.ownsSavepoint(name))
+      throw new DatabaseError('SQL_FAILED', `${name} is not a savepoint of this transaction.`);
+    return found;
+  }
+
+  /** The time budget ran out: the transaction is rolled back and its turn and lock let go. */
+  private expire(tab: OpenTab, transaction: OpenTransaction): void {
+    if (tab.transaction !== transaction) return;
+    try {
+      tab.copy.live().db.exec('ROLLBACK');
+    } catch {
+      // Already rolled back by SQLite itself: nothing to undo.
+    }
+    this.expired.set(transaction.id, transaction);
+    this.endTransaction(tab, transaction);
+  }
+
+  private endTransaction(tab: OpenTab, transaction: OpenTransaction): void {
+    if (tab.transaction === transaction) tab.transaction = undefined;
+    transaction.end();
+  }
+
   private async catchUpUnlessStale(tab: OpenTab): Promise<CatchUp> {
-    return this.state.phase === 'stale' ? { outcome: 'up-to-date' } : tab.copy.catchUp();
+    if (this.state.phase === 'stale') return { outcome: 'up-to-date' };
+    const caughtUp = await tab.copy.catchUp();
+    if (caughtUp.outcome === 'caught-up') tab.live.changed('all');
+    return caughtUp;
   }
 
   /** Another tab saved: take it in (under the lock, in turn), or stop writing if it replaced the file. */
@@ -208,7 +468,10 @@ export class DatabaseHost implements DatabaseWorkerApi {
         if (this.state.phase !== 'open') return;
         const caughtUp = await tab.copy.catchUp();
         this.settle(caughtUp);
-        if (caughtUp.outcome === 'caught-up') this.emit('changed', 'remote');
+        if (caughtUp.outcome !== 'caught-up') return;
+        this.emit('changed', 'remote');
+        // Another tab's save says nothing of what it changed: every live read runs again.
+        tab.live.changed('all');
       }),
     ).catch(() => {});
   }
@@ -293,4 +556,9 @@ async function readStoredOrFallBack(
       storageNote: `IndexedDB is unavailable here: ${messageOf(error)}`,
     };
   }
+}
+
+/** Waits until no interactive transaction is open: a read outside it sees only what committed. */
+async function untilNoTransaction(tab: OpenTab): Promise<void> {
+  while (tab.transaction !== undefined) await tab.transaction.finished;
 }

@@ -1,8 +1,15 @@
 import { expose } from 'comlink';
 import { carryErrorsAcrossWorkers } from '../../../../src/browser/crossing-errors.ts';
-import type { DatabaseWorkerApi, OpenRequest } from '../../../../src/browser/protocol.ts';
+import type { DatabaseEvent, OpenRequest } from '../../../../src/browser/protocol.ts';
 import { DatabaseHost } from '../../../../src/browser/worker/database-host.ts';
 import { WASM_PATH } from '../../../helpers/sqljs.ts';
+
+/** The host, handed the wasm path Node's sql.js reads. */
+class NodeHost extends DatabaseHost {
+  override open(request: OpenRequest, onEvent: (event: DatabaseEvent) => void) {
+    return super.open({ ...request, wasmUrl: WASM_PATH }, onEvent);
+  }
+}
 
 /**
  * A database worker for tests in Node: the real `DatabaseHost`, exposed on one end of a
@@ -12,15 +19,8 @@ import { WASM_PATH } from '../../../helpers/sqljs.ts';
 export function fakeDatabaseWorker(): { worker: Worker; terminated(): boolean } {
   carryErrorsAcrossWorkers();
   const channel = new MessageChannel();
-  const host = new DatabaseHost();
-  const api: DatabaseWorkerApi = {
-    open: (request: OpenRequest, onEvent) => host.open({ ...request, wasmUrl: WASM_PATH }, onEvent),
-    query: (sql, params) => host.query(sql, params),
-    write: (statements) => host.write(statements),
-    exportImage: () => host.exportImage(),
-    close: () => host.close(),
-  };
-  expose(api, channel.port1);
+  const host = new NodeHost();
+  expose(host, channel.port1);
   let terminated = false;
   const page = channel.port2;
   const worker = {

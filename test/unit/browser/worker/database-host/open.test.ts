@@ -203,7 +203,7 @@ describe('opening a database', () => {
         return store.convertWholeImage();
       },
     }));
-    const rows = await late.query('SELECT body FROM notes', undefined);
+    const rows = (await late.query('SELECT body FROM notes', undefined, 'object')).rows;
     await late.close();
 
     expect(opened.report.state).not.toBe('fresh');
@@ -239,7 +239,7 @@ describe('opening a database', () => {
     olderImage.close();
 
     const { host: upgraded, opened } = await open(name, [NOTES]);
-    const rows = await upgraded.query('SELECT body FROM notes', undefined);
+    const rows = (await upgraded.query('SELECT body FROM notes', undefined, 'object')).rows;
     await upgraded.close();
 
     expect(opened.report.upToDate).toBe(true);

@@ -88,10 +88,13 @@ describe('a tab beside other tabs', () => {
     const written = await second.host.write([
       { sql: "INSERT INTO notes (body) VALUES ('from the second tab')" },
     ]);
-    const rows = await second.host.query(
-      'SELECT body FROM notes WHERE id > 5000 ORDER BY id',
-      undefined,
-    );
+    const rows = (
+      await second.host.query(
+        'SELECT body FROM notes WHERE id > 5000 ORDER BY id',
+        undefined,
+        'object',
+      )
+    ).rows;
     await first.host.close();
     await second.host.close();
     expect(written.generation).toBe(4);
@@ -151,7 +154,7 @@ describe('a tab beside other tabs', () => {
       message: expect.stringContaining('the stored database is gone'),
     });
     // The copy is the only one left: it keeps every row, the write it could not save included.
-    expect(await host.query('SELECT body FROM notes', undefined)).toEqual([
+    expect((await host.query('SELECT body FROM notes', undefined, 'object')).rows).toEqual([
       { body: 'only here now' },
       { body: 'another' },
     ]);

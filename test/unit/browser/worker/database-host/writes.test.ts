@@ -43,7 +43,9 @@ describe("a tab's writes", () => {
     await host.close();
 
     const { host: again } = await open(name, [blobs]);
-    const rows = await again.query('SELECT id, length(v) AS bytes FROM t ORDER BY id', undefined);
+    const rows = (
+      await again.query('SELECT id, length(v) AS bytes FROM t ORDER BY id', undefined, 'object')
+    ).rows;
     await again.close();
     expect(rows).toEqual([
       { id: 1, bytes: 1 },
@@ -102,7 +104,9 @@ describe("a tab's writes", () => {
       },
     }));
     const written = await racing.host.write([{ sql: "INSERT INTO notes (body) VALUES ('b')" }]);
-    const rows = await racing.host.query('SELECT body FROM notes ORDER BY id', undefined);
+    const rows = (
+      await racing.host.query('SELECT body FROM notes ORDER BY id', undefined, 'object')
+    ).rows;
     await racing.host.close();
     await other.host.close();
     expect(written.generation).toBe(3);
@@ -138,10 +142,12 @@ describe("a tab's writes", () => {
     const { name } = freshName();
     const { host } = await open(name, [NOTES]);
     await host.write([{ sql: "INSERT INTO notes (body) VALUES ('a')" }]);
-    await expect(host.query('DELETE FROM notes', undefined)).rejects.toMatchObject({
+    await expect(host.query('DELETE FROM notes', undefined, 'object')).rejects.toMatchObject({
       code: 'SQL_FAILED',
     });
-    expect(await host.query('SELECT body FROM notes', undefined)).toEqual([{ body: 'a' }]);
+    expect((await host.query('SELECT body FROM notes', undefined, 'object')).rows).toEqual([
+      { body: 'a' },
+    ]);
     await host.close();
   });
 });

@@ -1,0 +1,247 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { MigratedDatabase } from '../../../../src/browser/page/open-database.ts';
+import { freshName, installWebLocks, openTab, storedGeneration, storedKeys } from './handles.ts';
+
+const opened: MigratedDatabase[] = [];
+async function tab(name: string) {
+  const db = await openTab(name);
+  opened.push(db);
+  return db;
+}
+afterEach(async () => {
+  for (const db of opened.splice(0)) await db.close();
+});
+
+const bodies = async (db: MigratedDatabase) =>
+  (await db.query<{ body: string }>('SELECT body FROM notes ORDER BY id')).map((row) => row.body);
+
+describe('an interactive transaction', () => {
+  it('sees its own writes, returns what its callback returns, and commits in one save', async () => {
+    const name = freshName();
+    const db = await tab(name);
+    const before = await storedGeneration(name);
+    const seen = await db.transaction(async (tx) => {
+      await tx.exec("INSERT INTO notes (body) VALUES ('a')");
+      await tx.exec("INSERT INTO notes (body) VALUES ('b')");
+      return tx.query<{ n: number }>('SELECT count(*) AS n FROM notes');
+    });
+    expect(seen).toEqual([{ n: 2 }]);
+    expect(await bodies(db)).toEqual(['a', 'b']);
+    // Every save writes the next generation: one save, however many statements.
+    expect(await storedGeneration(name)).toBe(before + 1);
+  });
+
+  it('reads, decides and writes as one step: another tab’s write cannot come between', async () => {
+    const restore = installWebLocks();
+    try {
+      const name = freshName();
+      const [first, second] = [await tab(name), await tab(name)];
+      const increment = (db: MigratedDatabase) =>
+        db.transaction(async (tx) => {
+          const [row] = await tx.query<{ value: number }>('SELECT value FROM counter WHERE id = 1');
+          await tx.exec('UPDATE counter SET value = ? WHERE id = 1', [(row?.value ?? 0) + 1]);
+        });
+      const runs = (db: MigratedDatabase) => Array.from({ length: 50 }, () => increment(db));
+      await Promise.all([...runs(first), ...runs(second)]);
+      const third = await tab(name);
+      expect(await third.query('SELECT value FROM counter')).toEqual([{ value: 100 }]);
+    } finally {
+      restore();
+    }
+  });
+
+  it('rolls back when its callback throws: the tab’s database is as before and nothing is stored', async () => {
+    const name = freshName();
+    const db = await tab(name);
+    await db.exec("INSERT INTO notes (body) VALUES ('kept')");
+    const keysBefore = await storedKeys(name);
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.exec("INSERT INTO notes (body) VALUES ('undone')");
+        throw new Error('changed my mind');
+      }),
+    ).rejects.toThrow('changed my mind');
+    expect(await bodies(db)).toEqual(['kept']);
+    expect(await storedKeys(name)).toEqual(keysBefore);
+  });
+
+  it('carries SQLite’s message when a statement fails, and may go on after catching it', async () => {
+    const db = await tab(freshName());
+    await db.transaction(async (tx) => {
+      await tx.exec("INSERT INTO notes (body) VALUES ('one')");
+      await expect(tx.exec("INSERT INTO notes (body) VALUES ('one')")).rejects.toMatchObject({
+        name: 'DatabaseError',
+        code: 'SQL_FAILED',
+        message: expect.stringContaining('UNIQUE constraint failed: notes.body'),
+      });
+      await tx.exec("INSERT INTO notes (body) VALUES ('two')");
+    });
+    expect(await bodies(db)).toEqual(['one', 'two']);
+  });
+
+  it('undoes a nested transaction that throws, and keeps the rest of the outer one', async () => {
+    const db = await tab(freshName());
+    await db.transaction(async (tx) => {
+      await tx.exec("INSERT INTO notes (body) VALUES ('outer')");
+      await expect(
+        tx.transaction(async (inner) => {
+          await inner.exec("INSERT INTO notes (body) VALUES ('inner')");
+          throw new Error('inner failed');
+        }),
+      ).rejects.toThrow('inner failed');
+      await tx.transaction(async (inner) => inner.exec("INSERT INTO notes (body) VALUES ('kept')"));
+    });
+    expect(await bodies(db)).toEqual(['outer', 'kept']);
+  });
+
+  it('makes a read outside it wait for its end, so the read never sees uncommitted rows', async () => {
+    const db = await tab(freshName());
+    const order: string[] = [];
+    let outside: Promise<string[]> | undefined;
+    await db.transaction(async (tx) => {
+      await tx.exec("INSERT INTO notes (body) VALUES ('inside')");
+      outside = bodies(db).then((rows) => {
+        order.push('read');
+        return rows;
+      });
+      await tx.query('SELECT 1');
+      order.push('commit');
+    });
+    expect(await outside).toEqual(['inside']);
+    expect(order).toEqual(['commit', 'read']);
+  });
+
+  it('is rolled back past its time budget, letting the lock go, and says so', async () => {
+    const name = freshName();
+    const db = await tab(name);
+    const keysBefore = await storedKeys(name);
+    let resume!: () => void;
+    const resumed = new Promise<void>((resolve) => {
+      resume = resolve;
+    });
+    let late!: Promise<unknown>;
+    const lateCalled = new Promise<void>((called) => {
+      void db
+        .transaction(
+          async (tx) => {
+            await tx.exec("INSERT INTO notes (body) VALUES ('never stored')");
+            // A forgotten `await` somewhere: the callback does not end in time.
+            await resumed;
+            late = tx.exec("INSERT INTO notes (body) VALUES ('too late')");
+            late.catch(() => {});
+            called();
+          },
+          { timeoutMs: 150 },
+        )
+        .catch((error: unknown) => {
+          expect(error).toMatchObject({ code: 'TRANSACTION_TIMED_OUT' });
+          resume();
+        });
+    });
+    await lateCalled;
+    await expect(late).rejects.toMatchObject({ code: 'TRANSACTION_TIMED_OUT' });
+    expect(await storedKeys(name)).toEqual(keysBefore);
+    // The turn and the lock are free again: the next write goes through.
+    await db.exec("INSERT INTO notes (body) VALUES ('after')");
+    expect(await bodies(db)).toEqual(['after']);
+  });
+
+  it.each([
+    ['BEGIN'],
+    ['COMMIT'],
+    ['SAVEPOINT s'],
+    ["ROLLBACK; INSERT INTO notes (body) VALUES ('x')"],
+  ])('refuses transaction control passed through exec: %s', async (sql) => {
+    const db = await tab(freshName());
+    await db.transaction(async (tx) => {
+      await expect(tx.exec(sql)).rejects.toMatchObject({ code: 'SQL_FAILED' });
+      await tx.exec("INSERT INTO notes (body) VALUES ('still in the transaction')");
+    });
+    expect(await bodies(db)).toEqual(['still in the transaction']);
+  });
+
+  it('is rolled back by close(), and its promise rejects', async () => {
+    const name = freshName();
+    const db = await openTab(name);
+    const keysBefore = await storedKeys(name);
+    let inside!: () => void;
+    const reached = new Promise<void>((resolve) => {
+      inside = resolve;
+    });
+    const open = db.transaction(async (tx) => {
+      await tx.exec("INSERT INTO notes (body) VALUES ('unsaved')");
+      inside();
+      await tx.query('SELECT 1');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await tx.exec("INSERT INTO notes (body) VALUES ('after close')");
+    });
+    await reached;
+    await db.close();
+    await expect(open).rejects.toMatchObject({ name: 'DatabaseError', code: 'CLOSED' });
+    expect(await storedKeys(name)).toEqual(keysBefore);
+  });
+
+  it('refuses its commit when another tab replaced the file meanwhile, storing nothing and saying to reload', async () => {
+    const name = freshName();
+    const db = await tab(name);
+    const other = await tab(`${name}-other`);
+    await other.exec("INSERT INTO notes (body) VALUES ('another file')");
+    const file = await other.exportImage();
+    const { Coordinator } = await import('../../../../src/browser/tabs/coordinator.ts');
+    const { indexedDbChunkStore } = await import('../../../../src/browser/storage/chunk-store.ts');
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.exec("INSERT INTO notes (body) VALUES ('meant for the old file')");
+        // Without Web Locks (as in Node) another tab's adoption can land while this one is open.
+        await new Coordinator(name, indexedDbChunkStore(name)).replace(
+          { file, fileSize: file.byteLength },
+          'pre-adopt',
+        );
+        const keys = await storedKeys(name);
+        return keys;
+      }),
+    ).rejects.toMatchObject({
+      code: 'STALE',
+      staleBecause: 'replaced',
+      message: expect.stringContaining('reload'),
+    });
+    const fresh = await tab(name);
+    expect(await bodies(fresh)).toEqual(['another file']);
+  });
+
+  it('keeps the statements-array form: several writes as one transaction', async () => {
+    const db = await tab(freshName());
+    const written = await db.transaction([
+      { sql: "INSERT INTO notes (body) VALUES ('x')" },
+      { sql: 'INSERT INTO notes (body) VALUES (?) RETURNING id, body', params: ['y'] },
+    ]);
+    expect(written.changes).toBe(2);
+    expect(written.rows).toEqual([{ id: 2, body: 'y' }]);
+    expect(written.results.map((result) => result.changes)).toEqual([1, 1]);
+  });
+});
+
+describe('writes that return rows', () => {
+  it('hands back an INSERT … RETURNING’s rows from exec, and saves', async () => {
+    const db = await tab(freshName());
+    const written = await db.exec('INSERT INTO notes (body) VALUES (?), (?) RETURNING id', [
+      'a',
+      'b',
+    ]);
+    expect(written.rows).toEqual([{ id: 1 }, { id: 2 }]);
+    expect(written.saved.bytesWritten).toBeGreaterThan(0);
+  });
+
+  it('runs a read at once and a write as a write through execute, as SQLite tells them apart', async () => {
+    const name = freshName();
+    const db = await tab(name);
+    const generation = await storedGeneration(name);
+    const read = await db.execute('SELECT count(*) AS n FROM notes', [], 'array');
+    expect(read).toMatchObject({ columns: ['n'], rows: [[0]], saved: null });
+    expect(await storedGeneration(name)).toBe(generation);
+    const written = await db.execute('INSERT INTO notes (body) VALUES (?) RETURNING id', ['a']);
+    expect(written.rows).toEqual([{ id: 1 }]);
+    expect(written.saved).not.toBeNull();
+    expect(await storedGeneration(name)).toBe(generation + 1);
+  });
+});
