@@ -24,17 +24,26 @@ export {
   type StorageErrorCode,
 } from './browser/errors.ts';
 export { listBackups, readBackup, readStoredImage, restoreBackup } from './browser/page/backups.ts';
+export type { LiveQueryOptions } from './browser/page/live-query.ts';
 export {
   type MigratedDatabase,
   type OpenDatabaseOptions,
   openDatabase,
 } from './browser/page/open-database.ts';
+export {
+  DEFAULT_TRANSACTION_TIMEOUT_MS,
+  type Transaction,
+  type TransactionOptions,
+} from './browser/page/transaction.ts';
 export type {
   DatabaseEvent,
   DatabaseInfo,
+  ExecuteResult,
   LoadTimings,
   Row,
+  RowMode,
   SaveSummary,
+  StatementResult,
   WriteResult,
   WriteStatement,
 } from './browser/protocol.ts';

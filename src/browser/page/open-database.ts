@@ -92,7 +92,7 @@ export interface MigratedDatabase {
    * Keeps a read live: `onRows` hears its rows now, and again after every committed change that
    * can affect them (this tab's or another tab's) whenever they differ. Returns how to stop it.
    */
-  live<T extends Row = Row>(
+  live<T = Row>(
     sql: string,
     params: SqlValue[] | undefined,
     options: LiveQueryOptions<T>,

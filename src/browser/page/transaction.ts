@@ -6,9 +6,6 @@ import type { DatabaseWorkerApi, Row, RowMode, StatementResult } from '../protoc
 /** How long an interactive transaction may stay open unless `timeoutMs` says otherwise. */
 export const DEFAULT_TRANSACTION_TIMEOUT_MS = 30_000;
 
-/** How often a transaction is run again when its commit keeps losing the race with other tabs. */
-const MAX_TRANSACTION_ATTEMPTS = 3;
-
 /** Options of an interactive transaction. */
 export interface TransactionOptions {
   /**
@@ -16,6 +13,12 @@ export interface TransactionOptions {
    * it rejects with `TRANSACTION_TIMED_OUT`; default `DEFAULT_TRANSACTION_TIMEOUT_MS`.
    */
   timeoutMs?: number | undefined;
+  /**
+   * How many times the callback may run in all: where Web Locks are missing, another tab can
+   * save first, and the commit is then refused (`CONFLICT`); the callback runs again on the newer
+   * file until this many tries are spent. Default 3.
+   */
+  attempts?: number | undefined;
 }
 
 /**
@@ -43,7 +46,7 @@ export interface Transaction {
  * Runs `work` as one interactive transaction: it holds this tab's turn and the cross-tab lock from
  * its start to its end, commits with one save when `work` resolves, and rolls back (nothing
  * stored) when it throws. Where Web Locks are missing, another tab can save first; the commit is
- * then refused and `work` runs again on the newer file, up to three times in all.
+ * then refused and `work` runs again on the newer file (see `TransactionOptions.attempts`).
  */
 export async function runTransaction<T>(
   call: <R>(work: (api: Remote<DatabaseWorkerApi>) => Promise<R>) => Promise<R>,
@@ -51,6 +54,7 @@ export async function runTransaction<T>(
   options: TransactionOptions = {},
 ): Promise<T> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TRANSACTION_TIMEOUT_MS;
+  const attempts = options.attempts ?? 3;
   for (let attempt = 1; ; attempt += 1) {
     const id = await call((api) => api.begin(timeoutMs));
     let result: T;
@@ -65,7 +69,7 @@ export async function runTransaction<T>(
       return result;
     } catch (error) {
       const lostTheRace = isStorageError(error) && error.code === 'CONFLICT';
-      if (!lostTheRace || attempt >= MAX_TRANSACTION_ATTEMPTS) throw error;
+      if (!lostTheRace || attempt >= attempts) throw error;
     }
   }
 }
