@@ -8,7 +8,7 @@ import {
 } from './browser.ts';
 import { startBackupsFlow } from './ui/backups-flow.ts';
 import { renderMigrationsPanel } from './ui/migrations-panel.ts';
-import { addNote, deleteNote, listNotes } from './ui/notes-store.ts';
+import { type Note, notesStore } from './ui/notes-store.ts';
 import { createNotesView } from './ui/notes-view.ts';
 import { problemOf } from './ui/problem.ts';
 import { saveFile } from './ui/save-file.ts';
@@ -60,11 +60,13 @@ async function start(): Promise<void> {
 }
 
 async function openNotes(db: MigratedDatabase): Promise<void> {
+  const notes = notesStore(db);
+  let shown: Note[] = [];
   let problem: string | null = null;
-  const render = async () => {
+  const render = () => {
     const info = db.info();
     renderStatusBanner(banner, info, { reload });
-    renderNotes({ notes: await listNotes(db), writable: info.staleReason === null, problem });
+    renderNotes({ notes: shown, writable: info.staleReason === null, problem });
   };
   const attempt = async (write: () => Promise<void>) => {
     try {
@@ -73,20 +75,30 @@ async function openNotes(db: MigratedDatabase): Promise<void> {
     } catch (error) {
       problem = isSqljsMigrateError(error) ? error.message : String(error);
     }
-    await render();
+    render();
   };
   const renderNotes = createNotesView(notesRoot, {
-    add: (content) => attempt(() => addNote(db, content)),
-    remove: (id) => attempt(() => deleteNote(db, id)),
+    add: (content) => attempt(() => notes.add(content)),
+    remove: (id) => attempt(() => notes.remove(id)),
   });
+  // The list is a live query: this tab's writes and other tabs' saves redraw it.
+  notes.watch(
+    (rows) => {
+      shown = rows;
+      render();
+    },
+    (error) => {
+      problem = error.message;
+      render();
+    },
+  );
   db.subscribe((event) => {
     // Another tab adopted a file or restored a backup: this tab's report is of another file.
     if (event.kind === 'replaced') return reload();
     showReady(db);
     void refreshBackups();
-    void render();
+    render();
   });
-  await render();
 }
 
 /** The panel for an open database, with its status as it is now. */

@@ -1,4 +1,16 @@
+import { type Generated, Kysely } from 'kysely';
 import type { MigratedDatabase } from '../browser.ts';
+import { liveQuery, MigratedDatabaseDialect } from '../kysely.ts';
+
+/** The demo's notes table, as the notes list reads and writes it through Kysely. */
+interface NotesSchema {
+  notes: {
+    id: Generated<number>;
+    slug: string;
+    content: string;
+    created_at: Generated<string>;
+  };
+}
 
 /** A note as the list shows it. */
 export interface Note {
@@ -8,20 +20,38 @@ export interface Note {
   created_at: string;
 }
 
-/** Every note, newest first. */
-export function listNotes(db: MigratedDatabase): Promise<Note[]> {
-  return db.query<Note & Record<string, never>>(
-    'SELECT id, slug, content, created_at FROM notes ORDER BY id DESC',
-  );
+/** The notes list's queries, typed by Kysely and run on the migrated database. */
+export interface NotesStore {
+  /** Hears every note, newest first, now and whenever they change in this tab or another. */
+  watch(onNotes: (notes: Note[]) => void, onError: (error: Error) => void): () => void;
+  /** Adds a note; its slug is made from the text and kept unique with a random suffix. */
+  add(content: string): Promise<void>;
+  remove(id: number): Promise<void>;
 }
 
-/** Adds a note; its slug is made from the text and kept unique with a random suffix. */
-export async function addNote(db: MigratedDatabase, content: string): Promise<void> {
-  await db.exec('INSERT INTO notes (slug, content) VALUES (?, ?)', [slugFor(content), content]);
-}
-
-export async function deleteNote(db: MigratedDatabase, id: number): Promise<void> {
-  await db.exec('DELETE FROM notes WHERE id = ?', [id]);
+export function notesStore(database: MigratedDatabase): NotesStore {
+  const db = new Kysely<NotesSchema>({ dialect: new MigratedDatabaseDialect(database) });
+  return {
+    watch: (onNotes, onError) =>
+      liveQuery(
+        database,
+        db
+          .selectFrom('notes')
+          .select(['id', 'slug', 'content', 'created_at'])
+          .orderBy('id', 'desc'),
+        onNotes,
+        onError,
+      ),
+    async add(content) {
+      await db
+        .insertInto('notes')
+        .values({ slug: slugFor(content), content })
+        .execute();
+    },
+    async remove(id) {
+      await db.deleteFrom('notes').where('id', '=', id).execute();
+    },
+  };
 }
 
 function slugFor(content: string): string {
