@@ -26,6 +26,7 @@ export {
 } from './core/fingerprint.ts';
 export { columnExists, indexExists, LEDGER_TABLE, tableExists } from './core/inspect.ts';
 export { SCHEMA_FILE_NAME, sortMigrations, splitMigrationFiles } from './core/names.ts';
+export { nextMigrationName } from './core/next-name.ts';
 export { type RunOptionsWithFactory, runMigrations } from './core/run.ts';
 export { describeDifference, diffSchemas, schemaChanges } from './core/schema-diff.ts';
 export type { DatabaseFactory } from './core/scratch.ts';

@@ -2,7 +2,7 @@ import { MigrationError } from './errors.ts';
 import type { Migration } from './types.ts';
 
 /** `NNN_description.sql`: a number, an underscore, a description, `.sql`. */
-const MIGRATION_NAME = /^(\d+)_([A-Za-z0-9][A-Za-z0-9_.-]*)\.sql$/;
+export const MIGRATION_NAME = /^(\d+)_([A-Za-z0-9][A-Za-z0-9_.-]*)\.sql$/;
 
 /** The file beside the migrations that holds the current full schema. */
 export const SCHEMA_FILE_NAME = 'schema.sql';
