@@ -1,7 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { linkSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Migration, splitMigrationFiles } from '../index.ts';
-import { describeFsError, unreadable } from './cli-error.ts';
+import { type Migration, SCHEMA_FILE_NAME, splitMigrationFiles } from '../index.ts';
+import { CliError, describeFsError, unreadable } from './cli-error.ts';
+import { writeSynced } from './database-file.ts';
 
 /** The migrations of a folder and the schema to compare with. */
 export interface MigrationSet {
@@ -46,19 +48,50 @@ export function readMigrationFolder(dir: string, choice: SchemaChoice): Migratio
  * sample builder read folders this way too). Throws `UNREADABLE_INPUT` naming what it could not read.
  */
 export function readSqlFiles(dir: string): Record<string, string> {
+  return Object.fromEntries(sqlFileNames(dir).map((name) => [name, readTextFile(join(dir, name))]));
+}
+
+/** The names of the folder's migrations: its `*.sql` files but `schema.sql`. */
+export function migrationFileNames(dir: string): string[] {
+  return sqlFileNames(dir).filter((name) => name !== SCHEMA_FILE_NAME);
+}
+
+/** The names of a folder's `*.sql` files; `UNREADABLE_INPUT` for a folder that cannot be read. */
+function sqlFileNames(dir: string): string[] {
   let entries: import('node:fs').Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch (error) {
     throw unreadable(dir, `cannot read the migrations folder: ${describeFsError(error)}`, error);
   }
-  const files: Record<string, string> = {};
-  for (const entry of entries) {
-    // Only *.sql files are migrations; a README or an editor's backup file beside them is not.
-    if (!entry.name.endsWith('.sql') || entry.isDirectory()) continue;
-    files[entry.name] = readTextFile(join(dir, entry.name));
+  // Only *.sql files are migrations; a README or an editor's backup file beside them is not.
+  return entries
+    .filter((entry) => entry.name.endsWith('.sql') && !entry.isDirectory())
+    .map((entry) => entry.name);
+}
+
+/**
+ * Writes a new migration file into the folder, never over another file: it is written whole
+ * and synced under a temporary name, then linked in under its own, which fails if that name
+ * was taken meanwhile. A migration runs as soon as it is in the folder, so none may ever be
+ * there half written. Returns its path; `WRITE_FAILED` when it could not be written.
+ */
+export function writeMigrationFile(dir: string, name: string, text: string): string {
+  const path = join(dir, name);
+  const temporary = join(dir, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    writeSynced(temporary, new TextEncoder().encode(text), 0o644);
+    linkSync(temporary, path);
+  } catch (error) {
+    throw new CliError(
+      'WRITE_FAILED',
+      `${path}: could not write: ${describeFsError(error)} (nothing was written)`,
+      { file: path, cause: error },
+    );
+  } finally {
+    rmSync(temporary, { force: true });
   }
-  return files;
+  return path;
 }
 
 /**

@@ -60,7 +60,9 @@ describe('sqljs-migrate usage', () => {
   it('exits 2 for --dry-run on status, which never writes anyway', async () => {
     const run = await runCli(['status', 'app.db', '--dir', 'migrations', '--dry-run']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('--dry-run applies to migrate only');
+    expect(run.stderr).toContain(
+      '--dry-run applies to migrate and diff (status never changes anything)',
+    );
   });
 
   it('prints a usage error as one JSON document with --json', async () => {
