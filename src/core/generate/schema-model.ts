@@ -48,7 +48,10 @@ export function createObjects(
   model: SchemaModel,
   types: readonly SchemaObject['type'][],
 ): void {
+  // One transaction (or a part of the caller's): SQLite writes the schema once, not per object.
+  db.run('SAVEPOINT create_objects');
   for (const object of model.objects) if (types.includes(object.type)) db.run(object.sql as string);
+  db.run('RELEASE create_objects');
 }
 
 /**

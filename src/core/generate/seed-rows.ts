@@ -1,7 +1,7 @@
 import { rowidAliasOf } from '../fingerprint.ts';
 import type { SchemaObject } from '../inspect.ts';
 import { queryRows } from '../inspect.ts';
-import { quoteIdentifier } from '../sql-text.ts';
+import { quoteIdentifier, tokenize } from '../sql-text.ts';
 import {
   type ColumnDefinition,
   readTableDefinition,
@@ -63,6 +63,12 @@ export function seedRows(
       name,
       table.virtual ? [] : referencesOf(name, table.sql as string, before, after, destinations),
     );
+  // All rows in one transaction, each in a savepoint of its own, where no constraint can roll
+  // the whole transaction back (ON CONFLICT ROLLBACK); else each row commits on its own.
+  const together = ![...before.tables.values(), ...after.tables.values()].some((table) =>
+    rollsBackOnConflict(table.sql as string),
+  );
+  for (const db of together ? [start, target] : []) db.run('SAVEPOINT seed_all');
   for (const name of parentsFirst(references)) {
     const table = before.tables.get(name);
     if (!table) continue;
@@ -75,7 +81,18 @@ export function seedRows(
         });
     seeded.set(name, rows);
   }
+  for (const db of together ? [start, target] : []) db.run('RELEASE seed_all');
   return new Map([...seeded].map(([name, rows]) => [name, rows.length]));
+}
+
+/** True when a definition holds `ON CONFLICT ROLLBACK`, which ends the whole transaction. */
+function rollsBackOnConflict(sql: string): boolean {
+  const words = tokenize(sql).map((token) =>
+    token.kind === 'word' ? token.value.toUpperCase() : '',
+  );
+  return words.some(
+    (word, i) => word === 'ON' && words[i + 1] === 'CONFLICT' && words[i + 2] === 'ROLLBACK',
+  );
 }
 
 function seedTable(
