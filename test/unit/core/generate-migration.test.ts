@@ -6,24 +6,12 @@ import {
   fingerprintSchema,
   type GenerateMigrationOptions,
   generateMigration,
-  isMigrationError,
-  type MigrationError,
   runMigrations,
 } from '../../../src/index.ts';
+import { catchMigrationError } from '../../helpers/migration-error.ts';
 import { memoryDatabase, rows, scalar } from '../../helpers/sqljs.ts';
 
 const options: GenerateMigrationOptions = { createDatabase: memoryDatabase, name: '002_next.sql' };
-
-/** The error `write` throws, which must be a `MigrationError`. */
-function refusal(write: () => unknown): MigrationError {
-  try {
-    write();
-  } catch (error) {
-    if (isMigrationError(error)) return error;
-    throw error;
-  }
-  throw new Error('nothing was refused');
-}
 
 /**
  * A database built by `from` with `data` written into it, foreign keys on as an app holds it,
@@ -133,7 +121,7 @@ CREATE TABLE comments (id INTEGER PRIMARY KEY, post_id INTEGER REFERENCES posts(
   });
 
   test('is refused without leave to lose data, naming it', () => {
-    const error = refusal(() =>
+    const error = catchMigrationError(() =>
       generateMigration(AUTHORS, 'CREATE TABLE posts (id INTEGER PRIMARY KEY);', options),
     );
     expect(error.code).toBe('DATA_LOSS');
@@ -208,7 +196,7 @@ describe('a column that holds data', () => {
   const to = 'CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);';
 
   test('is never dropped silently', () => {
-    const error = refusal(() => generateMigration(from, to, options));
+    const error = catchMigrationError(() => generateMigration(from, to, options));
     expect(error.code).toBe('DATA_LOSS');
     expect(error.message).toContain('column notes.file_path is dropped with its values');
   });
@@ -249,7 +237,9 @@ describe('a column that holds data', () => {
 
   test('is dropped and another created, not renamed, when no rename says so', () => {
     const renamed = 'CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT, path TEXT);';
-    expect(refusal(() => generateMigration(from, renamed, options)).code).toBe('DATA_LOSS');
+    expect(catchMigrationError(() => generateMigration(from, renamed, options)).code).toBe(
+      'DATA_LOSS',
+    );
   });
 });
 
@@ -258,7 +248,7 @@ describe('a new column that is NOT NULL without a default', () => {
   const to = 'CREATE TABLE sessions (id INTEGER PRIMARY KEY, me TEXT, user_id INTEGER NOT NULL);';
 
   test('is refused: no row has a value for it', () => {
-    const error = refusal(() => generateMigration(from, to, options));
+    const error = catchMigrationError(() => generateMigration(from, to, options));
     expect(error.code).toBe('DATA_LOSS');
     expect(error.message).toContain(
       'the rows of sessions are dropped: its new column user_id is NOT NULL without a default, so no row has a value for it',
@@ -348,7 +338,7 @@ CREATE VIEW names AS SELECT name FROM writers;
   });
 
   test('are never guessed: without one the table is dropped and another created', () => {
-    const error = refusal(() => generateMigration(from, to, options));
+    const error = catchMigrationError(() => generateMigration(from, to, options));
     expect(error.message).toContain('table authors is dropped with its rows');
   });
 
@@ -384,7 +374,7 @@ CREATE VIEW names AS SELECT name FROM writers;
       'rename authors=writers: table authors is renamed twice',
     ],
   ])('are refused for %s, naming what is wrong', (_, specs, message) => {
-    const error = refusal(() =>
+    const error = catchMigrationError(() =>
       generateMigration(from, to, { ...options, renames: specs.split(' ') }),
     );
     expect(error.code).toBe('BAD_RENAME');
@@ -472,7 +462,7 @@ describe('virtual tables', () => {
 
   test('are dropped and created again only with leave to lose data, with the reason', () => {
     const to = from.replace('fts4(body)', 'fts4(body, title)');
-    const error = refusal(() => generateMigration(from, to, options));
+    const error = catchMigrationError(() => generateMigration(from, to, options));
     expect(error.code).toBe('DATA_LOSS');
     expect(error.message).toContain(
       'virtual table search is dropped with its rows, to be created again as a virtual table of another definition',
@@ -495,7 +485,7 @@ describe('what the writer is given', () => {
   });
 
   test('a schema that does not run: refused, naming its line', () => {
-    const error = refusal(() =>
+    const error = catchMigrationError(() =>
       generateMigration(AUTHORS, `${AUTHORS}CREATE TABLE broken (;\n`, options),
     );
     expect(error.code).toBe('CANNOT_GENERATE');
@@ -509,7 +499,9 @@ describe('what the writer is given', () => {
       { name: '001_a.sql', sql: 'CREATE TABLE a (x);' },
       { name: '002_b.sql', sql: 'ALTER TABLE missing ADD COLUMN y;' },
     ];
-    const error = refusal(() => generateMigration(history, 'CREATE TABLE a (x);', options));
+    const error = catchMigrationError(() =>
+      generateMigration(history, 'CREATE TABLE a (x);', options),
+    );
     expect(error.code).toBe('CANNOT_GENERATE');
     expect(error.message).toContain(
       'the migrations do not replay on an empty database: 002_b.sql line 1: no such table: missing',
@@ -518,7 +510,9 @@ describe('what the writer is given', () => {
 
   test('a foreign key SQLite cannot check: refused, saying why', () => {
     const to = 'CREATE TABLE p (a TEXT);\nCREATE TABLE c (x REFERENCES p(a));\n';
-    const error = refusal(() => generateMigration('CREATE TABLE p (a TEXT);', to, options));
+    const error = catchMigrationError(() =>
+      generateMigration('CREATE TABLE p (a TEXT);', to, options),
+    );
     expect(error.code).toBe('CANNOT_GENERATE');
     expect(error.message).toContain(
       'schema.sql has a foreign key SQLite cannot check (foreign key mismatch - "c" referencing "p")',

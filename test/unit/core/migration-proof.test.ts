@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { proveMigration } from '../../../src/core/generate/proof.ts';
 import { copiedColumns } from '../../../src/core/generate/rebuild.ts';
 import { readSchema } from '../../../src/core/generate/schema-model.ts';
-import { isMigrationError, type MigrationError } from '../../../src/index.ts';
+import { catchMigrationError } from '../../helpers/migration-error.ts';
 import { databaseFrom, memoryDatabase } from '../../helpers/sqljs.ts';
 
 const BEFORE = `CREATE TABLE authors (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL);
@@ -38,15 +38,7 @@ function prove(sql: string) {
   });
 }
 
-function failure(sql: string): MigrationError {
-  try {
-    prove(sql);
-  } catch (error) {
-    if (isMigrationError(error)) return error;
-    throw error;
-  }
-  throw new Error('the proof passed');
-}
+const failure = (sql: string) => catchMigrationError(() => prove(sql));
 
 const ADD_TITLE = 'ALTER TABLE notes ADD COLUMN title TEXT;\n';
 const PREFIX = '002_next.sql: on a copy of the schema the migrations build with 6 generated rows, ';

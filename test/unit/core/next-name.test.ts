@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { isMigrationError, nextMigrationName } from '../../../src/index.ts';
+import { nextMigrationName } from '../../../src/index.ts';
 import { DEMO_MIGRATIONS } from '../../helpers/demo-migrations.ts';
+import { catchMigrationError } from '../../helpers/migration-error.ts';
 
 const NOW = new Date('2026-03-04T05:06:07Z');
 
@@ -74,13 +75,8 @@ describe('the next migration name', () => {
       '001_b.sql: shares its number with 001_a.sql',
     ],
   ])('refuses %s', (_, existing, description, code, message) => {
-    let thrown: unknown;
-    try {
-      nextMigrationName(existing, description, NOW);
-    } catch (error) {
-      thrown = error;
-    }
-    expect(isMigrationError(thrown) && thrown.code).toBe(code);
-    expect((thrown as Error).message).toContain(message);
+    const error = catchMigrationError(() => nextMigrationName(existing, description, NOW));
+    expect(error.code).toBe(code);
+    expect(error.message).toContain(message);
   });
 });
