@@ -472,6 +472,26 @@ describe('virtual tables', () => {
     expect(sql).toContain('DROP TABLE "search";');
     expect(sql).toContain('CREATE VIRTUAL TABLE search USING fts4(body, title);');
   });
+
+  test('are renamed with their rows when a rename says so', () => {
+    const to = from.replace('search', 'finder');
+    const { sql } = generateMigration(from, to, { ...options, renames: ['search=finder'] });
+
+    const db = migrated(from, "INSERT INTO search (docid, body) VALUES (7, 'hello');", sql);
+
+    expect(rows(db, "SELECT docid FROM finder WHERE finder MATCH 'hello'")).toEqual([{ docid: 7 }]);
+  });
+
+  test('have columns SQLite cannot rename: refused, saying what SQLite said', () => {
+    const to = from.replace('fts4(body)', 'fts4(text)');
+    const error = catchMigrationError(() =>
+      generateMigration(from, to, { ...options, renames: ['search.body=text'] }),
+    );
+    expect(error.code).toBe('CANNOT_GENERATE');
+    expect(error.message).toMatch(
+      /^002_next\.sql: cannot be written, SQLite refuses ALTER TABLE "search" RENAME COLUMN "body" TO "text": .+; rename it by hand in a migration of its own \(nothing was written\)$/,
+    );
+  });
 });
 
 describe('what the writer is given', () => {
