@@ -73,8 +73,9 @@ Options:
   -h, --help       Show this help.
   --version        Print the version of sqljs-migrate.
 
-Exit codes: 0 success, 1 a migration problem or failed verification (the file is untouched),
-2 a usage error, or input that is unreadable, damaged, of an unsupported shape or in use.
+Exit codes: 0 success, 1 a migration problem or failed verification (the file is untouched) or
+a migration diff will not write (nothing is written), 2 a usage error, or input that is
+unreadable, damaged, of an unsupported shape or in use.
 `;
 
 const COMMANDS: readonly CommandName[] = ['migrate', 'status', 'verify', 'new', 'diff'];

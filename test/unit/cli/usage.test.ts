@@ -9,6 +9,9 @@ describe('sqljs-migrate usage', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Usage: sqljs-migrate');
     expect(run.stdout).toContain('verify --dir DIR');
+    expect(run.stdout).toContain('new NAME --dir DIR');
+    expect(run.stdout).toContain('diff --dir DIR');
+    expect(run.stdout).toContain('--allow-data-loss');
   });
 
   it('prints the version from package.json and exits 0 for --version', async () => {
