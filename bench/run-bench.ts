@@ -16,6 +16,7 @@ import {
   type WriteSeries,
 } from './bench-protocol.ts';
 import { measureBigMigration } from './big-migration-bench.ts';
+import { measureDiff } from './diff-bench.ts';
 import { measureFingerprint } from './fingerprint-bench.ts';
 import { figures3, median, phaseMedians, round2, round3 } from './stats.ts';
 import { measureInference, measureUpload } from './upload-measure.ts';
@@ -35,9 +36,11 @@ const CHUNK_RUNS = Number(process.env.BENCH_CHUNK_RUNS ?? 7);
 const CHUNK_WRITES = 5;
 /** Measured rounds of the upload and of cold detection (after one warm-up each). */
 const UPLOAD_RUNS = Number(process.env.BENCH_UPLOAD_RUNS ?? 5);
-/** `BENCH_ONLY=chunks,upload` (any of load, chunks, upload, inference, big-migration, fingerprint). */
+/** `BENCH_ONLY=chunks,upload` (any of load, chunks, upload, inference, big-migration, fingerprint, diff). */
 const PARTS = new Set(
-  (process.env.BENCH_ONLY ?? 'load,chunks,upload,inference,big-migration,fingerprint').split(','),
+  (process.env.BENCH_ONLY ?? 'load,chunks,upload,inference,big-migration,fingerprint,diff').split(
+    ',',
+  ),
 );
 
 async function main(): Promise<void> {
@@ -73,6 +76,7 @@ async function main(): Promise<void> {
       machineLoadBefore: round2(loadBefore),
       // Node only; measured first, before any Chromium shares the machine.
       ...(PARTS.has('fingerprint') && (await measureFingerprint())),
+      ...(PARTS.has('diff') && (await measureDiff())),
       ...((PARTS.has('load') || PARTS.has('chunks')) &&
         (await withBrowser('profile', async (context) => {
           const seeded = await seed(context);
@@ -390,6 +394,7 @@ function printTable(report: Record<string, number>): void {
     inferenceMs100: '≤ 250',
     bigMigration50kVs5kRatio: '≤ 12',
     fingerprintMs300: '≤ 50',
+    diffMs300: '≤ 2000',
     bookkeepingVsMigrationsRatio200: '≤ 1',
   };
   const rows = Object.entries(report).map(([name, value]) => [

@@ -24,6 +24,11 @@ export {
   type SchemaFingerprint,
   sameSchema,
 } from './core/fingerprint.ts';
+export {
+  type GeneratedMigration,
+  type GenerateMigrationOptions,
+  generateMigration,
+} from './core/generate/generate-migration.ts';
 export { columnExists, indexExists, LEDGER_TABLE, tableExists } from './core/inspect.ts';
 export {
   SCHEMA_FILE_NAME,
@@ -31,6 +36,7 @@ export {
   sortMigrations,
   splitMigrationFiles,
 } from './core/names.ts';
+export { nextMigrationName } from './core/next-name.ts';
 export { type RunOptionsWithFactory, runMigrations } from './core/run.ts';
 export { describeDifference, diffSchemas, schemaChanges } from './core/schema-diff.ts';
 export type { DatabaseFactory } from './core/scratch.ts';

@@ -3,12 +3,12 @@ import type { AppLedger, LedgerTool, MigrationLayout } from '../index.ts';
 import { CliError, messageOf } from './cli-error.ts';
 
 /** The commands the CLI knows. */
-export type CommandName = 'migrate' | 'status' | 'verify';
+export type CommandName = 'migrate' | 'status' | 'verify' | 'new' | 'diff';
 
 /** A validated command line, ready for a command handler. */
 export interface CommandLine {
   command: CommandName;
-  /** The database file (`migrate`, `status`); null for `verify`. */
+  /** The database file (`migrate`, `status`); null for the others. */
   file: string | null;
   dir: string;
   /** `--schema FILE`; null to use `DIR/schema.sql`. */
@@ -25,6 +25,12 @@ export interface CommandLine {
   adoptFrom: 'none' | LedgerTool | AppLedger | null;
   /** `--drop-adopted-ledger`: drop the adopted ledger's tables once recorded. */
   dropAdoptedLedger: boolean;
+  /** What the new migration does, in words (`new NAME`, `diff --name NAME`); null for the default. */
+  name: string | null;
+  /** `diff --rename …`, each `old_table=new_table` or `table.old_column=new_column`. */
+  renames: string[];
+  /** `diff --allow-data-loss`: write drops that lose data instead of refusing them. */
+  allowDataLoss: boolean;
 }
 
 /** What the arguments ask for: help, the version, or a command to run. */
@@ -47,12 +53,26 @@ Commands:
   verify --dir DIR            Run every migration from an empty database, check that each
                               intermediate version is recognized and that the result matches
                               the schema.
+  new NAME --dir DIR          Write the next migration file, empty, numbered after the others
+                              (NAME says what it does: add_note_pinned).
+  diff --dir DIR              Write the next migration from DIR/schema.sql: what brings the
+                              schema the migrations build to it. Proven first on a copy with
+                              rows in every table; nothing is written unless the copy ends with
+                              the schema, its rows and intact foreign keys.
 
 Options:
   --dir DIR        Folder of NNN_description.sql migrations (DIR/schema.sql is the schema).
   --schema FILE    Use FILE as the full current schema instead of DIR/schema.sql.
   --no-schema      Ignore DIR/schema.sql.
-  --dry-run        migrate only: run everything, then roll back; the file is not written.
+  --dry-run        migrate: run everything, then roll back; the file is not written.
+                   diff: print the migration instead of writing it.
+  --name NAME      diff: what the migration does, for its file name (default update_schema).
+  --rename OLD=NEW diff: a table renamed (old_table=new_table) or a column renamed
+                   (table.old_column=new_column); repeat for more. Nothing is renamed
+                   otherwise: what is gone is dropped, what is new created.
+  --allow-data-loss
+                   diff: write a change that drops a table, a column or rows that hold data
+                   (with a comment saying so) instead of refusing it.
   --timeout SECONDS
                    migrate and status: stop the run if it has not finished after SECONDS
                    (the file is untouched, exit 1). Without it, they wait as long as it takes.
@@ -69,11 +89,21 @@ Options:
   -h, --help       Show this help.
   --version        Print the version of sqljs-migrate.
 
-Exit codes: 0 success, 1 a migration problem or failed verification (the file is untouched),
-2 a usage error, or input that is unreadable, damaged, of an unsupported shape or in use.
+Exit codes: 0 success, 1 a migration problem or failed verification (the file is untouched) or
+a migration diff will not write (nothing is written), 2 a usage error, or input that is
+unreadable, damaged, of an unsupported shape or in use.
 `;
 
-const COMMANDS: readonly CommandName[] = ['migrate', 'status', 'verify'];
+const COMMANDS: readonly CommandName[] = ['migrate', 'status', 'verify', 'new', 'diff'];
+
+/** The operand each command takes, if any: `migrate FILE.db`, `new NAME`. */
+const OPERANDS: Record<CommandName, 'a database FILE' | 'a NAME' | null> = {
+  migrate: 'a database FILE',
+  status: 'a database FILE',
+  verify: null,
+  new: 'a NAME',
+  diff: null,
+};
 
 const OPTIONS = {
   dir: { type: 'string' },
@@ -85,6 +115,9 @@ const OPTIONS = {
   layout: { type: 'string' },
   'adopt-from': { type: 'string' },
   'drop-adopted-ledger': { type: 'boolean' },
+  name: { type: 'string' },
+  rename: { type: 'string', multiple: true },
+  'allow-data-loss': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -99,41 +132,41 @@ export function parseCommandLine(args: string[]): ParsedCommandLine {
   if (values.version) return { kind: 'version' };
 
   const [command, ...operands] = positionals;
-  if (command === undefined) throw usageError('missing command (migrate, status or verify)');
+  if (command === undefined) throw usageError(`missing command (${COMMANDS.join(', ')})`);
   if (!isCommandName(command)) {
-    throw usageError(`unknown command "${command}" (expected migrate, status or verify)`);
+    throw usageError(`unknown command "${command}" (expected ${COMMANDS.join(', ')})`);
   }
 
-  const takesFile = command !== 'verify';
-  const expectedOperands = takesFile ? 1 : 0;
-  if (takesFile && operands.length === 0) throw usageError(`${command} needs a database FILE`);
+  const operand = OPERANDS[command];
+  if (operand !== null && operands.length === 0) throw usageError(`${command} needs ${operand}`);
+  const expectedOperands = operand === null ? 0 : 1;
   if (operands.length > expectedOperands) {
     throw usageError(
-      `${command} takes ${takesFile ? 'one FILE' : 'no FILE'}; unexpected "${operands[expectedOperands]}"`,
+      `${command} takes ${operand === null ? 'no FILE' : `one ${operand.replace(/^a (database )?/, '')}`}; unexpected "${operands[expectedOperands]}"`,
     );
   }
   if (values.dir === undefined || values.dir === '') throw usageError(`${command} needs --dir DIR`);
   if (values.schema !== undefined && values['no-schema']) {
     throw usageError('--schema and --no-schema exclude each other');
   }
-  if (values['dry-run'] && command !== 'migrate') {
-    throw usageError(`--dry-run applies to migrate only (${command} never changes anything)`);
-  }
-  if (values.timeout !== undefined && command === 'verify') {
-    throw usageError('--timeout applies to migrate and status');
-  }
-  if (values['adopt-from'] !== undefined && command === 'verify') {
-    throw usageError('--adopt-from applies to migrate and status');
-  }
-  if (values['drop-adopted-ledger'] && command !== 'migrate') {
-    throw usageError('--drop-adopted-ledger applies to migrate only');
-  }
+  onlyFor(command, values['dry-run'], '--dry-run', ['migrate', 'diff'], {
+    status: 'never changes anything',
+    verify: 'never changes anything',
+  });
+  onlyFor(command, values.timeout, '--timeout', ['migrate', 'status']);
+  onlyFor(command, values.schema, '--schema', ['migrate', 'status', 'verify', 'diff']);
+  onlyFor(command, values['no-schema'], '--no-schema', ['migrate', 'status', 'verify']);
+  onlyFor(command, values.name, '--name', ['diff'], { new: 'takes NAME as its operand' });
+  onlyFor(command, values.rename, '--rename', ['diff']);
+  onlyFor(command, values['allow-data-loss'], '--allow-data-loss', ['diff']);
+  onlyFor(command, values['adopt-from'], '--adopt-from', ['migrate', 'status']);
+  onlyFor(command, values['drop-adopted-ledger'], '--drop-adopted-ledger', ['migrate']);
 
   return {
     kind: 'run',
     commandLine: {
       command,
-      file: takesFile ? (operands[0] ?? null) : null,
+      file: operand === 'a database FILE' ? (operands[0] ?? null) : null,
       dir: values.dir,
       schemaFile: values.schema ?? null,
       noSchema: values['no-schema'] ?? false,
@@ -143,8 +176,28 @@ export function parseCommandLine(args: string[]): ParsedCommandLine {
       layout: values.layout === undefined ? null : parseLayout(values.layout),
       adoptFrom: values['adopt-from'] === undefined ? null : parseAdoptFrom(values['adopt-from']),
       dropAdoptedLedger: values['drop-adopted-ledger'] ?? false,
+      name: (operand === 'a NAME' ? operands[0] : values.name) ?? null,
+      renames: values.rename ?? [],
+      allowDataLoss: values['allow-data-loss'] ?? false,
     },
   };
+}
+
+/** Refuses an option given to a command it does not apply to, saying which it applies to. */
+function onlyFor(
+  command: CommandName,
+  given: unknown,
+  option: string,
+  commands: readonly CommandName[],
+  why: Partial<Record<CommandName, string>> = {},
+): void {
+  if (given === undefined || given === false || commands.includes(command)) return;
+  const list =
+    commands.length === 1
+      ? `${commands[0]} only`
+      : `${commands.slice(0, -1).join(', ')} and ${commands.at(-1)}`;
+  const reason = why[command] === undefined ? '' : ` (${command} ${why[command]})`;
+  throw usageError(`${option} applies to ${list}${reason}`);
 }
 
 /** The command named in the arguments, when there is a known one; for error output. */

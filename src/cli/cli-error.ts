@@ -78,6 +78,8 @@ export function describeFsError(error: unknown): string {
       return 'is a folder, not a file';
     case 'ENOTDIR':
       return 'is not a folder';
+    case 'EEXIST':
+      return 'a file of that name exists';
     default:
       return messageOf(error);
   }

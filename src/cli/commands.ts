@@ -1,13 +1,19 @@
-import { verifyMigrations } from '../index.ts';
+import { join } from 'node:path';
+import { generateMigration, nextMigrationName, verifyMigrations } from '../index.ts';
 import type { CommandLine } from './arguments.ts';
+import { unreadable } from './cli-error.ts';
 import {
   databaseInUseError,
   databaseInUseWarning,
   readDatabaseFile,
   replaceDatabaseFile,
 } from './database-file.ts';
-import { readMigrationFolder } from './migrations-folder.ts';
-import { formatReport, formatVerification } from './output.ts';
+import {
+  migrationFileNames,
+  readMigrationFolder,
+  writeMigrationFile,
+} from './migrations-folder.ts';
+import { formatDiff, formatReport, formatVerification } from './output.ts';
 import {
   createEmptyDatabase,
   loadSqlJs,
@@ -97,5 +103,75 @@ export async function runVerifyCommand(commandLine: CommandLine): Promise<Comman
     exitCode: report.ok ? 0 : 1,
     json: { ok: report.ok, command: 'verify', file: null, dir: commandLine.dir, report },
     text: formatVerification(report, commandLine.dir, set.schemaSource),
+  };
+}
+
+/** What `diff` names the migration when `--name` does not: the file name says the rest. */
+const DEFAULT_DIFF_NAME = 'update_schema';
+
+/**
+ * `new`: the next migration file of the folder, empty but for a comment, named after the
+ * others (`nextMigrationName`).
+ */
+export function runNewCommand(commandLine: CommandLine & { name: string }): CommandResult {
+  const { dir } = commandLine;
+  const name = nextMigrationName(migrationFileNames(dir), commandLine.name);
+  const file = writeMigrationFile(
+    dir,
+    name,
+    `-- ${name}: what this migration does, and why.\n-- Make the same change in schema.sql: \`sqljs-migrate verify --dir ${dir}\` checks that they agree.\n`,
+  );
+  return {
+    exitCode: 0,
+    json: { ok: true, command: 'new', file, dir, written: true },
+    text: `${file} written: an empty migration, for its SQL\n`,
+  };
+}
+
+/**
+ * `diff`: the next migration, written from the difference between the schema the folder's
+ * migrations build and the schema file, once the core has proven it on a copy with rows. With
+ * `--dry-run` it is printed (stdout) instead of written, and what was found goes to stderr.
+ */
+export async function runDiffCommand(
+  commandLine: CommandLine,
+  progress: ProgressSink,
+): Promise<CommandResult> {
+  const { dir } = commandLine;
+  const set = readMigrationFolder(dir, { schemaFile: commandLine.schemaFile, noSchema: false });
+  if (set.schema === undefined || set.schemaSource === null) {
+    throw unreadable(
+      join(dir, 'schema.sql'),
+      'no such file: diff writes the migration that brings the migrations to the schema in it; write it, or name another file with --schema',
+    );
+  }
+  const name = nextMigrationName(
+    set.migrations.map((migration) => migration.name),
+    commandLine.name ?? DEFAULT_DIFF_NAME,
+  );
+  const sql = await loadSqlJs();
+  const migration = generateMigration(set.migrations, set.schema, {
+    createDatabase: () => createEmptyDatabase(sql),
+    renames: commandLine.renames,
+    allowDataLoss: commandLine.allowDataLoss,
+    name,
+    schemaName: set.schemaSource,
+  });
+  const context = { dir, name, schemaSource: set.schemaSource, dryRun: commandLine.dryRun };
+  const output = formatDiff(migration, context);
+  const file =
+    migration.sql === '' || commandLine.dryRun ? null : writeMigrationFile(dir, name, output.file);
+  if (commandLine.dryRun && !commandLine.json) for (const line of output.notes) progress(line);
+  return {
+    exitCode: 0,
+    json: {
+      ok: true,
+      command: 'diff',
+      dir,
+      file: file ?? (migration.sql === '' ? null : join(dir, name)),
+      written: file !== null,
+      migration: { ...migration, sql: migration.sql === '' ? '' : output.file },
+    },
+    text: commandLine.dryRun ? output.file : output.summary,
   };
 }

@@ -189,7 +189,8 @@ export function replaceDatabaseFile(file: DatabaseFile, bytes: Uint8Array): void
   syncFolder(folder);
 }
 
-function writeSynced(path: string, bytes: Uint8Array, mode: number): void {
+/** Writes a new file (never an existing one) and syncs it to disk before returning. */
+export function writeSynced(path: string, bytes: Uint8Array, mode: number): void {
   // 'wx': never follow or reuse an existing file under the temporary name.
   const fd = openSync(path, 'wx', mode);
   try {

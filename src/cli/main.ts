@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { guessCommand, parseCommandLine, USAGE, wantsJson } from './arguments.ts';
-import { type CommandResult, runMigrateCommand, runVerifyCommand } from './commands.ts';
+import { type CommandLine, guessCommand, parseCommandLine, USAGE, wantsJson } from './arguments.ts';
+import {
+  type CommandResult,
+  runDiffCommand,
+  runMigrateCommand,
+  runNewCommand,
+  runVerifyCommand,
+} from './commands.ts';
 import { exitCodeFor, formatError, serializeError } from './output.ts';
 
 /** Where the command line prints: the process's streams, or a test's strings. */
@@ -38,11 +44,7 @@ export async function main(args: string[], io: Io): Promise<number> {
     }
     const { commandLine } = parsed;
     const progress = (line: string) => io.stderr(`${line}\n`);
-    const { command, file } = commandLine;
-    const result: CommandResult =
-      command === 'verify' || file === null
-        ? await runVerifyCommand(commandLine)
-        : await runMigrateCommand({ ...commandLine, command, file }, progress);
+    const result = await runCommand(commandLine, progress);
     io.stdout(json ? `${JSON.stringify(result.json, null, 2)}\n` : result.text);
     return result.exitCode;
   } catch (error) {
@@ -54,6 +56,19 @@ export async function main(args: string[], io: Io): Promise<number> {
     }
     return exitCodeFor(error);
   }
+}
+
+/** Hands the command line to its command. */
+function runCommand(
+  commandLine: CommandLine,
+  progress: (line: string) => void,
+): Promise<CommandResult> | CommandResult {
+  const { command, file, name } = commandLine;
+  if ((command === 'migrate' || command === 'status') && file !== null)
+    return runMigrateCommand({ ...commandLine, command, file }, progress);
+  if (command === 'new' && name !== null) return runNewCommand({ ...commandLine, name });
+  if (command === 'diff') return runDiffCommand(commandLine, progress);
+  return runVerifyCommand(commandLine);
 }
 
 /** The version in package.json, two folders up both from `src/cli/` and from `dist/cli/`. */

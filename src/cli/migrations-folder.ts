@@ -1,7 +1,14 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, linkSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Migration, type MigrationLayout, splitMigrationFiles } from '../index.ts';
-import { describeFsError, unreadable } from './cli-error.ts';
+import {
+  type Migration,
+  type MigrationLayout,
+  SCHEMA_FILE_NAME,
+  splitMigrationFiles,
+} from '../index.ts';
+import { CliError, describeFsError, unreadable } from './cli-error.ts';
+import { writeSynced } from './database-file.ts';
 
 /** The migrations of a folder and the schema to compare with. */
 export interface MigrationSet {
@@ -71,6 +78,37 @@ export function readMigrationFiles(dir: string): Record<string, string> {
     else if (entry.name.endsWith('.sql')) files[entry.name] = readTextFile(path);
   }
   return files;
+}
+
+/** The names of the folder's migration files, as `new` numbers the next one after them. */
+export function migrationFileNames(dir: string): string[] {
+  return Object.keys(readMigrationFiles(dir)).filter(
+    (name) => name.endsWith('.sql') && name !== SCHEMA_FILE_NAME,
+  );
+}
+
+/**
+ * Writes a new migration file into the folder, never over another file: it is written whole
+ * and synced under a temporary name, then linked in under its own, which fails if that name
+ * was taken meanwhile. A migration runs as soon as it is in the folder, so none may ever be
+ * there half written. Returns its path; `WRITE_FAILED` when it could not be written.
+ */
+export function writeMigrationFile(dir: string, name: string, text: string): string {
+  const path = join(dir, name);
+  const temporary = join(dir, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    writeSynced(temporary, new TextEncoder().encode(text), 0o644);
+    linkSync(temporary, path);
+  } catch (error) {
+    throw new CliError(
+      'WRITE_FAILED',
+      `${path}: could not write: ${describeFsError(error)} (nothing was written)`,
+      { file: path, cause: error },
+    );
+  } finally {
+    rmSync(temporary, { force: true });
+  }
+  return path;
 }
 
 /**

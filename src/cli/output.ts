@@ -1,5 +1,7 @@
+import { join } from 'node:path';
 import {
   describeDifference,
+  type GeneratedMigration,
   isMigrationError,
   type MigrationOutcome,
   type MigrationReport,
@@ -158,6 +160,47 @@ export function formatVerification(
   return `${lines.join('\n')}\n`;
 }
 
+/** What `diff` needs besides the migration itself. */
+export interface DiffContext {
+  dir: string;
+  /** The migration's file name. */
+  name: string;
+  schemaSource: string;
+  dryRun: boolean;
+}
+
+/**
+ * What `diff` prints and writes: the file (a header, then the migration; empty when there is
+ * nothing to write), the summary once it is written, and the notes a dry run puts on stderr
+ * while the file goes to stdout.
+ */
+export function formatDiff(
+  migration: GeneratedMigration,
+  context: DiffContext,
+): { file: string; summary: string; notes: string[] } {
+  const { proof } = migration;
+  if (proof === null) {
+    const nothing = `nothing to write: the migrations in ${context.dir} already build ${context.schemaSource}`;
+    return { file: '', summary: `${nothing}\n`, notes: [nothing] };
+  }
+  const proven = `proven on a copy with ${proof.rows} generated rows in ${proof.tables} tables`;
+  const file = [
+    `-- ${context.name}: written by sqljs-migrate diff, from ${context.schemaSource};`,
+    `-- ${proven}.`,
+    '',
+    migration.sql,
+  ].join('\n');
+  const path = join(context.dir, context.name);
+  const details = [
+    ...migration.changes.map((change) => `  ${describeDifference(change)}`),
+    ...migration.warnings.map((warning) => `warning: ${warning}`),
+  ];
+  const headline = context.dryRun
+    ? `dry run: ${path} not written, ${proven}`
+    : `${path} written, ${proven}`;
+  return { file, summary: `${[headline, ...details].join('\n')}\n`, notes: [headline, ...details] };
+}
+
 function recognition(version: VerificationReport['versions'][number]): string {
   if (version.recognizedAs === null) return 'NOT recognized';
   if (version.recognizedAs === version.name) return 'recognized';
@@ -204,12 +247,16 @@ function indent(text: string, prefix: string): string[] {
   return text.split('\n').map((line) => `${prefix}${line}`);
 }
 
-/** Migration codes that mean the migration files themselves are misnamed: fix the input, exit 2. */
+/**
+ * Migration codes that mean the input is wrong (a misnamed migration file or folder, a rename of
+ * a table or column that is not there): fix the input, exit 2.
+ */
 const INPUT_MIGRATION_CODES = new Set([
   'BAD_NAME',
   'DUPLICATE_NUMBER',
   'MIXED_LAYOUT',
   'BAD_LAYOUT',
+  'BAD_RENAME',
 ]);
 
 /**

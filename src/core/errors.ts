@@ -118,7 +118,15 @@ export type MigrationErrorCode =
   /** The database holds the ledgers of two tools (`tool` names both); `adoptFrom` must pick one. */
   | 'TWO_LEDGERS'
   /** The database is inside an open transaction. */
-  | 'IN_TRANSACTION';
+  | 'IN_TRANSACTION'
+  /** A migration being written would drop a table, a column or rows that hold data. */
+  | 'DATA_LOSS'
+  /** A migration being written needs a change that must be written by hand. */
+  | 'CANNOT_GENERATE'
+  /** A migration being written did not give the schema, or lost rows, on a copy with rows. */
+  | 'PROOF_FAILED'
+  /** A rename asked of a migration being written names no such table or column. */
+  | 'BAD_RENAME';
 
 /** Codes raised about the migration files alone, before any database is read. */
 const FILE_CODES: ReadonlySet<MigrationErrorCode> = new Set([
@@ -126,6 +134,17 @@ const FILE_CODES: ReadonlySet<MigrationErrorCode> = new Set([
   'DUPLICATE_NUMBER',
   'MIXED_LAYOUT',
   'BAD_LAYOUT',
+]);
+
+/**
+ * Codes raised while a migration is being written: no database of the caller's is involved
+ * (only scratch copies), and the migration is not written.
+ */
+const WRITING_CODES: ReadonlySet<MigrationErrorCode> = new Set([
+  'DATA_LOSS',
+  'CANNOT_GENERATE',
+  'PROOF_FAILED',
+  'BAD_RENAME',
 ]);
 
 /** What a `MigrationError` may carry besides its code and reason. */
@@ -295,6 +314,7 @@ function outcome(
   unchanged: string,
 ): string {
   if (FILE_CODES.has(code)) return '';
+  if (WRITING_CODES.has(code)) return ' (nothing was written)';
   if (committed.length === 0) return ` (${unchanged} is unchanged)`;
   return ` (this migration was rolled back; the ${committed.length} before it in this run stay applied: ${committed.join(', ')})`;
 }

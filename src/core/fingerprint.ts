@@ -122,6 +122,11 @@ export function fingerprintSchema(
   return fingerprint;
 }
 
+/** The shape `fingerprintSchema` gives a table whose stored definition is `sql`. */
+export function fingerprintTable(sql: string): TableShape {
+  return tableShapeOf(sql);
+}
+
 /** True when two fingerprints describe the same schema. */
 export function sameSchema(a: SchemaFingerprint, b: SchemaFingerprint): boolean {
   return serialized(a) === serialized(b);
@@ -214,7 +219,7 @@ function tableShape(table: TableDefinition): TableShape {
  * rule, quirks included: the declared type is exactly INTEGER, the key has that one column, and a
  * `PRIMARY KEY DESC` written on the column (not in a table constraint) makes it an ordinary key.
  */
-function rowidAliasOf(table: TableDefinition): string | null {
+export function rowidAliasOf(table: TableDefinition): string | null {
   const key = table.primaryKey;
   const only = key?.columns.length === 1 ? key.columns[0] : undefined;
   if (table.withoutRowid || !key || !only) return null;

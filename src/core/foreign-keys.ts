@@ -1,5 +1,6 @@
 import { MigrationError } from './errors.ts';
 import { queryRows, tableExists } from './inspect.ts';
+import { quoteIdentifier } from './sql-text.ts';
 import type { SqlDatabase, SqlValue } from './types.ts';
 
 /**
@@ -14,7 +15,10 @@ import type { SqlDatabase, SqlValue } from './types.ts';
  * reference counted twice, so a migration that fixes one and adds another of those is not told
  * apart from one that did neither — it leaves no new missing key behind.
  */
-export type ForeignKeyViolations = Map<string, { table: string; parent: string; rows: number }>;
+export type ForeignKeyViolations = Map<
+  string,
+  { table: string; columns: string[]; parent: string; rows: number }
+>;
 
 /** Every row that breaks a foreign key now (see `ForeignKeyViolations`). */
 export function foreignKeyViolations(db: SqlDatabase): ForeignKeyViolations {
@@ -41,10 +45,40 @@ export function foreignKeyViolations(db: SqlDatabase): ForeignKeyViolations {
       const identity = JSON.stringify([table.toLowerCase(), key.from, key.parent, values]);
       const counted = violations.get(identity);
       if (counted) counted.rows++;
-      else violations.set(identity, { table, parent: key.parent, rows: 1 });
+      else violations.set(identity, { table, columns: key.from, parent: key.parent, rows: 1 });
     }
   }
   return violations;
+}
+
+/**
+ * The same violations told in the names their tables and columns have after renames, so rows
+ * that broke a key before a migration renamed its table are not taken for new ones after it.
+ * `table` and `column` map a lower-case name (a column by its table's new name) to its new one.
+ */
+export function renamedViolations(
+  violations: ForeignKeyViolations,
+  renamed: { table(name: string): string; column(table: string, name: string): string },
+): ForeignKeyViolations {
+  const result: ForeignKeyViolations = new Map();
+  for (const [identity, violation] of violations) {
+    const [table, from, parent, values] = JSON.parse(identity) as [
+      string,
+      string[],
+      string,
+      unknown,
+    ];
+    const newTable = renamed.table(table).toLowerCase();
+    const columns = from.map((column) => renamed.column(newTable, column).toLowerCase());
+    const key = JSON.stringify([newTable, columns, renamed.table(parent).toLowerCase(), values]);
+    result.set(key, {
+      table: renamed.table(violation.table),
+      columns,
+      parent: renamed.table(violation.parent),
+      rows: violation.rows,
+    });
+  }
+  return result;
 }
 
 /**
@@ -57,22 +91,35 @@ export function assertForeignKeys(
   migrationName: string,
   before: ForeignKeyViolations = new Map(),
 ): ForeignKeyViolations {
+  const violations = foreignKeyViolations(db);
+  const added = addedViolations(before, violations);
+  if (added === null) return violations;
+  throw new MigrationError(
+    'FOREIGN_KEY_VIOLATION',
+    `${migrationName}: ${added}; fix the migration's data step`,
+    { migrationName },
+  );
+}
+
+/**
+ * The rows breaking a foreign key in `after` that did not in `before`, in words (`leaves 2 more
+ * row(s) that break a foreign key (in …)`); null when there are none.
+ */
+export function addedViolations(
+  before: ForeignKeyViolations,
+  after: ForeignKeyViolations,
+): string | null {
   let added = 0;
   let first: { table: string; parent: string } | undefined;
-  const violations = foreignKeyViolations(db);
-  for (const [identity, now] of violations) {
+  for (const [identity, now] of after) {
     const extra = now.rows - (before.get(identity)?.rows ?? 0);
     if (extra > 0) {
       added += extra;
       first ??= now;
     }
   }
-  if (!first) return violations;
-  throw new MigrationError(
-    'FOREIGN_KEY_VIOLATION',
-    `${migrationName}: leaves ${added} more row(s) that break a foreign key (in ${first.table}, referring to missing ${first.parent} rows); fix the migration's data step`,
-    { migrationName },
-  );
+  if (!first) return null;
+  return `leaves ${added} more row(s) that break a foreign key (in ${first.table}, referring to missing ${first.parent} rows)`;
 }
 
 interface ForeignKey {
@@ -111,9 +158,9 @@ function missingKeysByRowid(
   const columns = [...new Set([...keys.values()].flatMap((key) => key.from))];
   const rows = queryRows(
     db,
-    `SELECT check_row.fkid AS "fkid", ${columns.map((column, i) => `child.${quoted(column)} AS "c${i}"`).join(', ')}
+    `SELECT check_row.fkid AS "fkid", ${columns.map((column, i) => `child.${quoteIdentifier(column)} AS "c${i}"`).join(', ')}
      FROM pragma_foreign_key_check(?) AS check_row
-     JOIN main.${quoted(table)} AS child ON child.rowid = check_row.rowid`,
+     JOIN main.${quoteIdentifier(table)} AS child ON child.rowid = check_row.rowid`,
     [table],
   );
   return rows.flatMap((row) => {
@@ -142,14 +189,17 @@ function missingKeysWithoutRowid(
     const parentColumns = key.to.length > 0 ? key.to : primaryKeyOf(db, key.parent);
     const parentExists = tableExists(db, key.parent) && parentColumns.length > 0;
     const match = key.from
-      .map((column, i) => `parent.${quoted(parentColumns[i] ?? '')} = child.${quoted(column)}`)
+      .map(
+        (column, i) =>
+          `parent.${quoteIdentifier(parentColumns[i] ?? '')} = child.${quoteIdentifier(column)}`,
+      )
       .join(' AND ');
     const rows = queryRows(
       db,
-      `SELECT ${key.from.map((column, i) => `child.${quoted(column)} AS "c${i}"`).join(', ')}
-       FROM main.${quoted(table)} AS child
-       WHERE ${key.from.map((column) => `child.${quoted(column)} IS NOT NULL`).join(' AND ')}
-       ${parentExists ? `AND NOT EXISTS (SELECT 1 FROM main.${quoted(key.parent)} AS parent WHERE ${match})` : ''}`,
+      `SELECT ${key.from.map((column, i) => `child.${quoteIdentifier(column)} AS "c${i}"`).join(', ')}
+       FROM main.${quoteIdentifier(table)} AS child
+       WHERE ${key.from.map((column) => `child.${quoteIdentifier(column)} IS NOT NULL`).join(' AND ')}
+       ${parentExists ? `AND NOT EXISTS (SELECT 1 FROM main.${quoteIdentifier(key.parent)} AS parent WHERE ${match})` : ''}`,
     );
     for (const row of rows)
       missing.push({ key, values: key.from.map((_, i) => plain(row[`c${i}`])) });
@@ -162,10 +212,6 @@ function primaryKeyOf(db: SqlDatabase, table: string): string[] {
   return queryRows(db, 'SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk', [
     table,
   ]).map((row) => String(row.name));
-}
-
-function quoted(identifier: string): string {
-  return `"${identifier.replaceAll('"', '""')}"`;
 }
 
 /** A value JSON keeps apart from every other: blobs as hex, tagged so no text can equal one. */

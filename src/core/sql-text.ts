@@ -145,6 +145,16 @@ function matchEnd(pattern: RegExp, text: string, from: number): number {
   return pattern.test(text) ? pattern.lastIndex : from + 1;
 }
 
+/** A name as a quoted identifier, which SQLite never takes for a keyword or a string. */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** Text as a string literal: `it's` as `'it''s'`. */
+export function quoteString(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
 /** An expression without parentheses that wrap all of it: `((a) or (b))` becomes `(a) or (b)`. */
 export function unwrapParentheses(text: string): string {
   let result = text;

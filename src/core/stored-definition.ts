@@ -26,6 +26,8 @@ export interface TableDefinition {
 
 export interface ColumnDefinition {
   name: string;
+  /** The column's definition as written, constraints included: what `ADD COLUMN` would take. */
+  source: string;
   /** The declared type in upper case, one space between words: `VARCHAR(255)`, `UNSIGNED BIG INT`. */
   type: string;
   notNull: boolean;
@@ -152,9 +154,11 @@ const CONSTRAINT_WORDS = [
 ];
 
 function readColumn(element: Cursor, table: TableDefinition): void {
+  const source = element.source();
   const name = element.name();
   const column: ColumnDefinition = {
     name,
+    source,
     type: element.typeName(CONSTRAINT_WORDS),
     notNull: false,
     notNullOnConflict: null,
@@ -456,6 +460,13 @@ class Cursor {
     }
     this.at = this.end;
     return pieces;
+  }
+
+  /** What is left, as written; not consumed. */
+  source(): string {
+    const first = this.tokens[this.at];
+    const last = this.tokens[this.end - 1];
+    return first && last && this.end > this.at ? this.sql.slice(first.start, last.end) : '';
   }
 
   /** What is left, in normal form; consumed. */

@@ -9,7 +9,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterEach } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { main } from '../../../src/cli/main.ts';
 
 /** The repository root, where `npm run cli` runs and relative paths in a test start. */
@@ -78,3 +78,24 @@ export const GOOD_SET: Record<string, string> = {
   '002_create_tags.sql': CREATE_TAGS,
   'schema.sql': CREATE_NOTES + CREATE_TAGS,
 };
+
+/**
+ * A database migrated to the first migration of its folder, then `pending` migrations written
+ * beside it, which `migrate` would run: `notes.db` at `001_create_notes.sql` unless `first` and
+ * `fileName` say otherwise.
+ */
+export async function databaseWithPending(
+  pending: Record<string, string>,
+  {
+    first = { '001_create_notes.sql': CREATE_NOTES },
+    fileName = 'notes.db',
+  }: { first?: Record<string, string>; fileName?: string } = {},
+): Promise<{ root: string; dir: string; file: string }> {
+  const root = makeTempDir();
+  const dir = writeFolder(root, 'migrations', first);
+  const file = join(root, fileName);
+  const run = await runCli(['migrate', file, '--dir', dir]);
+  expect(run.code, run.stderr).toBe(0);
+  for (const [name, sql] of Object.entries(pending)) writeFileSync(join(dir, name), sql);
+  return { root, dir, file };
+}

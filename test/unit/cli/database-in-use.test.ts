@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ADD_NOTE_TITLE,
   CREATE_NOTES,
+  databaseWithPending,
   listFolder,
   makeTempDir,
   runCli,
@@ -12,16 +13,8 @@ import {
   writeFolder,
 } from './cli-harness.ts';
 
-/** A database at version 001 and a folder whose 002 is pending, so `migrate` would write. */
-async function databaseWithPendingMigration() {
-  const root = makeTempDir();
-  const dir = writeFolder(root, 'migrations', { '001_create_notes.sql': CREATE_NOTES });
-  const file = join(root, 'notes.db');
-  const first = await runCli(['migrate', file, '--dir', dir]);
-  expect(first.code, first.stderr).toBe(0);
-  writeFileSync(join(dir, '002_add_note_title.sql'), ADD_NOTE_TITLE);
-  return { root, dir, file };
-}
+/** The migration pending beside a database at 001, so `migrate` would write. */
+const PENDING = { '002_add_note_title.sql': ADD_NOTE_TITLE };
 
 /** What SQLite leaves beside a database while a program has it open in WAL mode. */
 function openInWalMode(file: string): void {
@@ -39,7 +32,7 @@ async function waitFor(condition: () => boolean): Promise<void> {
 
 describe('sqljs-migrate beside a database another program has open', () => {
   it('refuses to migrate when an empty -wal and a -shm exist, naming the file', async () => {
-    const { file } = await databaseWithPendingMigration();
+    const { file } = await databaseWithPending(PENDING);
     openInWalMode(file);
     const before = snapshot(file);
 
@@ -54,7 +47,7 @@ describe('sqljs-migrate beside a database another program has open', () => {
   });
 
   it('refuses to migrate when an empty -journal exists', async () => {
-    const { dir, file } = await databaseWithPendingMigration();
+    const { dir, file } = await databaseWithPending(PENDING);
     writeFileSync(`${file}-journal`, '');
     const before = snapshot(file);
 
@@ -79,7 +72,7 @@ describe('sqljs-migrate beside a database another program has open', () => {
   });
 
   it('reports the refusal as one JSON document with --json', async () => {
-    const { dir, file } = await databaseWithPendingMigration();
+    const { dir, file } = await databaseWithPending(PENDING);
     openInWalMode(file);
 
     const run = await runCli(['migrate', file, '--dir', dir, '--json']);
@@ -93,7 +86,7 @@ describe('sqljs-migrate beside a database another program has open', () => {
   });
 
   it('still reports status, with a warning on stderr', async () => {
-    const { dir, file } = await databaseWithPendingMigration();
+    const { dir, file } = await databaseWithPending(PENDING);
     openInWalMode(file);
 
     const run = await runCli(['status', file, '--dir', dir]);
@@ -107,7 +100,7 @@ describe('sqljs-migrate beside a database another program has open', () => {
   });
 
   it('warns that the report may be out of date when the -wal holds changes', async () => {
-    const { dir, file } = await databaseWithPendingMigration();
+    const { dir, file } = await databaseWithPending(PENDING);
     writeFileSync(`${file}-wal`, 'uncheckpointed pages');
 
     const run = await runCli(['status', file, '--dir', dir]);
@@ -117,7 +110,7 @@ describe('sqljs-migrate beside a database another program has open', () => {
   });
 
   it('still runs --dry-run, with a warning, and writes nothing', async () => {
-    const { dir, file } = await databaseWithPendingMigration();
+    const { dir, file } = await databaseWithPending(PENDING);
     openInWalMode(file);
     const before = snapshot(file);
 
@@ -129,7 +122,7 @@ describe('sqljs-migrate beside a database another program has open', () => {
   });
 
   it('keeps the writes of a sqlite3 shell that has the database open in WAL mode', async () => {
-    const { dir, file } = await databaseWithPendingMigration();
+    const { dir, file } = await databaseWithPending(PENDING);
     const shell = spawn('sqlite3', [file], { stdio: ['pipe', 'ignore', 'inherit'] });
     const exited = new Promise((resolve) => shell.on('exit', resolve));
     shell.stdin.write('PRAGMA journal_mode=WAL;\nSELECT count(*) FROM notes;\n');

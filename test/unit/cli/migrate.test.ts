@@ -6,6 +6,7 @@ import {
   ADD_NOTE_TITLE,
   CREATE_NOTES,
   CREATE_TAGS,
+  databaseWithPending,
   GOOD_SET,
   listFolder,
   makeTempDir,
@@ -13,16 +14,6 @@ import {
   snapshot,
   writeFolder,
 } from './cli-harness.ts';
-
-/** A folder with only the first migration, migrated into `notes.db`: a database at version 001. */
-async function databaseAtFirstVersion() {
-  const root = makeTempDir();
-  const dir = writeFolder(root, 'migrations', { '001_create_notes.sql': CREATE_NOTES });
-  const file = join(root, 'notes.db');
-  const first = await runCli(['migrate', file, '--dir', dir]);
-  expect(first.code, first.stderr).toBe(0);
-  return { root, dir, file };
-}
 
 describe('sqljs-migrate migrate', () => {
   it('creates a missing database file and says so', async () => {
@@ -54,8 +45,7 @@ describe('sqljs-migrate migrate', () => {
   });
 
   it('applies a pending migration and replaces the file', async () => {
-    const { dir, file } = await databaseAtFirstVersion();
-    writeFileSync(join(dir, '002_create_tags.sql'), CREATE_TAGS);
+    const { dir, file } = await databaseWithPending({ '002_create_tags.sql': CREATE_TAGS });
 
     const run = await runCli(['migrate', file, '--dir', dir, '--json']);
 
@@ -67,11 +57,9 @@ describe('sqljs-migrate migrate', () => {
   });
 
   it('keeps the database byte-identical and leaves no temp file when a migration fails mid-file', async () => {
-    const { root, dir, file } = await databaseAtFirstVersion();
-    writeFileSync(
-      join(dir, '002_tags_then_typo.sql'),
-      `${CREATE_TAGS}INSERT INTO tags (name) VALUES ('first');\nINSERT INTO tagz (name) VALUES ('second');\n`,
-    );
+    const { root, dir, file } = await databaseWithPending({
+      '002_tags_then_typo.sql': `${CREATE_TAGS}INSERT INTO tags (name) VALUES ('first');\nINSERT INTO tagz (name) VALUES ('second');\n`,
+    });
     const before = snapshot(file);
 
     const run = await runCli(['migrate', file, '--dir', dir]);
@@ -106,7 +94,7 @@ describe('sqljs-migrate migrate', () => {
   });
 
   it('exits 1 and keeps the file when an applied migration was edited since', async () => {
-    const { dir, file } = await databaseAtFirstVersion();
+    const { dir, file } = await databaseWithPending({});
     writeFileSync(join(dir, '001_create_notes.sql'), `${CREATE_NOTES}-- edited after release\n`);
     const before = snapshot(file);
 
@@ -118,8 +106,7 @@ describe('sqljs-migrate migrate', () => {
   });
 
   it('leaves the file byte-identical with --dry-run and says what would run', async () => {
-    const { dir, file } = await databaseAtFirstVersion();
-    writeFileSync(join(dir, '002_create_tags.sql'), CREATE_TAGS);
+    const { dir, file } = await databaseWithPending({ '002_create_tags.sql': CREATE_TAGS });
     const before = snapshot(file);
 
     const run = await runCli(['migrate', file, '--dir', dir, '--dry-run']);
@@ -155,8 +142,9 @@ describe('sqljs-migrate migrate', () => {
   });
 
   it('prints a migration failure as one JSON document with the error code', async () => {
-    const { dir, file } = await databaseAtFirstVersion();
-    writeFileSync(join(dir, '002_broken.sql'), 'CREATE TABLE broken (;\n');
+    const { dir, file } = await databaseWithPending({
+      '002_broken.sql': 'CREATE TABLE broken (;\n',
+    });
 
     const run = await runCli(['migrate', file, '--dir', dir, '--json']);
 
@@ -169,11 +157,10 @@ describe('sqljs-migrate migrate', () => {
   });
 
   it('keeps a WAL database in WAL mode and readable by the sqlite3 shell', async () => {
-    const { dir, file } = await databaseAtFirstVersion();
+    const { dir, file } = await databaseWithPending({ '002_add_note_title.sql': ADD_NOTE_TITLE });
     const sqlite3 = (sql: string) =>
       spawnSync('sqlite3', [file, sql], { encoding: 'utf8' }).stdout.trim();
     expect(sqlite3('PRAGMA journal_mode=WAL;')).toBe('wal');
-    writeFileSync(join(dir, '002_add_note_title.sql'), ADD_NOTE_TITLE);
 
     const run = await runCli(['migrate', file, '--dir', dir]);
 

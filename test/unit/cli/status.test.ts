@@ -5,6 +5,7 @@ import {
   ADD_NOTE_TITLE,
   CREATE_NOTES,
   CREATE_TAGS,
+  databaseWithPending,
   listFolder,
   makeTempDir,
   runCli,
@@ -12,18 +13,12 @@ import {
   writeFolder,
 } from './cli-harness.ts';
 
-async function databaseWithOnePending() {
-  const root = makeTempDir();
-  const dir = writeFolder(root, 'migrations', { '001_create_notes.sql': CREATE_NOTES });
-  const file = join(root, 'notes.db');
-  expect((await runCli(['migrate', file, '--dir', dir])).code).toBe(0);
-  writeFileSync(join(dir, '002_create_tags.sql'), CREATE_TAGS);
-  return { root, dir, file };
-}
+/** The migration pending beside a database at 001. */
+const PENDING = { '002_create_tags.sql': CREATE_TAGS };
 
 describe('sqljs-migrate status', () => {
   it('reports applied and pending migrations and changes nothing', async () => {
-    const { dir, file } = await databaseWithOnePending();
+    const { dir, file } = await databaseWithPending(PENDING);
     const before = snapshot(file);
 
     const run = await runCli(['status', file, '--dir', dir]);
@@ -48,7 +43,7 @@ describe('sqljs-migrate status', () => {
   });
 
   it('reports drift from a --schema file, naming the table and column', async () => {
-    const { root, dir, file } = await databaseWithOnePending();
+    const { root, dir, file } = await databaseWithPending(PENDING);
     const schema = join(root, 'wanted.sql');
     writeFileSync(
       schema,
@@ -68,7 +63,7 @@ describe('sqljs-migrate status', () => {
   });
 
   it('prints exactly one JSON document with the report', async () => {
-    const { dir, file } = await databaseWithOnePending();
+    const { dir, file } = await databaseWithPending(PENDING);
 
     const run = await runCli(['status', file, '--dir', dir, '--json']);
 
@@ -82,7 +77,7 @@ describe('sqljs-migrate status', () => {
   });
 
   it('is unaffected by a migration it has not applied yet, even one adding a column', async () => {
-    const { dir, file } = await databaseWithOnePending();
+    const { dir, file } = await databaseWithPending(PENDING);
     writeFileSync(join(dir, '003_add_note_title.sql'), ADD_NOTE_TITLE);
     const before = snapshot(file);
 

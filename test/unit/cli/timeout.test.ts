@@ -1,7 +1,14 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GOOD_SET, listFolder, makeTempDir, runCli, snapshot, writeFolder } from './cli-harness.ts';
+import {
+  databaseWithPending,
+  GOOD_SET,
+  listFolder,
+  makeTempDir,
+  runCli,
+  snapshot,
+  writeFolder,
+} from './cli-harness.ts';
 
 const CREATE_COUNTERS =
   'CREATE TABLE counters (id INTEGER PRIMARY KEY, n INTEGER NOT NULL);\nINSERT INTO counters VALUES (1, 0);\n';
@@ -15,14 +22,11 @@ UPDATE counters SET n = n + 1;
 `;
 
 /** A database at 001 and a folder whose pending 002 never ends. */
-async function databaseWithRunawayMigration() {
-  const root = makeTempDir();
-  const dir = writeFolder(root, 'migrations', { '001_counters.sql': CREATE_COUNTERS });
-  const file = join(root, 'app.db');
-  expect((await runCli(['migrate', file, '--dir', dir])).code).toBe(0);
-  writeFileSync(join(dir, '002_backfill.sql'), RUNAWAY_BACKFILL);
-  return { root, dir, file };
-}
+const databaseWithRunawayMigration = () =>
+  databaseWithPending(
+    { '002_backfill.sql': RUNAWAY_BACKFILL },
+    { first: { '001_counters.sql': CREATE_COUNTERS }, fileName: 'app.db' },
+  );
 
 describe('sqljs-migrate --timeout', () => {
   it('stops a migration that never ends, exits 1 and leaves the file byte-identical', async () => {

@@ -9,6 +9,9 @@ describe('sqljs-migrate usage', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Usage: sqljs-migrate');
     expect(run.stdout).toContain('verify --dir DIR');
+    expect(run.stdout).toContain('new NAME --dir DIR');
+    expect(run.stdout).toContain('diff --dir DIR');
+    expect(run.stdout).toContain('--allow-data-loss');
   });
 
   it('prints the version from package.json and exits 0 for --version', async () => {
@@ -60,7 +63,9 @@ describe('sqljs-migrate usage', () => {
   it('exits 2 for --dry-run on status, which never writes anyway', async () => {
     const run = await runCli(['status', 'app.db', '--dir', 'migrations', '--dry-run']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('--dry-run applies to migrate only');
+    expect(run.stderr).toContain(
+      '--dry-run applies to migrate and diff (status never changes anything)',
+    );
   });
 
   it('prints a usage error as one JSON document with --json', async () => {

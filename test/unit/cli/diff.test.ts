@@ -1,0 +1,194 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  CREATE_NOTES,
+  CREATE_TAGS,
+  GOOD_SET,
+  listFolder,
+  makeTempDir,
+  runCli,
+  writeFolder,
+} from './cli-harness.ts';
+
+const NOTES_WITH_TITLE =
+  'CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL, title TEXT);\n';
+
+/** The small history of the harness, with schema.sql changed to `schema`. */
+function folderWithSchema(schema: string): string {
+  return writeFolder(makeTempDir(), 'migrations', { ...GOOD_SET, 'schema.sql': schema });
+}
+
+describe('sqljs-migrate diff', () => {
+  it('writes the next migration, which verify then finds in step with schema.sql', async () => {
+    const dir = folderWithSchema(NOTES_WITH_TITLE + CREATE_TAGS);
+
+    const run = await runCli(['diff', '--dir', dir, '--name', 'add note title']);
+
+    expect(run.code, run.stderr).toBe(0);
+    const file = join(dir, '003_add_note_title.sql');
+    expect(run.stdout).toBe(
+      `${file} written, proven on a copy with 6 generated rows in 2 tables\n  table notes: column title: added\n`,
+    );
+    expect(readFileSync(file, 'utf8')).toBe(
+      `-- 003_add_note_title.sql: written by sqljs-migrate diff, from ${join(dir, 'schema.sql')};\n-- proven on a copy with 6 generated rows in 2 tables.\n\n-- New columns.\nALTER TABLE "notes" ADD COLUMN title TEXT;\n`,
+    );
+    const verify = await runCli(['verify', '--dir', dir]);
+    expect(verify.code, verify.stdout).toBe(0);
+  });
+
+  it('prints the migration with --dry-run, and what it found on stderr, writing nothing', async () => {
+    const dir = folderWithSchema(NOTES_WITH_TITLE + CREATE_TAGS);
+    const before = listFolder(dir);
+
+    const run = await runCli(['diff', '--dir', dir, '--dry-run']);
+
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('ALTER TABLE "notes" ADD COLUMN title TEXT;');
+    expect(run.stdout).toMatch(/^-- 003_update_schema\.sql: written by sqljs-migrate diff/);
+    expect(run.stderr).toBe(
+      `dry run: ${join(dir, '003_update_schema.sql')} not written, proven on a copy with 6 generated rows in 2 tables\n  table notes: column title: added\n`,
+    );
+    expect(listFolder(dir)).toEqual(before);
+  });
+
+  it('has nothing to write when the migrations already build schema.sql', async () => {
+    const dir = writeFolder(makeTempDir(), 'migrations', GOOD_SET);
+
+    const run = await runCli(['diff', '--dir', dir, '--json']);
+
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      ok: true,
+      command: 'diff',
+      file: null,
+      written: false,
+      migration: { sql: '', proof: null },
+    });
+    expect(listFolder(dir)).toEqual(Object.keys(GOOD_SET).sort());
+  });
+
+  it('refuses a change that loses data, exit 1, writing nothing', async () => {
+    const dir = folderWithSchema(CREATE_NOTES);
+
+    const run = await runCli(['diff', '--dir', dir]);
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      'error [DATA_LOSS]: 003_update_schema.sql: reaching ' +
+        `${join(dir, 'schema.sql')} loses data: table tags is dropped with its rows. Allow data loss`,
+    );
+    expect(run.stderr).toMatch(/\(nothing was written\)\n$/);
+    expect(listFolder(dir)).toEqual(Object.keys(GOOD_SET).sort());
+  });
+
+  it('writes it with --allow-data-loss, with a comment and a warning saying so', async () => {
+    const dir = folderWithSchema(CREATE_NOTES);
+
+    const run = await runCli(['diff', '--dir', dir, '--allow-data-loss', '--name', 'drop tags']);
+
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(
+      'warning: data loss, allowed: table tags is dropped with its rows',
+    );
+    expect(readFileSync(join(dir, '003_drop_tags.sql'), 'utf8')).toContain(
+      '-- Tables that go, with their rows (data loss, allowed).\nDROP TABLE "tags";',
+    );
+  });
+
+  it('renames only with --rename, keeping the rows', async () => {
+    const dir = folderWithSchema(
+      `${CREATE_NOTES}CREATE TABLE labels (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);\n`,
+    );
+
+    const run = await runCli(['diff', '--dir', dir, '--rename', 'tags=labels', '--json']);
+
+    expect(run.code, run.stderr).toBe(0);
+    const document = JSON.parse(run.stdout);
+    expect(document).toMatchObject({
+      ok: true,
+      written: true,
+      file: join(dir, '003_update_schema.sql'),
+    });
+    expect(document.migration.sql).toContain('ALTER TABLE "tags" RENAME TO "labels";');
+    expect(readFileSync(document.file, 'utf8')).toBe(document.migration.sql);
+  });
+
+  it.each([
+    [
+      ['--rename', 'tags'],
+      'BAD_RENAME',
+      'rename tags: write a rename as old_table=new_table or table.old_column=new_column',
+    ],
+    [
+      ['--rename', 'posts=labels'],
+      'BAD_RENAME',
+      'rename posts=labels: the schema the migrations build has no table posts',
+    ],
+    [['--name', '...'], 'BAD_NAME', `"...": a migration's description needs a letter or a digit`],
+  ])('exits 2 for %j, naming what is wrong, as one JSON document', async (args, code, message) => {
+    const dir = folderWithSchema(CREATE_NOTES);
+
+    const run = await runCli(['diff', '--dir', dir, ...args, '--json']);
+
+    expect(run.code).toBe(2);
+    const document = JSON.parse(run.stdout);
+    expect(document).toMatchObject({ ok: false, command: 'diff', error: { code } });
+    expect(document.error.message).toContain(message);
+    expect(listFolder(dir)).toEqual(Object.keys(GOOD_SET).sort());
+  });
+
+  it('exits 2 without a schema to write towards', async () => {
+    const dir = writeFolder(makeTempDir(), 'migrations', { '001_create_notes.sql': CREATE_NOTES });
+
+    const run = await runCli(['diff', '--dir', dir]);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      `error [UNREADABLE_INPUT]: ${join(dir, 'schema.sql')}: no such file: diff writes the migration that brings the migrations to the schema in it`,
+    );
+  });
+
+  it('writes the first migration of a folder that holds only schema.sql', async () => {
+    const dir = writeFolder(makeTempDir(), 'migrations', { 'schema.sql': CREATE_NOTES });
+
+    const run = await runCli(['diff', '--dir', dir, '--name', 'create notes']);
+
+    expect(run.code, run.stderr).toBe(0);
+    expect(readFileSync(join(dir, '001_create_notes.sql'), 'utf8')).toContain(
+      `-- New tables.\n${CREATE_NOTES.trim()}`,
+    );
+  });
+
+  it('takes the schema from --schema', async () => {
+    const dir = writeFolder(makeTempDir(), 'migrations', GOOD_SET);
+    const schema = join(makeTempDir(), 'wanted.sql');
+    writeFileSync(schema, NOTES_WITH_TITLE + CREATE_TAGS);
+
+    const run = await runCli(['diff', '--dir', dir, '--schema', schema, '--dry-run']);
+
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`written by sqljs-migrate diff, from ${schema};`);
+  });
+
+  it.each([
+    [
+      ['diff', '--dir', 'migrations', '--no-schema'],
+      '--no-schema applies to migrate, status and verify',
+    ],
+    [['diff', 'app.db', '--dir', 'migrations'], 'diff takes no FILE; unexpected "app.db"'],
+    [['diff', '--dir', 'migrations', '--timeout', '5'], '--timeout applies to migrate and status'],
+    [
+      ['migrate', 'app.db', '--dir', 'migrations', '--rename', 'a=b'],
+      '--rename applies to diff only',
+    ],
+    [
+      ['verify', '--dir', 'migrations', '--allow-data-loss'],
+      '--allow-data-loss applies to diff only',
+    ],
+  ])('exits 2 for %j, saying why', async (args, message) => {
+    const run = await runCli(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`error [USAGE]: ${message}`);
+  });
+});
