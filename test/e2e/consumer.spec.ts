@@ -40,10 +40,12 @@ type Release = keyof typeof RELEASES;
 /** Where the app's `openDatabase({ name: 'visits' })` keeps its file. */
 const STORED = storeNames('visits');
 
-test("the consumer app names the repository's own vite and typescript", () => {
+test("the consumer app names the repository's own vite, typescript, kysely and drizzle-orm", () => {
   const ours = readJson(path.join(PROJECT_ROOT, 'package.json'));
   const app = readJson(path.join(CONSUMER_SOURCE, 'app/package.json'));
   expect(app.devDependencies).toEqual({
+    'drizzle-orm': ours.devDependencies['drizzle-orm'],
+    kysely: ours.devDependencies.kysely,
     typescript: ours.devDependencies.typescript,
     vite: ours.devDependencies.vite,
   });
@@ -55,8 +57,15 @@ test('the README\'s "In the browser" shows the consumer app\'s main.ts as it is'
   const shown = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
   const main = readFileSync(path.join(CONSUMER_SOURCE, 'app/src/main.ts'), 'utf8')
     // The app's own rendering, which the README names in words.
-    .replace("import { showFailure, showReady } from './page.ts';\n", '');
+    .replace("import { showFailure, showQueries, showReady } from './page.ts';\n", '');
   expect(shown).toBe(main);
+});
+
+test('the README\'s "Queries" shows the consumer app\'s queries.ts as it is', () => {
+  const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Queries\n'));
+  const shown = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+  expect(shown).toBe(readFileSync(path.join(CONSUMER_SOURCE, 'app/src/queries.ts'), 'utf8'));
 });
 
 test.describe('an app that installs the packed package', () => {
@@ -83,7 +92,24 @@ test.describe('an app that installs the packed package', () => {
 
   test('the app type-checks: strict, exactOptionalPropertyTypes, skipLibCheck false', async () => {
     const tsc = await run('npx', ['--no', '--', 'tsc', '--noEmit'], appDir(), 120_000);
-    expect(tsc.code, `tsc --noEmit printed:\n${tsc.stdout}${tsc.stderr}`).toBe(0);
+    const printed = `${tsc.stdout}${tsc.stderr}`;
+    // Drizzle's own declarations fail a check of every library (they name drivers an app does not
+    // install); everything else, the package's declarations and Kysely's included, must pass it.
+    const errors = printed.split('\n').filter((line) => /error TS\d+/.test(line));
+    expect(
+      errors.filter((line) => !line.startsWith('node_modules/drizzle-orm/')),
+      `tsc --noEmit printed:\n${printed}`,
+    ).toEqual([]);
+    const skippingDrizzle = await run(
+      'npx',
+      ['--no', '--', 'tsc', '--noEmit', '--skipLibCheck'],
+      appDir(),
+      120_000,
+    );
+    expect(
+      skippingDrizzle.code,
+      `tsc --noEmit --skipLibCheck printed:\n${skippingDrizzle.stdout}${skippingDrizzle.stderr}`,
+    ).toBe(0);
   });
 
   test('the installed CLI reports status, migrates the file, and exits 1 on a failing migration', async () => {
@@ -151,6 +177,35 @@ test.describe('an app that installs the packed package', () => {
     }
   });
 
+  test('under its dev server: two tabs each count 50 times in transactions, and the count ends at 100', async ({
+    context,
+  }) => {
+    const dir = appDir();
+    useMigrations(dir);
+    const server = await startServer(dir, [], await freePort());
+    try {
+      const tabs = await Promise.all([context.newPage(), context.newPage()]);
+      await Promise.all(tabs.map((tab) => tab.goto(`${server.origin}/counter.html?times=50`)));
+      for (const tab of tabs)
+        await expect(tab.getByTestId('counted')).toHaveAttribute('data-state', 'done', {
+          timeout: 60_000,
+        });
+      const counts = await Promise.all(tabs.map((tab) => tab.getByTestId('counted').textContent()));
+      // The tab that finished last read every one of the hundred transactions.
+      expect(
+        counts
+          .map(Number)
+          .sort((a, b) => a - b)
+          .at(-1),
+      ).toBe(100);
+      const check = await context.newPage();
+      await check.goto(`${server.origin}/counter.html?times=0`);
+      await expect(check.getByTestId('counted')).toHaveText('100');
+    } finally {
+      await server.stop();
+    }
+  });
+
   test('from its production build: migrates, keeps a row across a reload, applies a new migration, shows a MigrationError', async ({
     page,
   }) => {
@@ -192,8 +247,10 @@ test.describe('an app that installs the packed package', () => {
 });
 
 /**
- * The story both servers tell: the first load migrates and writes a row; a reload keeps it and
- * runs nothing; the next release's migration runs on its first load; a release whose migration
+ * The story both servers tell: the first load migrates and writes a row, and its Kysely query,
+ * Drizzle query, interactive transaction and live query answer; a second tab's visit reaches the
+ * first tab's live query; a reload keeps every row and runs nothing; the next release's migration
+ * runs on its first load; a release whose migration
  * fails shows its `MigrationError` and leaves the stored file as it was; going back to the
  * release before it finds every row. `load` opens the page of a release at `origin`.
  */
@@ -207,13 +264,27 @@ async function expectLoads(
 
   await page.goto(`${origin}/`);
   expect(await shown(page, errors)).toEqual(ready({ executed: FIRST }, 1));
+  // The Kysely query, the Drizzle query, the interactive transaction and the live query.
+  await expect(page.getByTestId('kysely-first')).toHaveText('1 /');
+  await expect(page.getByTestId('drizzle-latest')).toHaveText('1 /');
+  await expect(page.getByTestId('transaction')).toHaveText('1');
+  await expect(page.getByTestId('live-count')).toHaveText('1');
+
+  // A second tab writes a visit and counts it: the first tab's live query hears it.
+  const other = await page.context().newPage();
+  await other.goto(`${origin}/`);
+  expect(await shown(other, errors)).toEqual(ready({ 'already-applied': FIRST }, 2));
+  await expect(other.getByTestId('transaction')).toHaveText('2');
+  await expect(page.getByTestId('live-count')).toHaveText('2');
+  await other.close();
 
   await page.reload();
-  expect(await shown(page, errors)).toEqual(ready({ 'already-applied': FIRST }, 2));
+  expect(await shown(page, errors)).toEqual(ready({ 'already-applied': FIRST }, 3));
+  await expect(page.getByTestId('transaction')).toHaveText('3');
 
   await load('added');
   expect(await shown(page, errors)).toEqual(
-    ready({ 'already-applied': FIRST, executed: [ADDED] }, 3),
+    ready({ 'already-applied': FIRST, executed: [ADDED] }, 4),
   );
   const stored = await readStoredDatabase(page, STORED);
   expect(stored.imageBytes).toBeGreaterThan(0);
@@ -225,7 +296,7 @@ async function expectLoads(
   expect(await readStoredDatabase(page, STORED)).toEqual(stored);
 
   await load('added');
-  expect(await shown(page, errors)).toEqual(ready({ 'already-applied': [...FIRST, ADDED] }, 4));
+  expect(await shown(page, errors)).toEqual(ready({ 'already-applied': [...FIRST, ADDED] }, 5));
 }
 
 /** What the page shows once main.ts is done, or the page error that stopped it. */

@@ -1,5 +1,6 @@
 import { isMigrationError, openDatabase } from 'sqljs-migrate/browser';
-import { showFailure, showReady } from './page.ts';
+import { showFailure, showQueries, showReady } from './page.ts';
+import { runQueries } from './queries.ts';
 
 try {
   const db = await openDatabase({
@@ -15,6 +16,7 @@ try {
     'SELECT id, page FROM visits ORDER BY id',
   );
   showReady(db.report, visits);
+  showQueries(await runQueries(db, (count) => showQueries({ count })));
 } catch (error) {
   if (!isMigrationError(error)) throw error; // a DatabaseError or StorageError: the worker or storage failed
   showFailure(error); // its code, migrationName and line; the stored database is untouched

@@ -17,6 +17,21 @@ export function showReady(report: MigrationReport, visits: { id: number; page: s
   show('ready', `Ready: a ${report.state} database, ${report.executed.length} migrations run.`);
 }
 
+/** What the Kysely and Drizzle queries found, and the live count of visits as it changes. */
+export function showQueries(found: {
+  first?: { id: number; page: string };
+  latest?: { id: number; page: string } | undefined;
+  counted?: number;
+  count?: number;
+}): void {
+  if (found.first !== undefined)
+    byTestId('kysely-first').textContent = `${found.first.id} ${found.first.page}`;
+  if (found.latest !== undefined)
+    byTestId('drizzle-latest').textContent = `${found.latest.id} ${found.latest.page}`;
+  if (found.counted !== undefined) byTestId('transaction').textContent = String(found.counted);
+  if (found.count !== undefined) byTestId('live-count').textContent = String(found.count);
+}
+
 /** A migration failed or was refused: its code, its file, and the message. */
 export function showFailure(error: MigrationError): void {
   const status = show('failed', error.message);
