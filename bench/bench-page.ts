@@ -346,6 +346,27 @@ async function inference(): Promise<void> {
   window.benchInference = runInference;
 }
 
+/** The query layer: typed queries, interactive transactions (see queries-bench.ts). */
+async function queries(): Promise<void> {
+  const { measureQueries } = await import('./queries-bench.ts');
+  const measured = await measureQueries(Number(parameters.get('rounds') ?? 9));
+  publish({ readyMs: performance.now() - startedAt, sizeBytes: 0, queries: measured });
+}
+
+/** A live query on the newest ping; the runner reads `window.benchLatencies`. */
+async function livePings(): Promise<void> {
+  const { watchPings } = await import('./queries-bench.ts');
+  await watchPings();
+  publish({ readyMs: performance.now() - startedAt, sizeBytes: 0 });
+}
+
+/** Writes pings for another tab's live query to hear. */
+async function writePings(): Promise<void> {
+  const { writePings } = await import('./queries-bench.ts');
+  await writePings(Number(parameters.get('count') ?? 20), Number(parameters.get('every') ?? 150));
+  publish({ readyMs: performance.now() - startedAt, sizeBytes: 0 });
+}
+
 const modes: Record<string, () => Promise<void>> = {
   library,
   'floor-worker': floorInWorker,
@@ -359,6 +380,9 @@ const modes: Record<string, () => Promise<void>> = {
   'chunks-one-request': chunksInOneRequest,
   upload,
   inference,
+  queries,
+  'live-pings': livePings,
+  'write-pings': writePings,
 };
 
 (modes[mode] ?? library)().catch((error: unknown) => {

@@ -47,6 +47,8 @@ export interface BenchResult {
   saved?: SaveSummary | null;
   /** Where the load's time went, by phase (ms); `workerBootMs` is page start → worker start. */
   phases?: Phases;
+  /** Only for `queries`: what the query layer's rounds measured. */
+  queries?: QueryBenchResult;
   error?: string;
 }
 
@@ -69,6 +71,8 @@ export type Phases = Record<string, number>;
 declare global {
   interface Window {
     benchResult?: BenchResult;
+    /** Set by the `live-pings` page: how long after each ping's write its live query heard it (ms). */
+    benchLatencies?: number[];
   }
 }
 
@@ -124,4 +128,26 @@ declare global {
     benchUpload?: () => Promise<UploadBenchResult>;
     benchInference?: () => Promise<InferenceBenchResult>;
   }
+}
+
+/** What the query modes measured, each a list over the rounds (ms, but for the saves' count). */
+export interface QueryBenchResult {
+  /** 1,000 primary-key selects through `db.query`. */
+  raw: number[];
+  /** The same through `db.execute`, the path the adapters take. */
+  execute: number[];
+  /** The same through the Kysely dialect, the query built each time. */
+  kysely: number[];
+  /** The same through the Drizzle driver, the query built each time. */
+  drizzle: number[];
+  /** The same through one Drizzle query prepared once with a placeholder. */
+  drizzlePrepared: number[];
+  /** 1,000 `SELECT 1` through `db.query`: the round trips alone. */
+  roundTrip: number[];
+  /** 100 inserts in one interactive transaction. */
+  interactive: number[];
+  /** The same 100 inserts as one statements array. */
+  batch: number[];
+  /** Saves the interactive transaction wrote. */
+  interactiveSaves: number[];
 }

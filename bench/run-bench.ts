@@ -18,6 +18,7 @@ import {
 import { measureBigMigration } from './big-migration-bench.ts';
 import { measureDiff } from './diff-bench.ts';
 import { measureFingerprint } from './fingerprint-bench.ts';
+import { measureQueries } from './query-bench.ts';
 import { figures3, median, phaseMedians, round2, round3 } from './stats.ts';
 import { measureInference, measureUpload } from './upload-measure.ts';
 
@@ -36,11 +37,11 @@ const CHUNK_RUNS = Number(process.env.BENCH_CHUNK_RUNS ?? 7);
 const CHUNK_WRITES = 5;
 /** Measured rounds of the upload and of cold detection (after one warm-up each). */
 const UPLOAD_RUNS = Number(process.env.BENCH_UPLOAD_RUNS ?? 5);
-/** `BENCH_ONLY=chunks,upload` (any of load, chunks, upload, inference, big-migration, fingerprint, diff). */
+/** `BENCH_ONLY=chunks,upload` (any of load, chunks, upload, inference, big-migration, fingerprint, diff, queries). */
 const PARTS = new Set(
-  (process.env.BENCH_ONLY ?? 'load,chunks,upload,inference,big-migration,fingerprint,diff').split(
-    ',',
-  ),
+  (
+    process.env.BENCH_ONLY ?? 'load,chunks,upload,inference,big-migration,fingerprint,diff,queries'
+  ).split(','),
 );
 
 async function main(): Promise<void> {
@@ -95,6 +96,9 @@ async function main(): Promise<void> {
             ...(PARTS.has('inference') && (await measureInference(setup))),
           };
         }))),
+      // A browser of its own: the query layer on a small database of its own.
+      ...(PARTS.has('queries') &&
+        (await withBrowser('profile-queries', (context) => measureQueries(context, ORIGIN)))),
       // In Node, not the browser: how executing a migration grows with the file's length.
       ...(PARTS.has('big-migration') && (await measureBigMigration())),
     };
@@ -396,6 +400,11 @@ function printTable(report: Record<string, number>): void {
     fingerprintMs300: '≤ 50',
     diffMs300: '≤ 2000',
     bookkeepingVsMigrationsRatio200: '≤ 1',
+    kyselySelectVsRawRatio: '≤ 1.2',
+    drizzleSelectVsRawRatio: '≤ 1.2',
+    interactiveTx100InsertsVsBatchRatio: '≤ 1.5',
+    interactiveTxSaves: '1',
+    liveQueryLatencyMs: '≤ 50',
   };
   const rows = Object.entries(report).map(([name, value]) => [
     name,

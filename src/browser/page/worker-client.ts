@@ -30,22 +30,23 @@ export interface WorkerKind {
 /** Starts a worker (`create`) and watches it for the failures Comlink alone would wait on forever. */
 export function startWorker<Api>(create: () => Worker, kind: WorkerKind): StartedWorker<Api> {
   const { what } = kind;
-  let fail: (error: Error) => void = () => {};
-  const failed = new Promise<never>((_, reject) => {
-    let failure: Error | undefined;
-    fail = (error) => {
-      failure ??= error;
-      reject(failure);
-    };
-  });
-  failed.catch(() => {});
+  // The calls in flight, rejected at once when the worker fails: each call holds only its own
+  // entry, for as long as it runs (racing every call against one long-lived promise would keep a
+  // reaction per call on it for the worker's whole life).
+  const inFlight = new Set<(error: Error) => void>();
+  let failure: Error | undefined;
+  const fail = (error: Error) => {
+    failure ??= error;
+    for (const reject of inFlight) reject(failure);
+    inFlight.clear();
+  };
   let worker: Worker;
   try {
     worker = create();
   } catch (error) {
     const said = error instanceof Error ? error.message : String(error);
     fail(kind.failed(`${what} could not be started: ${said}`, error));
-    return { call: () => failed, stop() {} };
+    return { call: () => Promise.reject(failure), stop() {} };
   }
   const api = wrap<Api>(worker);
   worker.addEventListener('error', (event) => {
@@ -61,7 +62,14 @@ export function startWorker<Api>(create: () => Worker, kind: WorkerKind): Starte
     fail(kind.failed(`${what} sent a message that could not be read.`)),
   );
   return {
-    call: (work) => Promise.race([work(api), failed]),
+    call: (work) =>
+      new Promise((resolve, reject) => {
+        if (failure !== undefined) return reject(failure);
+        inFlight.add(reject);
+        work(api)
+          .then(resolve, reject)
+          .finally(() => inFlight.delete(reject));
+      }),
     stop() {
       fail(kind.stopped(`${what} was stopped.`));
       api[releaseProxy]();

@@ -46,9 +46,9 @@ import { loadSqlJs } from './sqlite.ts';
 import {
   type ChangedTables,
   readRows,
-  recordChanges,
   runInTransaction,
   runStatements,
+  startRecording,
   wroteInRead,
 } from './statements.ts';
 
@@ -219,9 +219,12 @@ export class DatabaseHost implements DatabaseWorkerApi {
           try {
             this.settle(await this.catchUpUnlessStale(tab));
             this.refuseIfStale();
-            tab.copy.live().db.exec('BEGIN');
+            const db = tab.copy.live().db;
+            db.exec('BEGIN');
             const id = this.nextTransactionId++;
-            transaction = new OpenTransaction(id, timeoutMs, () => this.expire(tab, transaction));
+            transaction = new OpenTransaction(id, timeoutMs, startRecording(db), () =>
+              this.expire(tab, transaction),
+            );
             tab.transaction = transaction;
           } catch (error) {
             failed(error);
@@ -245,8 +248,8 @@ export class DatabaseHost implements DatabaseWorkerApi {
     const db = tab.copy.live().db;
     if (access === 'read') return readRows(db, statement.sql, statement.params, rowMode);
     try {
-      const { changed, ...result } = recordChanges(db, () => runStatements(db, statement, rowMode));
-      transaction.record({ changes: result.changes, changed });
+      const result = runStatements(db, statement, rowMode);
+      transaction.changes += result.changes;
       return result;
     } catch (error) {
       if (stillInTransaction(db)) throw error;
@@ -291,9 +294,11 @@ export class DatabaseHost implements DatabaseWorkerApi {
           { cause: error },
         );
       }
-      const saved = await this.saveOrFallBack(tab);
-      this.afterLocalWrite(tab, transaction.changed);
+      const changed = transaction.recording.stop();
+      // Read before the save, which may reopen the file on a fresh buffer.
       const lastInsertRowid = Number(db.exec('SELECT last_insert_rowid()')[0]?.values[0]?.[0] ?? 0);
+      const saved = await this.saveOrFallBack(tab);
+      this.afterLocalWrite(tab, changed);
       return {
         changes: transaction.changes,
         lastInsertRowid,
@@ -442,6 +447,7 @@ export class DatabaseHost implements DatabaseWorkerApi {
     this.endTransaction(tab, transaction);
   }
 
+  /** Lets the transaction's turn and lock go. */
   private endTransaction(tab: OpenTab, transaction: OpenTransaction): void {
     if (tab.transaction === transaction) tab.transaction = undefined;
     transaction.end();

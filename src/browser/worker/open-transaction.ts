@@ -1,5 +1,5 @@
 import type { Database } from 'sql.js';
-import { type ChangedTables, unionOf } from './statements.ts';
+import type { ChangedTables } from './statements.ts';
 
 /**
  * An interactive transaction the page holds open in this worker. It was begun under this tab's
@@ -10,8 +10,6 @@ export class OpenTransaction {
   readonly finished: Promise<void>;
   /** Rows its statements changed, together. */
   changes = 0;
-  /** The tables its statements changed, for the live queries once it commits. */
-  changed: ChangedTables = new Set();
   private finish: () => void = () => {};
   private readonly timer: ReturnType<typeof setTimeout>;
   private savepoints = 0;
@@ -19,18 +17,14 @@ export class OpenTransaction {
   constructor(
     readonly id: number,
     readonly timeoutMs: number,
+    /** Hears which tables its statements change, until it ends. */
+    readonly recording: { stop(): ChangedTables },
     onTimeout: () => void,
   ) {
     this.finished = new Promise((resolve) => {
       this.finish = resolve;
     });
     this.timer = setTimeout(onTimeout, timeoutMs);
-  }
-
-  /** Notes what one statement changed. */
-  record(result: { changes: number; changed: ChangedTables }): void {
-    this.changes += result.changes;
-    this.changed = unionOf(this.changed, result.changed);
   }
 
   /** The name for the next savepoint: the library's own, so an app's names never clash. */
@@ -45,9 +39,10 @@ export class OpenTransaction {
     return match !== null && Number(match[1]) <= this.savepoints;
   }
 
-  /** Ends the transaction (after its COMMIT or ROLLBACK ran): the turn and the lock go. */
+  /** Ends the transaction (after its COMMIT or ROLLBACK ran, and its save): the turn and the lock go. */
   end(): void {
     clearTimeout(this.timer);
+    this.recording.stop();
     this.finish();
   }
 }

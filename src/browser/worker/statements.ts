@@ -132,6 +132,23 @@ export type ChangedTables = ReadonlySet<string> | 'all';
  * changed, every table counts as changed.
  */
 export function recordChanges<T>(db: Database, write: () => T): T & { changed: ChangedTables } {
+  const recording = startRecording(db);
+  let result: T;
+  try {
+    result = write();
+  } catch (error) {
+    recording.stop();
+    throw error;
+  }
+  return { ...result, changed: recording.stop() };
+}
+
+/**
+ * Starts hearing which tables `db`'s writes change (see `recordChanges`), for writes that span
+ * several calls, as an interactive transaction's do; `stop()` says what they changed (and says
+ * the same again when called again).
+ */
+export function startRecording(db: Database): { stop(): ChangedTables } {
   const recorder = recorderOf(db);
   const heard = new Set<string>();
   let rows = 0;
@@ -141,14 +158,16 @@ export function recordChanges<T>(db: Database, write: () => T): T & { changed: C
   };
   const changesBefore = totalChanges(db);
   const schemaBefore = schemaVersion(db);
-  try {
-    const result = write();
-    const unheard = totalChanges(db) - changesBefore > rows;
-    const changed: ChangedTables = unheard || schemaVersion(db) !== schemaBefore ? 'all' : heard;
-    return { ...result, changed };
-  } finally {
-    recorder.listener = undefined;
-  }
+  let changed: ChangedTables | undefined;
+  return {
+    stop() {
+      if (changed !== undefined) return changed;
+      recorder.listener = undefined;
+      const unheard = totalChanges(db) - changesBefore > rows;
+      changed = unheard || schemaVersion(db) !== schemaBefore ? 'all' : heard;
+      return changed;
+    },
+  };
 }
 
 /** Adds what `more` changed to what `changed` says. */
