@@ -180,6 +180,7 @@ export async function runDiffCommand(
     allowDataLoss: commandLine.allowDataLoss,
     name,
     schemaName: set.schemaSource,
+    breakpoints: next.breakpoints,
   });
   const context = { dir, name, schemaSource: set.schemaSource, dryRun: commandLine.dryRun };
   const output = formatDiff(migration, context);

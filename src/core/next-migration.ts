@@ -43,6 +43,11 @@ export interface NextMigration {
   /** Its name, as the runner reads and records it: its path in the folder. */
   name: string;
   /**
+   * drizzle-kit, where its journal's entries have `breakpoints`: the statements are to be
+   * separated by `--> statement-breakpoint` lines (`generateMigration`'s `breakpoints`).
+   */
+  breakpoints: boolean;
+  /**
    * The files to write for a migration whose SQL is `sql`, the migration's own file first and a
    * file that is rewritten (drizzle-kit's journal) last: once it is written, the migration exists.
    */
@@ -93,7 +98,7 @@ export function nextMigration(
     now: options.now ?? new Date(),
     snapshotId: options.snapshotId,
   };
-  const next = { layout, ...NAMERS[layout](context) };
+  const next = { layout, breakpoints: false, ...NAMERS[layout](context) };
   assertRunsLast(context.folder, next);
   return next;
 }
@@ -111,7 +116,7 @@ interface FolderContext {
 }
 
 /** A migration named, before the layout is added. */
-type Named = Omit<NextMigration, 'layout'>;
+type Named = Omit<NextMigration, 'layout' | 'breakpoints'> & { breakpoints?: boolean };
 
 type Namer = (context: FolderContext) => Named;
 
@@ -284,6 +289,7 @@ function nextDrizzleKit({ folder, words, now, snapshotId }: FolderContext): Name
   const journalAfter = { ...journal, entries: [...journal.entries, entry] };
   return {
     name,
+    breakpoints: entry.breakpoints,
     files: (sql) => [
       { path: name, text: sql, role: 'migration' },
       {

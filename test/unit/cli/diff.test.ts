@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { MigrationLayout } from '../../../src/index.ts';
-import { APP_SQL } from '../../helpers/other-tools.ts';
+import { diffSchemas, fingerprintSchema, type MigrationLayout } from '../../../src/index.ts';
+import { APP_SQL, drizzleMigrate } from '../../helpers/other-tools.ts';
+import { memoryDatabase } from '../../helpers/sqljs.ts';
 import {
   appToolFolder,
   CREATE_NOTES,
@@ -86,6 +87,24 @@ describe('sqljs-migrate diff in a folder of another tool', () => {
       expect(JSON.parse(status.stdout).report.drift).toEqual([]);
     },
   );
+
+  it("drizzle-kit: drizzle's own migrator runs every statement of it, a table rebuild too", async () => {
+    const users = APP_SQL[0].replace('name TEXT)', "name TEXT NOT NULL DEFAULT '')");
+    const schema = `${users}${DRIZZLE_INDEX}${APP_PINNED.slice(APP_SQL[0].length)}`;
+    const dir = appToolFolder('drizzle-kit', { 'schema.sql': schema });
+
+    const run = await runCli(['diff', '--dir', dir, '--name', 'pin posts']);
+
+    expect(run.code, run.stderr).toBe(0);
+    const sql = readFileSync(join(dir, '0003_pin_posts.sql'), 'utf8');
+    expect(sql).toContain('--> statement-breakpoint');
+    expect(sql).toContain('INSERT INTO "new_users"');
+    const db = memoryDatabase();
+    drizzleMigrate(db, dir);
+    const wanted = memoryDatabase();
+    wanted.exec(schema);
+    expect(diffSchemas(fingerprintSchema(db), fingerprintSchema(wanted))).toEqual([]);
+  });
 
   it('dbmate: writes the migration between its directives', async () => {
     const dir = appToolFolder('dbmate', { 'schema.sql': APP_PINNED });

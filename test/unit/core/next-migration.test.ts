@@ -232,7 +232,11 @@ describe('the next migration of a drizzle-kit folder', () => {
     const { migration, files } = next(folder);
     const tag = `${prefix}_pin_notes`;
 
-    expect(migration).toMatchObject({ layout: 'drizzle-kit', name: `${tag}.sql` });
+    expect(migration).toMatchObject({
+      layout: 'drizzle-kit',
+      name: `${tag}.sql`,
+      breakpoints: entryChanges.breakpoints ?? true,
+    });
     expect(files.map((file) => [file.path, file.role, file.replaces])).toEqual([
       [`${tag}.sql`, 'migration', undefined],
       [`meta/${prefix}_snapshot.json`, 'snapshot', undefined],
@@ -286,7 +290,7 @@ describe('the next migration of this runner’s own folder', () => {
   test('is nextMigrationName’s, one file', () => {
     const folder = { '001_a.sql': '', '002_b.sql': '', 'schema.sql': '' };
     const { migration, files } = next(folder);
-    expect(migration.layout).toBe('sqljs-migrate');
+    expect(migration).toMatchObject({ layout: 'sqljs-migrate', breakpoints: false });
     expect(migration.name).toBe(nextMigrationName(['001_a.sql', '002_b.sql'], 'pin notes', NOW));
     expect(files).toEqual([{ path: '003_pin_notes.sql', text: SQL, role: 'migration' }]);
   });
