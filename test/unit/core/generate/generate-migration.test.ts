@@ -7,9 +7,9 @@ import {
   type GenerateMigrationOptions,
   generateMigration,
   runMigrations,
-} from '../../../src/index.ts';
-import { catchMigrationError } from '../../helpers/migration-error.ts';
-import { memoryDatabase, rows, scalar } from '../../helpers/sqljs.ts';
+} from '../../../../src/index.ts';
+import { catchMigrationError } from '../../../helpers/migration-error.ts';
+import { memoryDatabase, rows, scalar } from '../../../helpers/sqljs.ts';
 
 const options: GenerateMigrationOptions = { createDatabase: memoryDatabase, name: '002_next.sql' };
 
