@@ -22,9 +22,9 @@ export const PRISMA_FILE = /^([^/]+)\/migration\.sql$/;
 /** golang-migrate's, and sqlx's reversible files. */
 export const UP_DOWN_FILE = /^(\d+)_(.+)\.(up|down)\.sql$/;
 /** sqlx's simple files: a number sqlx reads as an i64, an underscore, anything, `.sql`. */
-export const SQLX_SIMPLE_FILE = /^(\d+)_(.+)\.sql$/;
+const SQLX_SIMPLE_FILE = /^(\d+)_(.+)\.sql$/;
 /** The files dbmate reads: a number first, `.sql` last. */
-export const DBMATE_FILE = /^(\d+).*\.sql$/;
+const DBMATE_FILE = /^(\d+).*\.sql$/;
 /** Flyway's versioned (`V`) and undo (`U`) migrations; `_` in a version reads as `.`. */
 export const FLYWAY_FILE = /^([VU])(\d+(?:[._]\d+)*)__(.+)\.sql$/;
 const FLYWAY_REPEATABLE = /^R__.+\.sql$/;

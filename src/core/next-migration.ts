@@ -1,11 +1,5 @@
 import { MigrationError } from './errors.ts';
-import {
-  DRIZZLE_JOURNAL,
-  FLYWAY_FILE,
-  PRISMA_FILE,
-  SQLX_SIMPLE_FILE,
-  UP_DOWN_FILE,
-} from './layouts.ts';
+import { DRIZZLE_JOURNAL, FLYWAY_FILE, PRISMA_FILE, UP_DOWN_FILE } from './layouts.ts';
 import { folderPath, splitMigrationFiles } from './names.ts';
 import {
   descriptionWords,
@@ -131,12 +125,8 @@ const NAMERS: Record<MigrationLayout, Namer> = {
   },
   'golang-migrate': (context) => upAndDown(numberedStem(context, UP_DOWN_FILE, 'timestamp')),
   sqlx: (context) => {
-    const matches = context.migrations.map(
-      (migration) =>
-        (UP_DOWN_FILE.exec(migration.name) ??
-          SQLX_SIMPLE_FILE.exec(migration.name)) as RegExpExecArray,
-    );
-    const stem = stemAfter(matches, context, 'timestamp');
+    // A simple file's description, or a reversible one's without its `.up`.
+    const stem = numberedStem(context, /^(\d+)_(.+?)(?:\.up)?\.sql$/, 'timestamp');
     // sqlx's own `migrate add` makes a new migration reversible when the folder's are.
     if (context.migrations.some((migration) => UP_DOWN_FILE.test(migration.name)))
       return upAndDown(stem);
@@ -178,19 +168,12 @@ const NAMERS: Record<MigrationLayout, Namer> = {
 };
 
 /** `<next number>_<words>` after names matched by `pattern` (number, description). */
-function numberedStem(context: FolderContext, pattern: RegExp, first: FirstNumber): string {
-  return stemAfter(
-    context.migrations.map((migration) => pattern.exec(migration.name) as RegExpExecArray),
-    context,
-    first,
-  );
-}
-
-function stemAfter(
-  matches: readonly RegExpExecArray[],
-  { words, now }: FolderContext,
+function numberedStem(
+  { migrations, words, now }: FolderContext,
+  pattern: RegExp,
   first: FirstNumber,
 ): string {
+  const matches = migrations.map((migration) => pattern.exec(migration.name) as RegExpExecArray);
   const number = nextNumber(ascending(matches.map((match) => match[1] as string)), now, first);
   return `${number}_${joinWords(
     words,
