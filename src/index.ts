@@ -36,6 +36,12 @@ export {
   sortMigrations,
   splitMigrationFiles,
 } from './core/names.ts';
+export {
+  type NextMigration,
+  type NextMigrationFile,
+  type NextMigrationOptions,
+  nextMigration,
+} from './core/next-migration.ts';
 export { nextMigrationName } from './core/next-name.ts';
 export { type RunOptionsWithFactory, runMigrations } from './core/run.ts';
 export { describeDifference, diffSchemas, schemaChanges } from './core/schema-diff.ts';

@@ -53,8 +53,9 @@ Commands:
   verify --dir DIR            Run every migration from an empty database, check that each
                               intermediate version is recognized and that the result matches
                               the schema.
-  new NAME --dir DIR          Write the next migration file, empty, numbered after the others
-                              (NAME says what it does: add_note_pinned).
+  new NAME --dir DIR          Write the next migration, empty, named as the folder's tool names
+                              one (NAME says what it does: add_note_pinned), with its down file
+                              or drizzle-kit's snapshot and journal entry where the tool has them.
   diff --dir DIR              Write the next migration from DIR/schema.sql: what brings the
                               schema the migrations build to it. Proven first on a copy with
                               rows in every table; nothing is written unless the copy ends with

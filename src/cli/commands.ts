@@ -1,5 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { generateMigration, nextMigrationName, verifyMigrations } from '../index.ts';
+import {
+  generateMigration,
+  type NextMigrationFile,
+  nextMigration,
+  verifyMigrations,
+} from '../index.ts';
 import type { CommandLine } from './arguments.ts';
 import { unreadable } from './cli-error.ts';
 import {
@@ -9,11 +15,11 @@ import {
   replaceDatabaseFile,
 } from './database-file.ts';
 import {
-  migrationFileNames,
+  readMigrationFiles,
   readMigrationFolder,
-  writeMigrationFile,
+  writeMigrationFiles,
 } from './migrations-folder.ts';
-import { formatDiff, formatReport, formatVerification } from './output.ts';
+import { formatDiff, formatReport, formatVerification, formatWrittenBeside } from './output.ts';
 import {
   createEmptyDatabase,
   loadSqlJs,
@@ -110,22 +116,34 @@ export async function runVerifyCommand(commandLine: CommandLine): Promise<Comman
 const DEFAULT_DIFF_NAME = 'update_schema';
 
 /**
- * `new`: the next migration file of the folder, empty but for a comment, named after the
- * others (`nextMigrationName`).
+ * `new`: the next migration of the folder, empty but for a comment, named and laid out as the
+ * folder's tool would write it (`nextMigration`): its file, and for some layouts a down file or
+ * drizzle-kit's snapshot and journal entry, all written or none.
  */
 export function runNewCommand(commandLine: CommandLine & { name: string }): CommandResult {
   const { dir } = commandLine;
-  const name = nextMigrationName(migrationFileNames(dir), commandLine.name);
-  const file = writeMigrationFile(
-    dir,
-    name,
-    `-- ${name}: what this migration does, and why.\n-- Make the same change in schema.sql: \`sqljs-migrate verify --dir ${dir}\` checks that they agree.\n`,
+  const next = nextMigration(readMigrationFiles(dir, { snapshots: true }), commandLine.name, {
+    layout: commandLine.layout ?? undefined,
+    snapshotId: randomUUID(),
+  });
+  const files = next.files(
+    `-- ${next.name}: what this migration does, and why.\n-- Make the same change in schema.sql: \`sqljs-migrate verify --dir ${dir}\` checks that they agree.\n`,
   );
+  const [file] = writeMigrationFiles(dir, files);
   return {
     exitCode: 0,
-    json: { ok: true, command: 'new', file, dir, written: true },
-    text: `${file} written: an empty migration, for its SQL\n`,
+    json: { ok: true, command: 'new', file, dir, written: true, ...alsoWritten(dir, files) },
+    text: [
+      `${file} written: an empty migration, for its SQL`,
+      ...formatWrittenBeside(dir, files),
+      '',
+    ].join('\n'),
   };
+}
+
+/** `files` for the JSON document, where the migration is more than its one file. */
+function alsoWritten(dir: string, files: readonly NextMigrationFile[]): { files?: string[] } {
+  return files.length > 1 ? { files: files.map((file) => join(dir, file.path)) } : {};
 }
 
 /**
@@ -138,17 +156,23 @@ export async function runDiffCommand(
   progress: ProgressSink,
 ): Promise<CommandResult> {
   const { dir } = commandLine;
-  const set = readMigrationFolder(dir, { schemaFile: commandLine.schemaFile, noSchema: false });
+  const folder = readMigrationFiles(dir, { snapshots: true });
+  const set = readMigrationFolder(
+    dir,
+    { schemaFile: commandLine.schemaFile, noSchema: false, layout: commandLine.layout },
+    folder,
+  );
   if (set.schema === undefined || set.schemaSource === null) {
     throw unreadable(
       join(dir, 'schema.sql'),
       'no such file: diff writes the migration that brings the migrations to the schema in it; write it, or name another file with --schema',
     );
   }
-  const name = nextMigrationName(
-    set.migrations.map((migration) => migration.name),
-    commandLine.name ?? DEFAULT_DIFF_NAME,
-  );
+  const next = nextMigration(folder, commandLine.name ?? DEFAULT_DIFF_NAME, {
+    layout: commandLine.layout ?? undefined,
+    snapshotId: randomUUID(),
+  });
+  const { name } = next;
   const sql = await loadSqlJs();
   const migration = generateMigration(set.migrations, set.schema, {
     createDatabase: () => createEmptyDatabase(sql),
@@ -156,11 +180,13 @@ export async function runDiffCommand(
     allowDataLoss: commandLine.allowDataLoss,
     name,
     schemaName: set.schemaSource,
+    breakpoints: next.breakpoints,
   });
   const context = { dir, name, schemaSource: set.schemaSource, dryRun: commandLine.dryRun };
   const output = formatDiff(migration, context);
-  const file =
-    migration.sql === '' || commandLine.dryRun ? null : writeMigrationFile(dir, name, output.file);
+  // The layout's files around the SQL: dbmate's directives, a down file, drizzle-kit's journal.
+  const files = migration.sql === '' ? [] : next.files(output.file);
+  const written = files.length === 0 || commandLine.dryRun ? null : writeMigrationFiles(dir, files);
   if (commandLine.dryRun && !commandLine.json) for (const line of output.notes) progress(line);
   return {
     exitCode: 0,
@@ -168,10 +194,17 @@ export async function runDiffCommand(
       ok: true,
       command: 'diff',
       dir,
-      file: file ?? (migration.sql === '' ? null : join(dir, name)),
-      written: file !== null,
+      file: files.length === 0 ? null : join(dir, name),
+      written: written !== null,
+      ...alsoWritten(dir, files),
       migration: { ...migration, sql: migration.sql === '' ? '' : output.file },
     },
-    text: commandLine.dryRun ? output.file : output.summary,
+    text: commandLine.dryRun
+      ? (files[0]?.text ?? output.file)
+      : [
+          output.summary.trimEnd(),
+          ...(written === null ? [] : formatWrittenBeside(dir, files)),
+          '',
+        ].join('\n'),
   };
 }

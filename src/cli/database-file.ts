@@ -203,7 +203,7 @@ export function writeSynced(path: string, bytes: Uint8Array, mode: number): void
 }
 
 /** Makes the rename itself durable; not every platform can fsync a folder, so it is best effort. */
-function syncFolder(folder: string): void {
+export function syncFolder(folder: string): void {
   try {
     const fd = openSync(folder, 'r');
     try {

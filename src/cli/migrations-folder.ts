@@ -1,14 +1,23 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, linkSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import {
   type Migration,
   type MigrationLayout,
-  SCHEMA_FILE_NAME,
+  type NextMigrationFile,
   splitMigrationFiles,
 } from '../index.ts';
-import { CliError, describeFsError, unreadable } from './cli-error.ts';
-import { writeSynced } from './database-file.ts';
+import { CliError, describeFsError, isCliError, unreadable } from './cli-error.ts';
+import { syncFolder, writeSynced } from './database-file.ts';
 
 /** The migrations of a folder and the schema to compare with. */
 export interface MigrationSet {
@@ -31,8 +40,11 @@ export interface SchemaChoice {
  * has) and picks the schema. A bad file name or layout surfaces as the core's `BAD_NAME`,
  * `DUPLICATE_NUMBER`, `MIXED_LAYOUT` or `BAD_LAYOUT` error, which names the files.
  */
-export function readMigrationFolder(dir: string, choice: SchemaChoice): MigrationSet {
-  const files = readMigrationFiles(dir);
+export function readMigrationFolder(
+  dir: string,
+  choice: SchemaChoice,
+  files: Record<string, string> = readMigrationFiles(dir),
+): MigrationSet {
   if (Object.keys(files).length === 0) {
     throw unreadable(dir, 'no .sql files in this folder');
   }
@@ -53,12 +65,21 @@ export function readMigrationFolder(dir: string, choice: SchemaChoice): Migratio
   return { migrations, schema: folderSchema, schemaSource: join(dir, 'schema.sql') };
 }
 
+/** Options of `readMigrationFiles`. */
+export interface ReadOptions {
+  /**
+   * Also read drizzle-kit's snapshots (`meta/*_snapshot.json`, beside its journal), which a new
+   * migration of a drizzle-kit folder carries on from; the runner itself never needs them.
+   */
+  snapshots?: boolean;
+}
+
 /**
  * A folder's migration files by their path in it, as `splitMigrationFiles` takes them (the build
  * reads folders this way too): the `*.sql` files, Prisma's `<folder>/migration.sql` and
  * drizzle-kit's `meta/_journal.json`. Throws `UNREADABLE_INPUT` naming what it could not read.
  */
-export function readMigrationFiles(dir: string): Record<string, string> {
+export function readMigrationFiles(dir: string, options: ReadOptions = {}): Record<string, string> {
   let entries: import('node:fs').Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -73,18 +94,15 @@ export function readMigrationFiles(dir: string): Record<string, string> {
       const inside = entry.name === 'meta' ? '_journal.json' : 'migration.sql';
       if (existsSync(join(path, inside)))
         files[`${entry.name}/${inside}`] = readTextFile(join(path, inside));
+      if (entry.name === 'meta' && options.snapshots && existsSync(join(path, inside)))
+        for (const name of readdirSync(path))
+          if (name.endsWith('_snapshot.json'))
+            files[`meta/${name}`] = readTextFile(join(path, name));
     }
     // Only *.sql files are migrations; a README or an editor's backup file beside them is not.
     else if (entry.name.endsWith('.sql')) files[entry.name] = readTextFile(path);
   }
   return files;
-}
-
-/** The names of the folder's migration files, as `new` numbers the next one after them. */
-export function migrationFileNames(dir: string): string[] {
-  return Object.keys(readMigrationFiles(dir)).filter(
-    (name) => name.endsWith('.sql') && name !== SCHEMA_FILE_NAME,
-  );
 }
 
 /**
@@ -95,20 +113,94 @@ export function migrationFileNames(dir: string): string[] {
  */
 export function writeMigrationFile(dir: string, name: string, text: string): string {
   const path = join(dir, name);
-  const temporary = join(dir, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
+  const temporary = besides(path);
   try {
     writeSynced(temporary, new TextEncoder().encode(text), 0o644);
     linkSync(temporary, path);
   } catch (error) {
-    throw new CliError(
-      'WRITE_FAILED',
-      `${path}: could not write: ${describeFsError(error)} (nothing was written)`,
-      { file: path, cause: error },
-    );
+    throw writeFailed(path, error);
   } finally {
     rmSync(temporary, { force: true });
   }
   return path;
+}
+
+/**
+ * Writes the files of a new migration (`nextMigration`'s), all or none: each new file as
+ * `writeMigrationFile` writes one (a new folder, as Prisma's migration is, appears whole, renamed
+ * in), then each file that is rewritten (drizzle-kit's journal), replaced atomically and only if
+ * it is as it was read. Should anything fail, what was written is removed again. The rewritten
+ * file comes last because it is what makes the others a migration: until drizzle-kit's journal
+ * lists the new file, drizzle's migrator never runs it, and this runner refuses it by name, so
+ * even a crash between two files cannot make a half-written migration run. Returns the paths.
+ */
+export function writeMigrationFiles(dir: string, files: readonly NextMigrationFile[]): string[] {
+  const created: string[] = [];
+  try {
+    for (const file of files.filter((file) => file.replaces === undefined))
+      created.push(createFile(dir, file));
+    for (const file of files)
+      if (file.replaces !== undefined) replaceFile(dir, file.path, file.replaces, file.text);
+  } catch (error) {
+    for (const path of created.reverse()) rmSync(path, { recursive: true, force: true });
+    throw error;
+  }
+  return files.map((file) => join(dir, file.path));
+}
+
+/** Writes a new file; returns what to remove to undo it (the file, or the folder made for it). */
+function createFile(dir: string, file: NextMigrationFile): string {
+  const [folder, ...inside] = file.path.split('/');
+  if (inside.length === 0 || existsSync(join(dir, folder as string)))
+    return writeMigrationFile(dir, file.path, file.text);
+  // A new folder is filled under a temporary name and renamed in, so it is never seen empty.
+  const path = join(dir, folder as string);
+  const temporary = besides(path);
+  try {
+    const inner = join(temporary, ...inside);
+    mkdirSync(dirname(inner), { recursive: true });
+    writeSynced(inner, new TextEncoder().encode(file.text), 0o644);
+    renameSync(temporary, path);
+  } catch (error) {
+    throw writeFailed(path, error);
+  } finally {
+    rmSync(temporary, { recursive: true, force: true });
+  }
+  return path;
+}
+
+/** Replaces a file that must still hold `expected`, atomically (temporary file, rename). */
+function replaceFile(dir: string, name: string, expected: string, text: string): void {
+  const path = join(dir, name);
+  const temporary = besides(path);
+  try {
+    if (readTextFile(path) !== expected)
+      throw new CliError(
+        'WRITE_FAILED',
+        `${path}: changed since it was read, by another program writing the folder; run the command again (nothing was written)`,
+        { file: path },
+      );
+    writeSynced(temporary, new TextEncoder().encode(text), statSync(path).mode & 0o777);
+    renameSync(temporary, path);
+  } catch (error) {
+    throw isCliError(error) ? error : writeFailed(path, error);
+  } finally {
+    rmSync(temporary, { force: true });
+  }
+  syncFolder(dirname(path));
+}
+
+/** A temporary name beside `path`, hidden, that no other run picks. */
+function besides(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+function writeFailed(path: string, error: unknown): CliError {
+  return new CliError(
+    'WRITE_FAILED',
+    `${path}: could not write: ${describeFsError(error)} (nothing was written)`,
+    { file: path, cause: error },
+  );
 }
 
 /**

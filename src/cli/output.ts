@@ -5,6 +5,7 @@ import {
   isMigrationError,
   type MigrationOutcome,
   type MigrationReport,
+  type NextMigrationFile,
   type SchemaDifference,
   type VerificationReport,
 } from '../index.ts';
@@ -199,6 +200,20 @@ export function formatDiff(
     ? `dry run: ${path} not written, ${proven}`
     : `${path} written, ${proven}`;
   return { file, summary: `${[headline, ...details].join('\n')}\n`, notes: [headline, ...details] };
+}
+
+/** What each file written beside a new migration's own is, for the line that names it. */
+const WRITTEN_BESIDE: Record<Exclude<NextMigrationFile['role'], 'migration'>, string> = {
+  down: 'written: its down part, empty (sqljs-migrate never runs it)',
+  snapshot: "written: drizzle-kit's snapshot for it, the previous one under a new id",
+  journal: "updated: drizzle-kit's journal lists the new migration",
+};
+
+/** A line for each file `new` or `diff` wrote beside the migration's own (golang-migrate's down file, …). */
+export function formatWrittenBeside(dir: string, files: readonly NextMigrationFile[]): string[] {
+  return files.flatMap((file) =>
+    file.role === 'migration' ? [] : [`${join(dir, file.path)} ${WRITTEN_BESIDE[file.role]}`],
+  );
 }
 
 function recognition(version: VerificationReport['versions'][number]): string {

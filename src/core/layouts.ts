@@ -18,15 +18,15 @@ export interface FolderFile {
 type LayoutReader = (files: readonly FolderFile[], journal: FolderFile | null) => Migration[];
 
 /** Prisma's folder-per-migration: the folder's name is the migration's. */
-const PRISMA_FILE = /^([^/]+)\/migration\.sql$/;
+export const PRISMA_FILE = /^([^/]+)\/migration\.sql$/;
 /** golang-migrate's, and sqlx's reversible files. */
-const UP_DOWN_FILE = /^(\d+)_(.+)\.(up|down)\.sql$/;
+export const UP_DOWN_FILE = /^(\d+)_(.+)\.(up|down)\.sql$/;
 /** sqlx's simple files: a number sqlx reads as an i64, an underscore, anything, `.sql`. */
 const SQLX_SIMPLE_FILE = /^(\d+)_(.+)\.sql$/;
 /** The files dbmate reads: a number first, `.sql` last. */
 const DBMATE_FILE = /^(\d+).*\.sql$/;
 /** Flyway's versioned (`V`) and undo (`U`) migrations; `_` in a version reads as `.`. */
-const FLYWAY_FILE = /^([VU])(\d+(?:[._]\d+)*)__(.+)\.sql$/;
+export const FLYWAY_FILE = /^([VU])(\d+(?:[._]\d+)*)__(.+)\.sql$/;
 const FLYWAY_REPEATABLE = /^R__.+\.sql$/;
 /** dbmate's directives, as dbmate finds them: at the start of a line, options may follow. */
 const DBMATE_UP = /^--\s*migrate:up(\s*$|\s+\S+)/m;

@@ -104,7 +104,7 @@ export function splitMigrationFiles(
  * its base name, but `<folder>/migration.sql` for Prisma's folders and `meta/<file>` for
  * drizzle-kit's journal and snapshots.
  */
-function folderPath(path: string): string {
+export function folderPath(path: string): string {
   const parts = path.split('/');
   const base = parts[parts.length - 1] as string;
   const parent = parts[parts.length - 2];

@@ -8,11 +8,15 @@ const TIMESTAMP_DIGITS = 14;
 /** The width of a number where a folder has none yet: `001_…`. */
 const DEFAULT_WIDTH = 3;
 
+/** Where a folder has no number yet to follow: the first number, or the current time. */
+export type FirstNumber = string | 'timestamp';
+
 /**
  * The name of the migration that comes after `existing` (a folder's migration file names), for a
  * change described in words (`add note pinned`): numbered as the folder numbers its files (one
  * past the highest, zero-padded to the same width, or the current time where the numbers are
- * timestamps), its words joined as the folder's descriptions join theirs (`_` or `-`).
+ * timestamps), its words joined as the folder's descriptions join theirs (`_` or `-`). For the
+ * layouts of other tools, `nextMigration` names the next migration and its files.
  */
 export function nextMigrationName(
   existing: readonly string[],
@@ -23,6 +27,19 @@ export function nextMigrationName(
   const numbers = sortMigrations(existing.map((name) => ({ name, sql: '' }))).map(
     (migration) => NATIVE_NAME.exec(migration.name) as RegExpExecArray,
   );
+  const words = descriptionWords(description);
+  return `${nextNumber(
+    numbers.map((match) => match[1] as string),
+    now,
+    '1'.padStart(DEFAULT_WIDTH, '0'),
+  )}_${joinWords(
+    words,
+    numbers.map((match) => match[2] as string),
+  )}.sql`;
+}
+
+/** The words of a description (`Add note, pinned!.sql` → Add, note, pinned); refused without one. */
+export function descriptionWords(description: string): string[] {
   const words = description
     .replace(/\.sql$/i, '')
     .split(/[^A-Za-z0-9]+/)
@@ -33,22 +50,26 @@ export function nextMigrationName(
       `"${description}": a migration's description needs a letter or a digit (say what the migration does: add_note_pinned)`,
     );
   }
-  const descriptions = numbers.map((match) => match[2] as string);
+  return words;
+}
+
+/** Words joined as the folder's `descriptions` join theirs: `-` where they all do, else `_`. */
+export function joinWords(words: readonly string[], descriptions: readonly string[]): string {
   const separator =
     descriptions.some((text) => text.includes('-')) &&
     !descriptions.some((text) => text.includes('_'))
       ? '-'
       : '_';
-  return `${nextNumber(
-    numbers.map((match) => match[1] as string),
-    now,
-  )}_${words.join(separator)}.sql`;
+  return words.join(separator);
 }
 
-/** The number after `digits` (each as written), written the way they are. */
-function nextNumber(digits: readonly string[], now: Date): string {
+/**
+ * The number after `digits` (each as written, in ascending order of value), written the way they
+ * are; `first` where there are none.
+ */
+export function nextNumber(digits: readonly string[], now: Date, first: FirstNumber): string {
   const last = digits.at(-1);
-  if (last === undefined) return '1'.padStart(DEFAULT_WIDTH, '0');
+  if (last === undefined) return first === 'timestamp' ? timestampOf(now) : first;
   const next = BigInt(last) + 1n;
   if (digits.every(isTimestamp)) {
     const stamp = timestampOf(now);
@@ -72,8 +93,8 @@ function isTimestamp(digits: string): boolean {
   );
 }
 
-/** `YYYYMMDDHHMMSS` in UTC. */
-function timestampOf(date: Date): string {
+/** `YYYYMMDDHHMMSS` in UTC, as golang-migrate, dbmate, Prisma and sqlx write their timestamps. */
+export function timestampOf(date: Date): string {
   return date
     .toISOString()
     .replace(/[^0-9]/g, '')

@@ -16,14 +16,16 @@ export function checkLabel(check: UploadCheck): string {
   return CHECK_LABELS[check.name];
 }
 
-/** The file's ledger in words; another tool's when the upgrade adopted one. */
+/** The file's ledger in words; for another's, whose, as the upgrade that adopted it says. */
 export function describeLedger(
   ledger: UploadReport['ledger'],
   adoption: MigrationReport['adoption'] = null,
 ): string {
-  if (adoption !== null)
-    return `${describeAdoptedFrom(adoption.from)}’s (${adoption.source}): adopted into this runner’s ledger`;
   switch (ledger) {
+    case 'other':
+      return adoption === null
+        ? 'another tool’s'
+        : `${describeAdoptedFrom(adoption.from)}’s (${adoption.source}): adopted into this runner’s ledger`;
     case 'none':
       return 'none: the file is untracked';
     case 'original':

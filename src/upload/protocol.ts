@@ -30,9 +30,10 @@ export interface UploadReport {
   checks: UploadCheck[];
   /**
    * The file's migration ledger: none (untracked), `original` (StarPunk's three columns; it
-   * gains checksum, applied_how and duration_ms) or `current` (this runner's).
+   * gains checksum, applied_how and duration_ms), `current` (this runner's), or `other`: another
+   * tool's, or the app's own table, which the upgrade adopts (`upgrade.adoption` says whose).
    */
-  ledger: 'none' | 'original' | 'current';
+  ledger: 'none' | 'original' | 'current' | 'other';
   /** The file's own tables (not SQLite's, not full-text shadow tables), with row counts. */
   tables: TableSummary[];
   /**

@@ -29,6 +29,12 @@ export interface GenerateMigrationOptions {
   name?: string;
   /** What the schema to reach is called in messages; `schema.sql` by default. */
   schemaName?: string;
+  /**
+   * Write it as drizzle-kit writes its migrations: `--> statement-breakpoint` after every
+   * statement but the last, and no BEGIN or COMMIT (drizzle's migrator runs each piece alone, in
+   * a transaction of its own). `nextMigration` says when a folder wants this.
+   */
+  breakpoints?: boolean;
 }
 
 /** A migration written from the difference between two schemas, and proven. */
@@ -91,7 +97,11 @@ export function generateMigration(
       { migrationName: name },
     );
   }
-  const sql = renderMigration([renameStep(renames), ...plan.steps], plan.framed);
+  const sql = renderMigration(
+    [renameStep(renames), ...plan.steps],
+    plan.framed,
+    options.breakpoints,
+  );
   const proof = proveMigration({
     sql,
     name,

@@ -21,8 +21,26 @@ const FRAME_START = [
 ];
 const FRAME_END = ['PRAGMA foreign_key_check;', 'COMMIT;', 'PRAGMA foreign_keys = ON;'];
 
-/** The migration's text: its steps a blank line apart, in the frame when `framed`. */
-export function renderMigration(steps: readonly MigrationStep[], framed: boolean): string {
+/** What drizzle-kit writes between two statements; drizzle's migrator runs each piece alone. */
+const BREAKPOINT = '--> statement-breakpoint';
+
+/**
+ * The migration's text: its steps a blank line apart, in the frame when `framed`. With
+ * `breakpoints`, as drizzle-kit writes its files: a breakpoint line after every statement but the
+ * last, since drizzle's migrator runs only the first statement of each piece, and the frame
+ * without BEGIN and COMMIT, since that migrator runs every migration in a transaction of its own.
+ */
+export function renderMigration(
+  steps: readonly MigrationStep[],
+  framed: boolean,
+  breakpoints = false,
+): string {
+  const statement = (sql: string) => (breakpoints ? `${sql}\n${BREAKPOINT}` : sql);
+  const frame = (lines: readonly string[]) =>
+    lines
+      .filter((line) => !breakpoints || (line !== 'BEGIN;' && line !== 'COMMIT;'))
+      .map((line) => (line.startsWith('--') ? line : statement(line)))
+      .join('\n');
   const parts = steps
     .filter((step) => step.statements.length > 0)
     .map((step) =>
@@ -30,10 +48,14 @@ export function renderMigration(steps: readonly MigrationStep[], framed: boolean
         ...step.comments.map((line) => `-- ${line}`),
         ...step.statements.flatMap(({ comment, sql }) => [
           ...(comment === undefined ? [] : [`-- ${comment}`]),
-          ...(sql === null ? [] : [`${sql};`]),
+          ...(sql === null ? [] : [statement(`${sql};`)]),
         ]),
       ].join('\n'),
     );
   const body = parts.join('\n\n');
-  return framed ? `${FRAME_START.join('\n')}\n\n${body}\n\n${FRAME_END.join('\n')}\n` : `${body}\n`;
+  const text = framed ? `${frame(FRAME_START)}\n\n${body}\n\n${frame(FRAME_END)}\n` : `${body}\n`;
+  if (!breakpoints) return text;
+  // After the last statement a breakpoint would leave a piece with no statement in it.
+  const last = text.lastIndexOf(`\n${BREAKPOINT}`);
+  return last === -1 ? text : text.slice(0, last) + text.slice(last + BREAKPOINT.length + 1);
 }

@@ -6,7 +6,7 @@ import { CHUNK_BYTES } from '../../browser/storage/layout.ts';
 import { TrackedFile, withRoom } from '../../browser/storage/tracked-file.ts';
 import { Coordinator } from '../../browser/tabs/coordinator.ts';
 import { loadSqlJs } from '../../browser/worker/sqlite.ts';
-import type { MigrationProgress, SchemaDifference } from '../../index.ts';
+import type { MigrationProgress, MigrationReport, SchemaDifference } from '../../index.ts';
 import {
   describeDifference,
   isSqljsMigrateError,
@@ -51,6 +51,18 @@ const UNTRUSTED_SETTINGS =
  * journal of the largest migration stays in its memory until then); the second only keeps the
  * file for `download` and `adopt`, so storing it never meets SQLite's memory.
  */
+/** The file's ledger before the upgrade, as the upgrade found it. */
+function ledgerOf(upgrade: MigrationReport): UploadReport['ledger'] {
+  switch (upgrade.state) {
+    case 'tracked':
+      return upgrade.ledgerUpgraded ? 'original' : 'current';
+    case 'other-ledger':
+      return 'other';
+    default:
+      return 'none';
+  }
+}
+
 export class UploadHost implements UploadWorkerApi {
   private request: UploadRequest | undefined;
   /** The upgraded copy, open from `check` until `handOver`. */
@@ -147,8 +159,7 @@ export class UploadHost implements UploadWorkerApi {
         sizeBytes,
         ...header.facts,
         checks: [...header.checks, ...size.checks, ...integrity.checks],
-        ledger:
-          upgrade.state !== 'tracked' ? 'none' : upgrade.ledgerUpgraded ? 'original' : 'current',
+        ledger: ledgerOf(upgrade),
         tables,
         upgrade,
         timings: {

@@ -8,9 +8,11 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterEach, expect } from 'vitest';
 import { main } from '../../../src/cli/main.ts';
+import type { MigrationLayout } from '../../../src/index.ts';
+import { appFolder } from '../../helpers/other-tools.ts';
 
 /** The repository root, where `npm run cli` runs and relative paths in a test start. */
 export const REPO_ROOT = resolve(import.meta.dirname, '../../..');
@@ -48,12 +50,29 @@ export function makeTempDir(): string {
   return dir;
 }
 
-/** Writes `files` (name → SQL) into a new folder `name` under `parent`; returns its path. */
+/**
+ * Writes `files` (path → text; a path may go through folders, as Prisma's and drizzle-kit's do)
+ * into a new folder `name` under `parent`; returns its path.
+ */
 export function writeFolder(parent: string, name: string, files: Record<string, string>): string {
   const dir = join(parent, name);
   mkdirSync(dir, { recursive: true });
-  for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    writeFileSync(join(dir, file), text);
+  }
   return dir;
+}
+
+/**
+ * The small app of `other-tools.ts` in a layout, as its tool writes it, with the snapshot
+ * drizzle-kit keeps beside its last migration; `extra` files added. Returns the folder's path.
+ */
+export function appToolFolder(layout: MigrationLayout, extra: Record<string, string> = {}): string {
+  const files = { ...appFolder(layout), ...extra };
+  if (layout === 'drizzle-kit')
+    files['meta/0002_snapshot.json'] = JSON.stringify({ version: '6', id: 'posts', prevId: 'x' });
+  return writeFolder(makeTempDir(), 'migrations', files);
 }
 
 /** The bytes, inode and modification time of a file: equal snapshots mean it was not touched. */

@@ -1,7 +1,11 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { diffSchemas, fingerprintSchema, type MigrationLayout } from '../../../src/index.ts';
+import { APP_SQL, drizzleMigrate } from '../../helpers/other-tools.ts';
+import { memoryDatabase } from '../../helpers/sqljs.ts';
 import {
+  appToolFolder,
   CREATE_NOTES,
   CREATE_TAGS,
   GOOD_SET,
@@ -14,10 +18,118 @@ import {
 const NOTES_WITH_TITLE =
   'CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL, title TEXT);\n';
 
+/** Every file and folder under `root`, as paths relative to it. */
+function tree(root: string): string[] {
+  return readdirSync(root, { recursive: true, encoding: 'utf8' }).sort();
+}
+
 /** The small history of the harness, with schema.sql changed to `schema`. */
 function folderWithSchema(schema: string): string {
   return writeFolder(makeTempDir(), 'migrations', { ...GOOD_SET, 'schema.sql': schema });
 }
+
+/** The app's schema with a column more: what its migrations build, posts pinned. */
+const APP_PINNED = [
+  APP_SQL[0],
+  APP_SQL[2].replace('body TEXT)', 'body TEXT, pinned INTEGER NOT NULL DEFAULT 0)'),
+].join('');
+/** drizzle-kit's first migration also made this index. */
+const DRIZZLE_INDEX = 'CREATE UNIQUE INDEX users_email_unique ON users (email);\n';
+
+describe('sqljs-migrate diff in a folder of another tool', () => {
+  it.each<[MigrationLayout, string[], string[]]>([
+    ['golang-migrate', [], ['4_pin_posts.down.sql', '4_pin_posts.up.sql']],
+    ['sqlx', ['--layout', 'sqlx'], ['004_pin_posts.sql']],
+    ['flyway', [], ['V4__pin_posts.sql']],
+    ['drizzle-kit', [], ['0003_pin_posts.sql', 'meta/0003_snapshot.json', 'meta/_journal.json']],
+  ])(
+    '%s: writes the migration as new does, and migrate runs it last, with no drift',
+    async (layout, layoutArgs, expected) => {
+      const schema = APP_PINNED + (layout === 'drizzle-kit' ? DRIZZLE_INDEX : '');
+      const dir = appToolFolder(layout, { 'schema.sql': schema });
+      const before = tree(dir);
+
+      const run = await runCli([
+        'diff',
+        '--dir',
+        dir,
+        '--name',
+        'pin posts',
+        ...layoutArgs,
+        '--json',
+      ]);
+
+      expect(run.code, run.stderr).toBe(0);
+      const changed = tree(dir).filter(
+        (path) => !before.includes(path) || path === 'meta/_journal.json',
+      );
+      expect(changed).toEqual(expected);
+      const { file } = JSON.parse(run.stdout);
+      expect(readFileSync(file, 'utf8')).toContain(
+        '-- New columns.\nALTER TABLE "posts" ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;\n',
+      );
+      // Without the schema, a fresh database runs every migration rather than taking the schema.
+      const db = join(dirname(dir), 'app.db');
+      const migrate = await runCli([
+        'migrate',
+        db,
+        '--dir',
+        dir,
+        '--no-schema',
+        ...layoutArgs,
+        '--json',
+      ]);
+      expect(migrate.code, migrate.stderr).toBe(0);
+      const { executed } = JSON.parse(migrate.stdout).report;
+      expect(executed).toHaveLength(4);
+      expect(executed.at(-1)).toBe(file.slice(dir.length + 1));
+      const status = await runCli(['status', db, '--dir', dir, ...layoutArgs, '--json']);
+      expect(JSON.parse(status.stdout).report.drift).toEqual([]);
+    },
+  );
+
+  it("drizzle-kit: drizzle's own migrator runs every statement of it, a table rebuild too", async () => {
+    const users = APP_SQL[0].replace('name TEXT)', "name TEXT NOT NULL DEFAULT '')");
+    const schema = `${users}${DRIZZLE_INDEX}${APP_PINNED.slice(APP_SQL[0].length)}`;
+    const dir = appToolFolder('drizzle-kit', { 'schema.sql': schema });
+
+    const run = await runCli(['diff', '--dir', dir, '--name', 'pin posts']);
+
+    expect(run.code, run.stderr).toBe(0);
+    const sql = readFileSync(join(dir, '0003_pin_posts.sql'), 'utf8');
+    expect(sql).toContain('--> statement-breakpoint');
+    expect(sql).toContain('INSERT INTO "new_users"');
+    const db = memoryDatabase();
+    drizzleMigrate(db, dir);
+    const wanted = memoryDatabase();
+    wanted.exec(schema);
+    expect(diffSchemas(fingerprintSchema(db), fingerprintSchema(wanted))).toEqual([]);
+  });
+
+  it('dbmate: writes the migration between its directives', async () => {
+    const dir = appToolFolder('dbmate', { 'schema.sql': APP_PINNED });
+
+    const run = await runCli(['diff', '--dir', dir, '--name', 'pin posts', '--json']);
+
+    expect(run.code, run.stderr).toBe(0);
+    const { file, migration } = JSON.parse(run.stdout);
+    expect(file).toMatch(/\/\d{14}_pin_posts\.sql$/);
+    expect(readFileSync(file, 'utf8')).toBe(`-- migrate:up\n${migration.sql}\n-- migrate:down\n`);
+    const verify = await runCli(['verify', '--dir', dir]);
+    expect(verify.code, verify.stdout).toBe(0);
+  });
+
+  it('prisma: writes the migration in a folder of its own, which verify then reads', async () => {
+    const dir = appToolFolder('prisma', { 'schema.sql': APP_PINNED });
+
+    const run = await runCli(['diff', '--dir', dir, '--name', 'pin posts']);
+
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/\/\d{14}_pin_posts\/migration\.sql written, proven/);
+    const verify = await runCli(['verify', '--dir', dir]);
+    expect(verify.code, verify.stdout).toBe(0);
+  });
+});
 
 describe('sqljs-migrate diff', () => {
   it('writes the next migration, which verify then finds in step with schema.sql', async () => {

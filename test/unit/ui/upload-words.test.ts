@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { MigrationProgress } from '../../../src/core/types.ts';
 import {
   describeFinished,
+  describeLedger,
   describeProgress,
   describeStopped,
 } from '../../../src/ui/upload-format.ts';
@@ -67,5 +68,23 @@ describe('describeStopped', () => {
     expect(describeStopped(progress({ phase: 'detect', index: 0, total: 0 }))).toBe(
       'Stopped while detecting the file’s version.',
     );
+  });
+});
+
+describe('describeLedger', () => {
+  const adoption = {
+    from: 'drizzle',
+    source: '__drizzle_migrations',
+    migrations: [],
+    dropped: false,
+  };
+
+  it.each([
+    ['none', null, 'none: the file is untracked'],
+    ['current', null, 'this runner’s ledger'],
+    ['other', adoption, 'drizzle’s (__drizzle_migrations): adopted into this runner’s ledger'],
+    ['other', null, 'another tool’s'],
+  ] as const)('says what ledger %s is (adoption: %o)', (ledger, given, words) => {
+    expect(describeLedger(ledger, given)).toBe(words);
   });
 });

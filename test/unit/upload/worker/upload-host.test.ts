@@ -2,11 +2,12 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { StorageError } from '../../../../src/browser/errors.ts';
 import { indexedDbChunkStore } from '../../../../src/browser/storage/chunk-store.ts';
-import { MigrationError } from '../../../../src/index.ts';
+import { MigrationError, runMigrations } from '../../../../src/index.ts';
 import type { UploadRequest } from '../../../../src/upload/protocol.ts';
 import { UploadHost, unexpected } from '../../../../src/upload/worker/upload-host.ts';
-import { demoDatabaseAt } from '../../../helpers/demo-data.ts';
+import { demoDatabaseAt, seedDatabaseAt } from '../../../helpers/demo-data.ts';
 import { DEMO_MIGRATIONS, DEMO_SCHEMA } from '../../../helpers/demo-migrations.ts';
+import { appMigrations, migratedBy } from '../../../helpers/other-tools.ts';
 import { memoryDatabase, WASM_PATH } from '../../../helpers/sqljs.ts';
 
 function request(overrides: Partial<UploadRequest> = {}): UploadRequest {
@@ -52,6 +53,33 @@ describe('UploadHost', () => {
       DEMO_MIGRATIONS.length,
     );
     upgraded.close();
+  });
+
+  it.each<[string, string, () => Uint8Array, Partial<UploadRequest>, string | null]>([
+    ['an untracked file', 'none', legacyFile, {}, null],
+    [
+      "this runner's ledger",
+      'current',
+      () => {
+        const db = demoDatabaseAt(3);
+        runMigrations(db, DEMO_MIGRATIONS.slice(0, 3));
+        return db.export();
+      },
+      {},
+      null,
+    ],
+    ["StarPunk's three columns", 'original', () => seedDatabaseAt(3).export(), {}, null],
+    [
+      "golang-migrate's ledger, which the upgrade adopts",
+      'other',
+      () => migratedBy('golang-migrate', appMigrations('golang-migrate'), 2).export(),
+      { migrations: appMigrations('golang-migrate'), schema: undefined },
+      'golang-migrate',
+    ],
+  ])('reports %s as ledger %s', async (_, ledger, file, overrides, adoptedFrom) => {
+    const report = await new UploadHost().check(file(), request(overrides), undefined);
+    expect(report.ledger).toBe(ledger);
+    expect(report.upgrade.adoption?.from ?? null).toBe(adoptedFrom);
   });
 
   it('refuses a damaged file as CORRUPT before any migration runs', async () => {

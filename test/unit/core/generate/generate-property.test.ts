@@ -6,18 +6,23 @@ import {
   isMigrationError,
   runMigrations,
   sameSchema,
-} from '../../../src/index.ts';
+} from '../../../../src/index.ts';
 import {
   type Column,
   randomSchema,
   type Schema,
   seededRandom,
   type Table,
-} from '../../helpers/random-schema.ts';
-import { applyRename, losesData, randomEdits, tableLosesData } from '../../helpers/schema-edits.ts';
-import { fillRows, rowsOf } from '../../helpers/schema-rows.ts';
-import { databaseFrom, memoryDatabase } from '../../helpers/sqljs.ts';
-import { writeSchema } from '../../helpers/write-schema.ts';
+} from '../../../helpers/random-schema.ts';
+import {
+  applyRename,
+  losesData,
+  randomEdits,
+  tableLosesData,
+} from '../../../helpers/schema-edits.ts';
+import { fillRows, rowsOf } from '../../../helpers/schema-rows.ts';
+import { databaseFrom, memoryDatabase } from '../../../helpers/sqljs.ts';
+import { writeSchema } from '../../../helpers/write-schema.ts';
 
 /** `DIFF_SEED=…` reruns from another seed; a failure names the seed of its schema. */
 const FIRST_SEED = Number(process.env.DIFF_SEED ?? 1);

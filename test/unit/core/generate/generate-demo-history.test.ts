@@ -6,11 +6,11 @@ import {
   fingerprintSchema,
   generateMigration,
   runMigrations,
-} from '../../../src/index.ts';
-import { DEMO_VERSION_COUNT, demoDatabaseAt } from '../../helpers/demo-data.ts';
-import { DEMO_MIGRATIONS, DEMO_SCHEMA } from '../../helpers/demo-migrations.ts';
-import { catchMigrationError } from '../../helpers/migration-error.ts';
-import { databaseFrom, memoryDatabase, rows } from '../../helpers/sqljs.ts';
+} from '../../../../src/index.ts';
+import { DEMO_VERSION_COUNT, demoDatabaseAt } from '../../../helpers/demo-data.ts';
+import { DEMO_MIGRATIONS, DEMO_SCHEMA } from '../../../helpers/demo-migrations.ts';
+import { catchMigrationError } from '../../../helpers/migration-error.ts';
+import { databaseFrom, memoryDatabase, rows } from '../../../helpers/sqljs.ts';
 
 /**
  * The demo's own steps that drop data on purpose, and what the writer says each loses: 002

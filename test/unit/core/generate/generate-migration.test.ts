@@ -7,9 +7,9 @@ import {
   type GenerateMigrationOptions,
   generateMigration,
   runMigrations,
-} from '../../../src/index.ts';
-import { catchMigrationError } from '../../helpers/migration-error.ts';
-import { memoryDatabase, rows, scalar } from '../../helpers/sqljs.ts';
+} from '../../../../src/index.ts';
+import { catchMigrationError } from '../../../helpers/migration-error.ts';
+import { memoryDatabase, rows, scalar } from '../../../helpers/sqljs.ts';
 
 const options: GenerateMigrationOptions = { createDatabase: memoryDatabase, name: '002_next.sql' };
 
@@ -536,6 +536,44 @@ describe('what the writer is given', () => {
     expect(error.code).toBe('CANNOT_GENERATE');
     expect(error.message).toContain(
       'schema.sql has a foreign key SQLite cannot check (foreign key mismatch - "c" referencing "p")',
+    );
+  });
+});
+
+describe("drizzle-kit's breakpoints", () => {
+  const from = 'CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);\n';
+  const to =
+    "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL DEFAULT '');\n" +
+    'CREATE TABLE tags (id INTEGER PRIMARY KEY);\nCREATE INDEX tags_id ON tags (id);\n';
+  /** How many statements SQLite finds in each piece drizzle's migrator runs, run in turn on `from`. */
+  const statementsPerPiece = (sql: string) => {
+    const db = memoryDatabase();
+    db.exec(from);
+    return sql.split('--> statement-breakpoint').map((piece) => {
+      let count = 0;
+      for (const statement of db.iterateStatements(piece)) {
+        statement.run();
+        statement.free();
+        count++;
+      }
+      return count;
+    });
+  };
+
+  test('separate every statement, so drizzle’s migrator runs them all', () => {
+    const { sql } = generateMigration(from, to, { ...options, breakpoints: true });
+    const counts = statementsPerPiece(sql);
+    expect(counts.length).toBeGreaterThan(5);
+    expect(counts.every((count) => count === 1)).toBe(true);
+  });
+
+  test('leave out BEGIN and COMMIT, since drizzle’s migrator runs in a transaction of its own', () => {
+    const framed = generateMigration(from, to, options).sql;
+    const { sql } = generateMigration(from, to, { ...options, breakpoints: true });
+    expect(framed).toMatch(/^BEGIN;$/m);
+    expect(sql).not.toMatch(/^(BEGIN|COMMIT);$/m);
+    expect(sql.replaceAll('\n--> statement-breakpoint', '')).toBe(
+      framed.replace('BEGIN;\n', '').replace('COMMIT;\n', ''),
     );
   });
 });

@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest';
-import { proveMigration } from '../../../src/core/generate/proof.ts';
-import { copiedColumns } from '../../../src/core/generate/rebuild.ts';
-import { readSchema } from '../../../src/core/generate/schema-model.ts';
-import { catchMigrationError } from '../../helpers/migration-error.ts';
-import { databaseFrom, memoryDatabase } from '../../helpers/sqljs.ts';
+import { proveMigration } from '../../../../src/core/generate/proof.ts';
+import { copiedColumns } from '../../../../src/core/generate/rebuild.ts';
+import { readSchema } from '../../../../src/core/generate/schema-model.ts';
+import { catchMigrationError } from '../../../helpers/migration-error.ts';
+import { databaseFrom, memoryDatabase } from '../../../helpers/sqljs.ts';
 
 const BEFORE = `CREATE TABLE authors (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL);
 CREATE TABLE notes (id INTEGER PRIMARY KEY, author_id INTEGER REFERENCES authors(id), body TEXT);
