@@ -67,7 +67,7 @@ function factsOf(data: SerializedError): WithCause<object> {
 
 /** Every way the handle can refuse a call or fail outside a migration run and outside storage. */
 export type DatabaseErrorCode =
-  /** The worker or the engine failed to load, or the open ran out of its time budget. */
+  /** The worker or the engine failed to load. */
   | 'OPEN_FAILED'
   /** A statement failed; nothing was changed. */
   | 'SQL_FAILED'

@@ -1,6 +1,7 @@
 import { proxy, type Remote, transfer } from 'comlink';
 import { carryErrorsAcrossWorkers } from '../browser/crossing-errors.ts';
 import { UploadError } from '../browser/errors.ts';
+import { timeBudget } from '../browser/page/time-budget.ts';
 import {
   absoluteUrl,
   migrationSet,
@@ -101,6 +102,7 @@ export async function upgradeUpload(
   carryErrorsAcrossWorkers();
   const { migrations, schema } = migrationSet(options.migrations, options.schema);
   const fileName = file instanceof File ? file.name : (options.fileName ?? 'upload.db');
+  const timeoutMs = timeBudget(options.timeoutMs ?? DEFAULT_UPLOAD_TIMEOUT_MS, 'timeoutMs');
   const start = () =>
     startWorker<UploadWorkerApi>(
       options.createWorker ??
@@ -147,7 +149,7 @@ export async function upgradeUpload(
       ),
       {
         fileName,
-        timeoutMs: options.timeoutMs ?? DEFAULT_UPLOAD_TIMEOUT_MS,
+        timeoutMs,
         signal: options.signal,
       },
     );

@@ -2,6 +2,7 @@ import type { Remote } from 'comlink';
 import type { SqlValue } from '../../index.ts';
 import { isStorageError, transactionTimedOut } from '../errors.ts';
 import type { DatabaseWorkerApi, Row, RowMode, StatementResult } from '../protocol.ts';
+import { timeBudget } from './time-budget.ts';
 
 /** How long an interactive transaction may stay open unless `timeoutMs` says otherwise. */
 export const DEFAULT_TRANSACTION_TIMEOUT_MS = 30_000;
@@ -53,7 +54,7 @@ export async function runTransaction<T>(
   work: (tx: Transaction) => Promise<T>,
   options: TransactionOptions = {},
 ): Promise<T> {
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TRANSACTION_TIMEOUT_MS;
+  const timeoutMs = timeBudget(options.timeoutMs ?? DEFAULT_TRANSACTION_TIMEOUT_MS, 'timeoutMs');
   const attempts = options.attempts ?? 3;
   for (let attempt = 1; ; attempt += 1) {
     const id = await call((api) => api.begin(timeoutMs));
@@ -94,7 +95,9 @@ function transactionOn(
       try {
         result = await work(tx);
       } catch (error) {
-        await call((api) => api.rollbackTo(id, savepoint));
+        // The transaction may be over already (SQLite rolled it back, its budget ran out): the
+        // error that ended `work` is the one to tell.
+        await call((api) => api.rollbackTo(id, savepoint)).catch(() => {});
         throw error;
       }
       await call((api) => api.release(id, savepoint));

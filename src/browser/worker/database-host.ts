@@ -43,17 +43,13 @@ import {
 } from './local-copy.ts';
 import { OpenTransaction, stillInTransaction } from './open-transaction.ts';
 import { loadSqlJs } from './sqlite.ts';
-import {
-  type ChangedTables,
-  readRows,
-  runInTransaction,
-  runStatements,
-  startRecording,
-  wroteInRead,
-} from './statements.ts';
+import { type ChangedTables, readRows, runInTransaction, wroteInRead } from './statements.ts';
 
 /** How often a write is tried when its save keeps losing the race with other tabs' saves. */
 const MAX_WRITE_ATTEMPTS = 3;
+
+/** How many transactions whose time budget ran out are remembered, to tell their late calls why. */
+const EXPIRED_KEPT = 16;
 
 /** What an open host holds for its life. */
 interface OpenTab {
@@ -93,6 +89,8 @@ export class DatabaseHost implements DatabaseWorkerApi {
   /** Writes and catch-ups of this tab run one at a time, in the order they were asked for. */
   private queue: Promise<unknown> = Promise.resolve();
   private nextTransactionId = 1;
+  /** Set by `close()`: a transaction whose turn comes after it is not begun. */
+  private closing = false;
   /** Transactions whose time budget ran out: their later calls are told so. */
   private readonly expired = new Map<number, OpenTransaction>();
 
@@ -217,12 +215,16 @@ export class DatabaseHost implements DatabaseWorkerApi {
         tab.coordinator.underLock(async () => {
           let transaction: OpenTransaction;
           try {
+            // A transaction whose turn comes after close() could never be committed or rolled
+            // back by the page, and would hold the lock until the worker is ended.
+            this.refuseIfClosing();
             this.settle(await this.catchUpUnlessStale(tab));
             this.refuseIfStale();
+            this.refuseIfClosing();
             const db = tab.copy.live().db;
             db.exec('BEGIN');
             const id = this.nextTransactionId++;
-            transaction = new OpenTransaction(id, timeoutMs, startRecording(db), () =>
+            transaction = new OpenTransaction(id, timeoutMs, db, () =>
               this.expire(tab, transaction),
             );
             tab.transaction = transaction;
@@ -245,43 +247,32 @@ export class DatabaseHost implements DatabaseWorkerApi {
     access: 'read' | 'write',
   ): Promise<StatementResult> {
     const { tab, transaction } = this.transactionOf(id);
-    const db = tab.copy.live().db;
-    if (access === 'read') return readRows(db, statement.sql, statement.params, rowMode);
+    if (access === 'read')
+      return readRows(tab.copy.live().db, statement.sql, statement.params, rowMode);
     try {
-      const result = runStatements(db, statement, rowMode);
-      transaction.changes += result.changes;
-      return result;
-    } catch (error) {
-      if (stillInTransaction(db)) throw error;
-      this.endTransaction(tab, transaction);
-      throw new DatabaseError(
-        'SQL_FAILED',
-        `${messageOf(error)}; SQLite rolled the whole transaction back, so nothing of it is stored.`,
-        { cause: error },
-      );
+      return transaction.write(statement, rowMode);
+    } finally {
+      if (transaction.endedBySqlite) this.endTransaction(tab, transaction);
     }
   }
 
   async savepoint(id: number): Promise<string> {
-    const { tab, transaction } = this.transactionOf(id);
-    const name = transaction.nextSavepoint();
-    tab.copy.live().db.exec(`SAVEPOINT ${name}`);
-    return name;
+    return this.transactionOf(id).transaction.openSavepoint();
   }
 
   async release(id: number, name: string): Promise<void> {
-    const { tab } = this.savepointOf(id, name);
-    tab.copy.live().db.exec(`RELEASE ${name}`);
+    this.transactionOf(id).transaction.release(name);
   }
 
   async rollbackTo(id: number, name: string): Promise<void> {
-    const { tab } = this.savepointOf(id, name);
-    tab.copy.live().db.exec(`ROLLBACK TO ${name}; RELEASE ${name}`);
+    this.transactionOf(id).transaction.rollbackTo(name);
   }
 
   async commit(id: number): Promise<WriteResult> {
     const { tab, transaction } = this.transactionOf(id);
     const db = tab.copy.live().db;
+    // From here on no statement, time budget or close may touch it: its save must finish first.
+    const changed = transaction.startCommit();
     try {
       try {
         db.exec('COMMIT');
@@ -294,7 +285,6 @@ export class DatabaseHost implements DatabaseWorkerApi {
           { cause: error },
         );
       }
-      const changed = transaction.recording.stop();
       // Read before the save, which may reopen the file on a fresh buffer.
       const lastInsertRowid = Number(db.exec('SELECT last_insert_rowid()')[0]?.values[0]?.[0] ?? 0);
       const saved = await this.saveOrFallBack(tab);
@@ -316,8 +306,8 @@ export class DatabaseHost implements DatabaseWorkerApi {
     const tab = this.openTab();
     const transaction = tab.transaction;
     // A transaction that already ended (its budget ran out, SQLite rolled it back) has nothing
-    // left to undo.
-    if (transaction?.id !== id) return;
+    // left to undo; one that is committing is its commit's to end.
+    if (transaction?.id !== id || !transaction.isOpen()) return;
     try {
       tab.copy.live().db.exec('ROLLBACK');
     } finally {
@@ -350,11 +340,13 @@ export class DatabaseHost implements DatabaseWorkerApi {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     const tab = this.tabOrUndefined();
     tab?.coordinator.close();
-    // A transaction still open is rolled back: nothing of it is stored.
+    // A transaction still open is rolled back: nothing of it is stored. One that is committing
+    // finishes its save first (the queue below waits for it).
     const transaction = tab?.transaction;
-    if (tab !== undefined && transaction !== undefined) {
+    if (tab !== undefined && transaction?.isOpen()) {
       try {
         tab.copy.live().db.exec('ROLLBACK');
       } finally {
@@ -399,17 +391,30 @@ export class DatabaseHost implements DatabaseWorkerApi {
 
   /**
    * Saves what this tab changed. When the save fails, the tab goes back to the stored file (the
-   * last good one). A save that lost the race because the stored file was replaced or is gone
-   * says so (`STALE`) rather than `CONFLICT`, which would invite a retry.
+   * last good one), which may hold another tab's newer save: the page and the live reads hear of
+   * it. A save that lost the race because the stored file was replaced or is gone says so
+   * (`STALE`) rather than `CONFLICT`, which would invite a retry.
    */
   private async saveOrFallBack(tab: OpenTab) {
     try {
       return await tab.copy.save();
     } catch (error) {
-      this.settle(await tab.copy.fallBack());
+      const before = tab.copy.generation();
+      const fellBack = await tab.copy.fallBack();
+      this.settle(fellBack);
+      if (fellBack.outcome === 'caught-up') this.afterRemoteChange(tab, before);
       if (isStorageError(error) && error.code === 'CONFLICT') this.refuseIfStale();
       throw error;
     }
+  }
+
+  /**
+   * After this tab took in what another tab stored: the live reads run again (another tab's save
+   * says nothing of what it changed), and the page hears of it when it was newer.
+   */
+  private afterRemoteChange(tab: OpenTab, generationBefore: number): void {
+    tab.live.changed('all');
+    if (tab.copy.generation() > generationBefore) this.emit('changed', 'remote');
   }
 
   /** After this tab committed and saved a change: the page hears of it, and so do the live reads. */
@@ -422,28 +427,27 @@ export class DatabaseHost implements DatabaseWorkerApi {
   private transactionOf(id: number): { tab: OpenTab; transaction: OpenTransaction } {
     const tab = this.openTab();
     const transaction = tab.transaction;
-    if (transaction?.id === id) return { tab, transaction };
+    if (transaction?.id === id && transaction.isOpen()) return { tab, transaction };
     const expired = this.expired.get(id);
     if (expired !== undefined) throw transactionTimedOut(expired.timeoutMs);
-    throw new DatabaseError('CLOSED', `Transaction ${id} is over: it committed or rolled back.`);
-  }
-
-  private savepointOf(id: number, name: string) {
-    const found = this.transactionOf(id);
-    if (!found.transaction.ownsSavepoint(name))
-      throw new DatabaseError('SQL_FAILED', `${name} is not a savepoint of this transaction.`);
-    return found;
+    throw new DatabaseError(
+      'CLOSED',
+      `Transaction ${id} is over: it committed or rolled back (a statement sent after the callback returned arrives too late).`,
+    );
   }
 
   /** The time budget ran out: the transaction is rolled back and its turn and lock let go. */
   private expire(tab: OpenTab, transaction: OpenTransaction): void {
-    if (tab.transaction !== transaction) return;
+    if (tab.transaction !== transaction || !transaction.isOpen()) return;
     try {
       tab.copy.live().db.exec('ROLLBACK');
     } catch {
       // Already rolled back by SQLite itself: nothing to undo.
     }
     this.expired.set(transaction.id, transaction);
+    // Only the latest few are kept: a page hears of its transaction's end long before then.
+    for (const id of this.expired.keys())
+      if (this.expired.size > EXPIRED_KEPT) this.expired.delete(id);
     this.endTransaction(tab, transaction);
   }
 
@@ -455,8 +459,9 @@ export class DatabaseHost implements DatabaseWorkerApi {
 
   private async catchUpUnlessStale(tab: OpenTab): Promise<CatchUp> {
     if (this.state.phase === 'stale') return { outcome: 'up-to-date' };
+    const before = tab.copy.generation();
     const caughtUp = await tab.copy.catchUp();
-    if (caughtUp.outcome === 'caught-up') tab.live.changed('all');
+    if (caughtUp.outcome === 'caught-up') this.afterRemoteChange(tab, before);
     return caughtUp;
   }
 
@@ -472,12 +477,7 @@ export class DatabaseHost implements DatabaseWorkerApi {
     this.inTurn(() =>
       tab.coordinator.underLock(async () => {
         if (this.state.phase !== 'open') return;
-        const caughtUp = await tab.copy.catchUp();
-        this.settle(caughtUp);
-        if (caughtUp.outcome !== 'caught-up') return;
-        this.emit('changed', 'remote');
-        // Another tab's save says nothing of what it changed: every live read runs again.
-        tab.live.changed('all');
+        this.settle(await this.catchUpUnlessStale(tab));
       }),
     ).catch(() => {});
   }
@@ -492,6 +492,10 @@ export class DatabaseHost implements DatabaseWorkerApi {
       because === 'replaced' ? 'replaced' : 'status',
       because === 'replaced' ? 'remote' : null,
     );
+  }
+
+  private refuseIfClosing(): void {
+    if (this.closing) throw new DatabaseError('CLOSED', 'The database is closed.');
   }
 
   private refuseIfStale(): void {

@@ -1,3 +1,4 @@
+import { releaseProxy } from 'comlink';
 import type { Database } from 'sql.js';
 import type { SqlValue } from '../../index.ts';
 import { DatabaseError, messageOf } from '../errors.ts';
@@ -43,7 +44,9 @@ export class LiveQueries {
   }
 
   remove(id: number): void {
+    const query = this.queries.get(id);
     this.queries.delete(id);
+    if (query !== undefined) letGo(query.listener);
   }
 
   /** A change committed: marks the reads it can affect, and queues one run of them. */
@@ -79,6 +82,7 @@ export class LiveQueries {
         // another tab, say) would fail again after every change.
         this.queries.delete(id);
         tell(() => query.listener.failed(asErrorData(error)));
+        letGo(query.listener);
         continue;
       }
       if (sameRows(rows, query.last)) continue;
@@ -107,8 +111,16 @@ interface LiveQuery {
  * the plan, makes it `all`.
  */
 export function tablesRead(db: Database, sql: string): ChangedTables {
-  const plan = db.exec(`EXPLAIN ${sql}`)[0];
-  if (plan === undefined) return new Set();
+  // Prepared, not run with exec, which would run any statement after the first for real.
+  const explain = db.prepare(`EXPLAIN ${sql}`);
+  const plan: { columns: string[]; values: SqlValue[][] } = { columns: [], values: [] };
+  try {
+    while (explain.step()) plan.values.push(explain.get() as SqlValue[]);
+    plan.columns = explain.getColumnNames();
+  } finally {
+    explain.free();
+  }
+  if (plan.values.length === 0) return new Set();
   const column = (name: string) => plan.columns.indexOf(name);
   const [opcode, p2, p3, p5] = ['opcode', 'p2', 'p3', 'p5'].map(column) as [
     number,
@@ -156,6 +168,11 @@ function sameValue(a: unknown, b: unknown): boolean {
     keys.length === Object.keys(b).length &&
     keys.every((key) => sameValue((a as Row)[key], (b as Row)[key]))
   );
+}
+
+/** Lets a listener the page handed over (a Comlink proxy) go: its message port closes. */
+function letGo(listener: LiveQueryListener): void {
+  tell(() => (listener as { [releaseProxy]?: () => void })[releaseProxy]?.());
 }
 
 /** Calls the page; a page that is gone (a closed tab) is not worth an unhandled rejection. */

@@ -15,7 +15,8 @@ const WRITE_REFUSED = /attempt to write a readonly database/i;
 /**
  * Runs a read and returns its rows. The read runs with `PRAGMA query_only` on, so a write
  * slipped into it fails instead of changing this tab's copy without the lock and without a save
- * (a change later lost, or saved by an unrelated write).
+ * (a change later lost, or saved by an unrelated write). A read is one statement: text after it
+ * is refused, not silently dropped.
  */
 export function readRows(
   db: Database,
@@ -24,15 +25,20 @@ export function readRows(
   rowMode: RowMode = 'object',
 ): StatementResult {
   db.exec('PRAGMA query_only = ON');
+  const statements = db.iterateStatements(sql);
   try {
-    const statement = db.prepare(sql);
-    try {
-      refuseTransactionControl(statement.getSQL());
-      if (params !== undefined) statement.bind(params);
-      return { ...rowsOf(statement, rowMode), changes: 0, lastInsertRowid: 0 };
-    } finally {
-      statement.free();
-    }
+    const first = statements.next();
+    if (first.done)
+      throw new DatabaseError('SQL_FAILED', 'A query needs a statement; this text holds none.');
+    const statement = first.value;
+    refuseTransactionControl(statement.getSQL());
+    if (holdsStatement(statements.getRemainingSQL()))
+      throw new DatabaseError(
+        'SQL_FAILED',
+        `A query runs one statement, but another follows the first: "${statements.getRemainingSQL().trim().slice(0, 80)}". Send each as its own query.`,
+      );
+    if (params !== undefined) statement.bind(params);
+    return { ...rowsOf(statement, rowMode), changes: 0, lastInsertRowid: 0 };
   } catch (error) {
     if (error instanceof DatabaseError) throw error;
     const refused = WRITE_REFUSED.test(messageOf(error));
@@ -44,8 +50,16 @@ export function readRows(
       { cause: error },
     );
   } finally {
+    // Frees the statement and the text, whether or not it was read to its end (sql.js's iterator
+    // has `return`, which its types leave out).
+    (statements as unknown as { return(): void }).return();
     db.exec('PRAGMA query_only = OFF');
   }
+}
+
+/** True when `text` holds more than blanks, semicolons and comments: another statement. */
+function holdsStatement(text: string): boolean {
+  return !/^(?:\s|;|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*$/.test(text);
 }
 
 /** True for the failure of a read that turned out to write (see `readRows`). */
@@ -85,8 +99,8 @@ export function runInTransaction(
  * `RETURNING` clause's; the last statement's that returned any), the rows it changed and
  * SQLite's `last_insert_rowid()`. Without parameters the whole text runs, statement by
  * statement; with them sql.js would bind and run only the first statement and silently drop the
- * rest, so a second statement is refused instead (and the caller's transaction rolls back the
- * first).
+ * rest, so a second statement is refused instead. When it throws, what it ran before is still in
+ * the caller's transaction: the caller undoes it (a rollback, or a savepoint of its own).
  */
 export function runStatements(
   db: Database,
@@ -148,7 +162,7 @@ export function recordChanges<T>(db: Database, write: () => T): T & { changed: C
  * several calls, as an interactive transaction's do; `stop()` says what they changed (and says
  * the same again when called again).
  */
-export function startRecording(db: Database): { stop(): ChangedTables } {
+export function startRecording(db: Database): { stop(): ChangedTables; unsure(): void } {
   const recorder = recorderOf(db);
   const heard = new Set<string>();
   let rows = 0;
@@ -159,12 +173,17 @@ export function startRecording(db: Database): { stop(): ChangedTables } {
   const changesBefore = totalChanges(db);
   const schemaBefore = schemaVersion(db);
   let changed: ChangedTables | undefined;
+  let sure = true;
   return {
+    /** Something went by that the count cannot square with what was heard (a failed statement). */
+    unsure() {
+      sure = false;
+    },
     stop() {
       if (changed !== undefined) return changed;
       recorder.listener = undefined;
       const unheard = totalChanges(db) - changesBefore > rows;
-      changed = unheard || schemaVersion(db) !== schemaBefore ? 'all' : heard;
+      changed = !sure || unheard || schemaVersion(db) !== schemaBefore ? 'all' : heard;
       return changed;
     },
   };

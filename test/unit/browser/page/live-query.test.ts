@@ -151,3 +151,40 @@ describe('a live query', () => {
     expect(notes.heard).toEqual([[]]);
   });
 });
+
+describe('a live query at its edges', () => {
+  it('only reads: a second statement in its SQL is refused, and does not run', async () => {
+    const db = await tab(freshName());
+    await db.exec("INSERT INTO notes (body) VALUES ('keep me')");
+    const failed = new Promise<unknown>((resolve) =>
+      db.live('SELECT count(*) AS n FROM notes; DELETE FROM notes', [], {
+        onRows: () => {},
+        onError: resolve,
+      }),
+    );
+    await expect(failed).resolves.toMatchObject({
+      code: 'SQL_FAILED',
+      message: expect.stringContaining('A query runs one statement'),
+    });
+    expect(await db.query('SELECT body FROM notes')).toEqual([{ body: 'keep me' }]);
+  });
+
+  it('hears a change the update hook could not, after a failed statement in the same transaction', async () => {
+    const db = await tab(freshName());
+    await db.exec("INSERT INTO tags (name) VALUES ('old')");
+    await db.exec("INSERT INTO notes (body) VALUES ('dup')");
+    const tags = listen<{ name: string }>();
+    db.live('SELECT name FROM tags', [], tags);
+    await tags.until((rows) => rows.length === 1);
+    await db.transaction(async (tx) => {
+      // Its first row is heard, then undone with the statement.
+      await expect(
+        tx.exec("INSERT INTO notes (body) VALUES ('fresh'), ('dup')"),
+      ).rejects.toMatchObject({ code: 'SQL_FAILED' });
+      // Emptying a table at once: the hook hears nothing of it.
+      await tx.exec('DELETE FROM tags');
+    });
+    await tags.until((rows) => rows.length === 0);
+    expect(tags.heard).toEqual([[{ name: 'old' }], []]);
+  });
+});

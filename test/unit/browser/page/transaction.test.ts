@@ -245,3 +245,119 @@ describe('writes that return rows', () => {
     expect(await storedGeneration(name)).toBe(generation + 1);
   });
 });
+
+describe('an interactive transaction at its edges', () => {
+  it('refuses a statement that arrives after its callback returned, instead of running it unsaved', async () => {
+    const name = freshName();
+    const db = await tab(name);
+    let late!: Promise<unknown>;
+    await db.transaction(async (tx) => {
+      await tx.exec("INSERT INTO notes (body) VALUES ('in the transaction')");
+      // A forgotten await: this statement is sent after the commit.
+      late = tx.query('SELECT 1').then(() => tx.exec("INSERT INTO notes (body) VALUES ('late')"));
+      late.catch(() => {});
+    });
+    await expect(late).rejects.toMatchObject({ name: 'DatabaseError', code: 'CLOSED' });
+    expect(await bodies(db)).toEqual(['in the transaction']);
+    const fresh = await tab(name);
+    expect(await bodies(fresh)).toEqual(['in the transaction']);
+  });
+
+  it('keeps nothing of a statement text it refused, though the transaction goes on', async () => {
+    const db = await tab(freshName());
+    await db.exec("INSERT INTO notes (body) VALUES ('dup')");
+    await db.transaction(async (tx) => {
+      await expect(
+        tx.exec("INSERT INTO notes (body) VALUES (?); INSERT INTO notes (body) VALUES ('b')", [
+          'a',
+        ]),
+      ).rejects.toMatchObject({ code: 'SQL_FAILED' });
+      await expect(
+        tx.exec(
+          "INSERT INTO notes (body) VALUES ('half'); INSERT INTO notes (body) VALUES ('dup')",
+        ),
+      ).rejects.toMatchObject({ code: 'SQL_FAILED' });
+      await tx.exec("INSERT INTO notes (body) VALUES ('c')");
+    });
+    expect(await bodies(db)).toEqual(['dup', 'c']);
+  });
+
+  it('tells SQLite’s own error when a nested transaction’s statement rolled everything back', async () => {
+    const db = await tab(freshName());
+    await db.exec("INSERT INTO notes (body) VALUES ('dup')");
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.exec("INSERT INTO notes (body) VALUES ('outer')");
+        await tx.transaction((inner) =>
+          inner.exec("INSERT OR ROLLBACK INTO notes (body) VALUES ('dup')"),
+        );
+      }),
+    ).rejects.toMatchObject({
+      code: 'SQL_FAILED',
+      message: expect.stringContaining('UNIQUE constraint failed'),
+    });
+    expect(await bodies(db)).toEqual(['dup']);
+  });
+
+  it('refuses nested transactions run side by side with one of this package’s errors', async () => {
+    const db = await tab(freshName());
+    await expect(
+      db.transaction(async (tx) => {
+        await Promise.all([
+          tx.transaction((a) => a.exec("INSERT INTO notes (body) VALUES ('a')")),
+          tx.transaction(async (b) => {
+            await b.query('SELECT 1');
+            await b.query('SELECT 1');
+            await b.exec("INSERT INTO notes (body) VALUES ('b')");
+          }),
+        ]);
+      }),
+    ).rejects.toMatchObject({ name: 'DatabaseError', code: 'SQL_FAILED' });
+  });
+
+  it.each([
+    [Number.POSITIVE_INFINITY, 'resolves'],
+    [2 ** 40, 'resolves'],
+    [0, 'refuses'],
+    [-5, 'refuses'],
+    [Number.NaN, 'refuses'],
+  ] as const)(
+    'takes a time budget of %s as a timer can keep it, or refuses it',
+    async (timeoutMs, outcome) => {
+      const db = await tab(freshName());
+      const run = db.transaction((tx) => tx.exec("INSERT INTO notes (body) VALUES ('x')"), {
+        timeoutMs,
+      });
+      if (outcome === 'resolves') await expect(run).resolves.toBeDefined();
+      else await expect(run).rejects.toThrow(/timeoutMs must be a positive number/);
+    },
+  );
+
+  it('is refused at once, not after the close budget, when close() comes before its turn', async () => {
+    const db = await openTab(freshName());
+    const transaction = db.transaction((tx) => tx.exec("INSERT INTO notes (body) VALUES ('x')"));
+    transaction.catch(() => {});
+    const started = performance.now();
+    await db.close();
+    await expect(transaction).rejects.toMatchObject({ code: 'CLOSED' });
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
+  it('finishes its commit when close() comes while it saves, and is stored', async () => {
+    const name = freshName();
+    const db = await openTab(name);
+    let closing!: Promise<void>;
+    const committed = db.transaction(async (tx) => {
+      await tx.exec('INSERT INTO tags (name) VALUES (zeroblob(4000000))');
+      // Just after the callback returns, so just after the commit was sent.
+      setTimeout(() => {
+        closing = db.close();
+      }, 0);
+      return 'committed';
+    });
+    await expect(committed).resolves.toBe('committed');
+    await closing;
+    const again = await tab(name);
+    expect(await again.query('SELECT count(*) AS n FROM tags')).toEqual([{ n: 1 }]);
+  });
+});

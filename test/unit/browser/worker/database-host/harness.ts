@@ -66,7 +66,7 @@ export async function open(
       waiting.add(check);
       check();
     });
-  return { host, opened, told };
+  return { host, opened, told, heard };
 }
 
 /** Every key in the store, as text, sorted: a stray write shows up here. */

@@ -180,3 +180,70 @@ describe('a tab beside other tabs', () => {
     await tab.host.close();
   });
 });
+
+describe('a write that takes in another tab’s save first', () => {
+  it('tells the page of the other tab’s change, and not only of its own', async () => {
+    const { name } = freshName();
+    await (await open(name, [NOTES])).host.close();
+    const other = await open(name, [NOTES]);
+    // Told late, so this tab's write finds the other tab's save first.
+    const Heard = globalThis.BroadcastChannel;
+    globalThis.BroadcastChannel = class extends Heard {
+      override set onmessage(_handler: ((event: MessageEvent) => void) | null) {}
+    };
+    let tab: Awaited<ReturnType<typeof open>>;
+    try {
+      tab = await open(name, [NOTES]);
+    } finally {
+      globalThis.BroadcastChannel = Heard;
+    }
+    await other.host.write([{ sql: "INSERT INTO notes (body) VALUES ('theirs')" }]);
+    await tab.host.write([{ sql: "INSERT INTO notes (body) VALUES ('mine')" }]);
+    await tab.told('changed');
+    await tab.host.close();
+    await other.host.close();
+    expect(tab.heard.map((event) => `${event.kind}/${event.origin}`)).toEqual([
+      'changed/remote',
+      'changed/local',
+    ]);
+  });
+
+  it('runs the live reads again when its save lost the race and it took the other tab’s in', async () => {
+    const { name } = freshName();
+    const TAGS = { name: '002_tags.sql', sql: 'CREATE TABLE tags (name TEXT);' };
+    await (await open(name, [NOTES, TAGS])).host.close();
+    const other = await open(name, [NOTES, TAGS]);
+    let interleave = false;
+    const here = await open(name, [NOTES, TAGS], (store) => ({
+      ...store,
+      async save(save) {
+        // The other tab's save lands between this tab's catch-up and its save, once.
+        if (interleave) {
+          interleave = false;
+          await other.host.write([
+            { sql: "INSERT INTO tags (name) VALUES ('from the other tab')" },
+          ]);
+        }
+        return store.save(save);
+      },
+    }));
+    const heard: unknown[] = [];
+    let wake: () => void = () => {};
+    const twice = new Promise<void>((resolve) => {
+      wake = () => heard.length >= 2 && resolve();
+    });
+    await here.host.live({ sql: 'SELECT name FROM tags' }, 'object', {
+      rows: (rows: unknown) => {
+        heard.push(rows);
+        wake();
+      },
+      failed: () => {},
+    });
+    interleave = true;
+    await here.host.write([{ sql: "INSERT INTO notes (body) VALUES ('mine')" }]);
+    await twice;
+    await here.host.close();
+    await other.host.close();
+    expect(heard).toEqual([[], [{ name: 'from the other tab' }]]);
+  });
+});
