@@ -64,6 +64,19 @@ export async function runSummary(tab: Tab) {
   };
 }
 
+/** Every applied migration the panel lists: its name, how it was applied, what this load did. */
+export function appliedMigrations(tab: Tab) {
+  return tab.evaluate(
+    (selector) =>
+      Array.from(document.querySelectorAll(selector), (item) => ({
+        name: item.getAttribute('data-name'),
+        how: item.getAttribute('data-how'),
+        status: item.getAttribute('data-status'),
+      })),
+    byTestId('applied-migration'),
+  );
+}
+
 export function noteTexts(tab: Tab): Promise<string[]> {
   return texts(tab, byTestId('note-text'));
 }

@@ -7,6 +7,7 @@ import { backupOf } from '../support/stored-database.ts';
 import { legacyFile } from '../support/upload-files.ts';
 import {
   addNote,
+  appliedMigrations,
   applyUpgrade,
   attribute,
   byTestId,
@@ -20,6 +21,7 @@ import {
   runSummary,
   texts,
 } from './demo.ts';
+import type { Session } from './driver.ts';
 import { expect, test } from './fixtures.ts';
 import { atInsecureOrigin } from './insecure-origin.ts';
 
@@ -30,7 +32,18 @@ const FILE_NOTES = [
   'Hello, world. The first note, written when bodies still lived in files.',
 ];
 
-test('a fresh browser gets the full schema, and a note is saved', async ({ session }) => {
+/** A tab of the demo's current build, ready, with `note` saved; and the stored database then. */
+async function readyWithNote(session: Session, note: string) {
+  const tab = await session.newTab();
+  await tab.goto(buildUrl('base'));
+  await expectState(tab, 'ready');
+  await addNote(tab, note);
+  return { tab, before: await readStored(tab) };
+}
+
+test('a fresh browser gets the full schema with every migration baselined, and a note is saved', async ({
+  session,
+}) => {
   const tab = await session.newTab();
   await tab.goto(buildUrl('base'));
   await expectState(tab, 'ready');
@@ -40,6 +53,9 @@ test('a fresh browser gets the full schema, and a note is saved', async ({ sessi
     executed: 0,
     baselined: demoMigrationNames().length,
   });
+  expect(await appliedMigrations(tab)).toEqual(
+    demoMigrationNames().map((name) => ({ name, how: 'baselined', status: 'baselined' })),
+  );
   expect(await attribute(tab, byTestId('storage-mode'), 'data-mode')).toBe('indexeddb');
   expect((await readStored(tab)).generation).toBe(1);
 
@@ -51,11 +67,7 @@ test('a fresh browser gets the full schema, and a note is saved', async ({ sessi
 });
 
 test('a reload runs no migration and writes nothing', async ({ session }) => {
-  const tab = await session.newTab();
-  await tab.goto(buildUrl('base'));
-  await expectState(tab, 'ready');
-  await addNote(tab, 'kept across reloads');
-  const before = await readStored(tab);
+  const { tab, before } = await readyWithNote(session, 'kept across reloads');
 
   await tab.reload();
   await expectState(tab, 'ready');
@@ -69,14 +81,10 @@ test('a reload runs no migration and writes nothing', async ({ session }) => {
   expect(await readStored(tab)).toEqual(before);
 });
 
-test('the next release runs its one new migration on load and keeps the notes', async ({
+test('the next release runs its one new migration on load, keeps the notes and backs up the file it replaced', async ({
   session,
 }) => {
-  const tab = await session.newTab();
-  await tab.goto(buildUrl('base'));
-  await expectState(tab, 'ready');
-  await addNote(tab, 'written before the upgrade');
-  const before = await readStored(tab);
+  const { tab, before } = await readyWithNote(session, 'written before the upgrade');
 
   await tab.goto(buildUrl('plus-one'));
   await expectState(tab, 'ready');
@@ -86,23 +94,34 @@ test('the next release runs its one new migration on load and keeps the notes', 
     executed: 1,
     baselined: 0,
   });
+  expect(await appliedMigrations(tab)).toEqual([
+    ...demoMigrationNames().map((name) => ({ name, how: 'baselined', status: 'already-applied' })),
+    { name: '900_add_pinned_to_notes.sql', how: 'executed', status: 'executed' },
+  ]);
   expect(await noteTexts(tab)).toEqual(['written before the upgrade']);
+  // The new file and the one it replaced, as its backup, were saved together.
   const after = await readStored(tab);
   expect(after.generation).toBe((before.generation ?? 0) + 1);
+  expect(after.imageSha256).not.toBe(before.imageSha256);
   expect(after.backups).toEqual([backupOf(before, 'pre-migration')]);
+  expect(await listedBackups(tab)).toEqual([
+    { reason: 'pre-migration', generation: before.generation, sizeBytes: before.imageBytes },
+  ]);
+  await addNote(tab, 'written after the upgrade');
+  expect(await noteTexts(tab)).toEqual(['written after the upgrade', 'written before the upgrade']);
 });
 
-test('a failing migration leaves IndexedDB byte for byte as it was', async ({ session }) => {
-  const tab = await session.newTab();
-  await tab.goto(buildUrl('base'));
-  await expectState(tab, 'ready');
-  await addNote(tab, 'survives a failed upgrade');
-  const before = await readStored(tab);
+test('a failing migration leaves IndexedDB byte for byte as it was and keeps the notes closed', async ({
+  session,
+}) => {
+  const { tab, before } = await readyWithNote(session, 'survives a failed upgrade');
 
   await tab.goto(buildUrl('failing'));
   await expectState(tab, 'failed');
   expect(await attribute(tab, byTestId('migration-error'), 'data-code')).toBe('SQL_FAILED');
+  // The notes stay closed: no list, no input.
   expect(await texts(tab, byTestId('note'))).toEqual([]);
+  expect(await texts(tab, byTestId('note-input'))).toEqual([]);
   expect(await readStored(tab)).toEqual(before);
 
   await tab.goto(buildUrl('base'));
@@ -137,11 +156,7 @@ test('two tabs writing at once keep both notes', async ({ session }) => {
 test('an upload is upgraded and adopted, and the database before it restored from its backup', async ({
   session,
 }) => {
-  const tab = await session.newTab();
-  await tab.goto(buildUrl('base'));
-  await expectState(tab, 'ready');
-  await addNote(tab, 'the database before the upload');
-  const before = await readStored(tab);
+  const { tab, before } = await readyWithNote(session, 'the database before the upload');
 
   const file = legacyFile(3);
   await pickFile(tab, file);

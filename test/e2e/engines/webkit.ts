@@ -5,10 +5,10 @@
 // first, one call at a time.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Builder, By, type WebDriver, type WebElement } from 'selenium-webdriver';
+import { freePort } from '../support/consumer.ts';
 import type { EngineHost, Session, Tab } from './driver.ts';
 import { findWebKit } from './find-engines.ts';
 
@@ -153,21 +153,6 @@ async function untilAnswers(server: string, child: ChildProcess, stderr: () => s
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`WebKitWebDriver did not answer on ${server} within 15 s: ${stderr()}`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address !== null
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 function collect(child: ChildProcess): () => string {
