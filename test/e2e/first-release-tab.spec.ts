@@ -1,7 +1,7 @@
 // A tab of 0.1.0 left open while this version converts the store, in a browser without
 // BroadcastChannel: it never hears of the conversion, and must still lose nothing.
 import type { BrowserContext } from '@playwright/test';
-import { addNote, expectState, noteTexts, readStoredDatabase } from './support/app.ts';
+import { addNote, expectState, readStoredDatabase } from './support/app.ts';
 import { FIRST_RELEASE_URL } from './support/first-release.ts';
 import { expect, test } from './support/fixtures.ts';
 import { buildUrl } from './support/sites.ts';
@@ -23,7 +23,7 @@ test('a tab of 0.1.0 that never hears of the conversion saves nothing beside it,
   });
   await newTab.goto(buildUrl('base'));
   await expectState(newTab, 'ready');
-  expect(await noteTexts(newTab)).toEqual(['written by 0.1.0']);
+  await expect(newTab.getByTestId('note-text')).toHaveText(['written by 0.1.0']);
   // As in a browser without it: neither the page nor its database worker has BroadcastChannel.
   expect(await newTab.evaluate(() => typeof BroadcastChannel)).toBe('undefined');
   await expect.poll(() => workers).toContain('undefined');
@@ -43,11 +43,14 @@ test('a tab of 0.1.0 that never hears of the conversion saves nothing beside it,
   await oldTab.getByTestId('reload').click();
   await oldTab.goto(buildUrl('base'));
   await expectState(oldTab, 'ready');
-  expect(await noteTexts(oldTab)).toEqual(['written by 0.1.0']);
+  await expect(oldTab.getByTestId('note-text')).toHaveText(['written by 0.1.0']);
   await addNote(oldTab, 'written after the reload');
   await newTab.reload();
   await expectState(newTab, 'ready');
-  expect(await noteTexts(newTab)).toEqual(['written after the reload', 'written by 0.1.0']);
+  await expect(newTab.getByTestId('note-text')).toHaveText([
+    'written after the reload',
+    'written by 0.1.0',
+  ]);
 });
 
 /**

@@ -81,6 +81,24 @@ export function noteTexts(tab: Tab): Promise<string[]> {
   return texts(tab, byTestId('note-text'));
 }
 
+/**
+ * Waits until the notes list shows `notes` (in any order with `anyOrder`): the list is a live query
+ * of its own, drawn a moment after the panel says the database is ready.
+ */
+export async function expectNotes(
+  tab: Tab,
+  notes: string[],
+  { anyOrder = false } = {},
+): Promise<void> {
+  const shown = async () => {
+    const texts = await noteTexts(tab);
+    return anyOrder ? texts.sort() : texts;
+  };
+  await expect
+    .poll(shown, { message: 'the notes list' })
+    .toEqual(anyOrder ? [...notes].sort() : notes);
+}
+
 /** Adds a note and waits until the list shows it. */
 export async function addNote(tab: Tab, text: string): Promise<void> {
   await tab.fill(byTestId('note-input'), text);

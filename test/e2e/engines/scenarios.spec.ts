@@ -11,10 +11,10 @@ import {
   applyUpgrade,
   attribute,
   byTestId,
+  expectNotes,
   expectState,
   listedBackups,
   markDocument,
-  noteTexts,
   pickFile,
   readStored,
   restoreButton,
@@ -77,7 +77,7 @@ test('a reload runs no migration and writes nothing', async ({ session }) => {
     executed: 0,
     baselined: 0,
   });
-  expect(await noteTexts(tab)).toEqual(['kept across reloads']);
+  await expectNotes(tab, ['kept across reloads']);
   expect(await readStored(tab)).toEqual(before);
 });
 
@@ -98,7 +98,7 @@ test('the next release runs its one new migration on load, keeps the notes and b
     ...demoMigrationNames().map((name) => ({ name, how: 'baselined', status: 'already-applied' })),
     { name: '900_add_pinned_to_notes.sql', how: 'executed', status: 'executed' },
   ]);
-  expect(await noteTexts(tab)).toEqual(['written before the upgrade']);
+  await expectNotes(tab, ['written before the upgrade']);
   // The new file and the one it replaced, as its backup, were saved together.
   const after = await readStored(tab);
   expect(after.generation).toBe((before.generation ?? 0) + 1);
@@ -108,7 +108,7 @@ test('the next release runs its one new migration on load, keeps the notes and b
     { reason: 'pre-migration', generation: before.generation, sizeBytes: before.imageBytes },
   ]);
   await addNote(tab, 'written after the upgrade');
-  expect(await noteTexts(tab)).toEqual(['written after the upgrade', 'written before the upgrade']);
+  await expectNotes(tab, ['written after the upgrade', 'written before the upgrade']);
 });
 
 test('a failing migration leaves IndexedDB byte for byte as it was and keeps the notes closed', async ({
@@ -126,7 +126,7 @@ test('a failing migration leaves IndexedDB byte for byte as it was and keeps the
 
   await tab.goto(buildUrl('base'));
   await expectState(tab, 'ready');
-  expect(await noteTexts(tab)).toEqual(['survives a failed upgrade']);
+  await expectNotes(tab, ['survives a failed upgrade']);
 });
 
 test('two tabs writing at once keep both notes', async ({ session }) => {
@@ -140,17 +140,12 @@ test('two tabs writing at once keep both notes', async ({ session }) => {
   await Promise.all(tabs.map((tab) => tab.click(byTestId('note-add'))));
 
   // Each tab catches up with the other's note.
-  for (const tab of tabs)
-    await expect
-      .poll(async () => (await noteTexts(tab)).sort(), {
-        message: `both notes in ${session.engine}`,
-      })
-      .toEqual([...notes].sort());
+  for (const tab of tabs) await expectNotes(tab, notes, { anyOrder: true });
   const [first] = tabs as [(typeof tabs)[number]];
   expect((await readStored(first)).generation).toBe(3);
   await first.reload();
   await expectState(first, 'ready');
-  expect((await noteTexts(first)).sort()).toEqual([...notes].sort());
+  await expectNotes(first, notes, { anyOrder: true });
 });
 
 test('an upload is upgraded and adopted, and the database before it restored from its backup', async ({
@@ -167,7 +162,7 @@ test('an upload is upgraded and adopted, and the database before it restored fro
   await tab.click(byTestId('upload-adopt'));
   await expect.poll(adopting, { message: 'the reload after adopting' }).toBe(true);
   await expectState(tab, 'ready');
-  expect(await noteTexts(tab)).toEqual(FILE_NOTES);
+  await expectNotes(tab, FILE_NOTES);
   const adopted = await readStored(tab);
   expect(adopted.backups).toEqual([backupOf(before, 'pre-adopt')]);
   expect(await listedBackups(tab)).toEqual([
@@ -178,7 +173,7 @@ test('an upload is upgraded and adopted, and the database before it restored fro
   await tab.click(restoreButton('pre-adopt'));
   await expect.poll(restoring, { message: 'the reload after restoring' }).toBe(true);
   await expectState(tab, 'ready');
-  expect(await noteTexts(tab)).toEqual(['the database before the upload']);
+  await expectNotes(tab, ['the database before the upload']);
   const restored = await readStored(tab);
   expect(restored.imageSha256).toBe(before.imageSha256);
   expect(restored.backups).toEqual([backupOf(adopted, 'pre-restore')]);
@@ -219,5 +214,5 @@ test('on a non-secure origin it migrates, saves and reloads, and says tabs do no
   await tab.reload();
   await expectState(tab, 'ready');
   expect(await runSummary(tab)).toMatchObject({ detected: 'tracked', upToDate: true });
-  expect(await noteTexts(tab)).toEqual(['saved over plain http']);
+  await expectNotes(tab, ['saved over plain http']);
 });
