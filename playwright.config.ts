@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import type { EngineName } from './test/e2e/engines/driver.ts';
 import { chromiumLaunchOptions } from './test/e2e/support/chromium.ts';
 import {
   DEV_MIGRATIONS_DIR,
@@ -12,7 +13,7 @@ import {
 // Throws, with what to run, when no Chromium is installed: the suite never skips for want of one.
 const launchOptions = chromiumLaunchOptions();
 
-export default defineConfig({
+export default defineConfig<object, { engine: EngineName }>({
   testDir: 'test/e2e',
   // Each worker starts one Chromium and gives every test a context of its own; two workers suit a
   // two-core machine.
@@ -28,6 +29,13 @@ export default defineConfig({
     launchOptions,
     trace: 'retain-on-failure',
   },
+  // Every spec runs in Chromium; the scenarios under engines/ run in Firefox and WebKit too, each
+  // driven its own way (see test/e2e/engines/driver.ts).
+  projects: [
+    { name: 'chromium', use: { engine: 'chromium' } },
+    { name: 'firefox', testMatch: 'engines/**/*.spec.ts', use: { engine: 'firefox' } },
+    { name: 'webkit', testMatch: 'engines/**/*.spec.ts', use: { engine: 'webkit' } },
+  ],
   webServer: [
     {
       // Builds every variant of the demo (see test/e2e/support/sites.ts), then serves them all

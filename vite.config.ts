@@ -109,5 +109,7 @@ export default defineConfig({
   worker: { format: 'es' },
   // Pre-bundled at dev start: found later (sql.js is only imported by the worker), they would
   // trigger a second page reload right after the first load.
-  optimizeDeps: { include: ['comlink', 'idb-keyval', 'sql.js'] },
+  // The scan for dependencies starts from the demo's page alone: the consumer app under test/
+  // imports the package by name, built only when the tests pack it.
+  optimizeDeps: { include: ['comlink', 'idb-keyval', 'sql.js'], entries: ['index.html'] },
 });

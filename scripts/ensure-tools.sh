@@ -1,25 +1,38 @@
 #!/usr/bin/env bash
-# Makes sure the two native programs the tests drive are present: Chromium (for the Playwright
-# suite) and the sqlite3 shell (for the interop fixtures). A machine that has them is left alone;
-# otherwise they are installed with the platform's package manager, since Playwright's own
-# browser download is not available everywhere. Prints the Chromium path it settled on.
+# Makes sure the native programs the tests drive are present: the three browser engines (Chromium
+# for the Playwright suite; Firefox, driven over WebDriver BiDi; WebKitGTK's WebDriver and
+# MiniBrowser, with Xvfb for it to draw on) and the sqlite3 shell (for the interop fixtures). A
+# machine that has them is left alone; otherwise they are installed with the platform's package
+# manager, since Playwright's own browser downloads are not available everywhere.
 set -euo pipefail
 
-need_chromium=1
-need_sqlite=1
-for candidate in "${CHROMIUM_PATH:-}" /usr/bin/chromium /usr/bin/chromium-browser /usr/bin/google-chrome; do
-  if [ -n "$candidate" ] && [ -x "$candidate" ]; then need_chromium=0; break; fi
-done
-command -v sqlite3 >/dev/null 2>&1 && need_sqlite=0
+# True when one of the paths given is an executable file.
+has_one_of() {
+  for candidate in "$@"; do
+    if [ -n "$candidate" ] && [ -x "$candidate" ]; then return 0; fi
+  done
+  return 1
+}
+
+case "$(uname -m)" in
+  aarch64 | arm64) triplet=aarch64-linux-gnu ;;
+  *) triplet=x86_64-linux-gnu ;;
+esac
 
 packages=()
-[ "$need_chromium" = 1 ] && packages+=(chromium)
-[ "$need_sqlite" = 1 ] && packages+=(sqlite3)
+has_one_of "${CHROMIUM_PATH:-}" /usr/bin/chromium /usr/bin/chromium-browser /usr/bin/google-chrome ||
+  packages+=(chromium)
+has_one_of "${FIREFOX_PATH:-}" /usr/bin/firefox-esr /usr/bin/firefox || packages+=(firefox-esr)
+{ has_one_of "${WEBKIT_WEBDRIVER_PATH:-}" /usr/bin/WebKitWebDriver &&
+  has_one_of "${WEBKIT_MINIBROWSER_PATH:-}" "/usr/lib/$triplet/webkit2gtk-4.1/MiniBrowser" \
+    "/usr/lib/$triplet/webkitgtk-6.0/MiniBrowser"; } || packages+=(webkit2gtk-driver)
+has_one_of "${XVFB_PATH:-}" /usr/bin/Xvfb || packages+=(xvfb)
+command -v sqlite3 >/dev/null 2>&1 || packages+=(sqlite3)
 
 if [ "${#packages[@]}" -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
     echo "ensure-tools: missing ${packages[*]} and no apt-get to install them." >&2
-    echo "Install Chromium and the sqlite3 shell, or set CHROMIUM_PATH to a Chromium binary." >&2
+    echo "Install them, or set CHROMIUM_PATH, FIREFOX_PATH, WEBKIT_WEBDRIVER_PATH, WEBKIT_MINIBROWSER_PATH or XVFB_PATH." >&2
     exit 1
   fi
   sudo=""

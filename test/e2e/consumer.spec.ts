@@ -17,7 +17,9 @@ import {
   installConsumer,
   migrationFiles,
   mustRun,
+  type PolicyServer,
   run,
+  serveWithPolicy,
   startServer,
   useMigrations,
   waitForDevServerToSee,
@@ -244,7 +246,92 @@ test.describe('an app that installs the packed package', () => {
       await server.stop();
     }
   });
+
+  test('from its build under a strict Content-Security-Policy and Trusted Types: opens with createWorker, and each missing rule is named', async ({
+    page,
+    cspViolations,
+  }) => {
+    const dir = appDir();
+    useMigrations(dir);
+    const vite = path.join(dir, 'node_modules/.bin/vite');
+    await mustRun(
+      vite,
+      ['build', 'strict', '--outDir', '../dist/strict', '--emptyOutDir'],
+      dir,
+      120_000,
+    );
+    const server = await serveWithPolicy(path.join(dir, 'dist/strict'), SMALLEST_POLICY);
+    try {
+      const smallest = await loadUnderPolicy(page, server, SMALLEST_POLICY, cspViolations);
+      expect(smallest).toMatchObject({ state: 'ready', violations: [] });
+      await expect(page.getByTestId('visit')).toHaveCount(1);
+
+      const trusted = await loadUnderPolicy(page, server, TRUSTED_TYPES_POLICY, cspViolations);
+      expect(trusted).toMatchObject({ state: 'ready', violations: [] });
+      await expect(page.getByTestId('visit')).toHaveCount(2);
+
+      // An app that leaves the worker to openDatabase under Trusted Types: `new Worker` refuses
+      // its plain URL, and the open says which rule, and what to pass instead.
+      const untrusted = await loadUnderPolicy(
+        page,
+        server,
+        TRUSTED_TYPES_POLICY,
+        cspViolations,
+        '?default-worker',
+      );
+      expect(untrusted).toMatchObject({ state: 'failed', code: 'OPEN_FAILED' });
+      expect(untrusted.message).toContain("require-trusted-types-for 'script'");
+      expect(untrusted.message).toContain('createWorker');
+
+      // No 'wasm-unsafe-eval': the worker's policy (sent with its script) refuses the compile.
+      const noWasm = await loadUnderPolicy(page, server, "script-src 'self'", cspViolations);
+      expect(noWasm).toMatchObject({ state: 'failed', code: 'OPEN_FAILED' });
+      expect(noWasm.message).toContain("add 'wasm-unsafe-eval' to its script-src");
+
+      const noWorker = await loadUnderPolicy(
+        page,
+        server,
+        `${SMALLEST_POLICY}; worker-src 'none'`,
+        cspViolations,
+      );
+      expect(noWorker).toMatchObject({ state: 'failed', code: 'OPEN_FAILED' });
+      expect(noWorker.message).toContain('refused its script (worker-src)');
+      expect(noWorker.violations.join('\n')).toContain('worker-src');
+    } finally {
+      await server.stop();
+    }
+  });
 });
+
+/** The smallest Content-Security-Policy the package works under (README "Content-Security-Policy and Trusted Types"). */
+const SMALLEST_POLICY = "script-src 'self' 'wasm-unsafe-eval'";
+/** The same, with Trusted Types: the page's own policy `visits` vouches for the worker's URL. */
+const TRUSTED_TYPES_POLICY = `${SMALLEST_POLICY}; require-trusted-types-for 'script'; trusted-types visits`;
+
+/**
+ * A load of the strict page under `policy`: what the status says, and the Content-Security-Policy
+ * violations the browser reported on the console, taken out of the test's list of violations (each
+ * load checks its own).
+ */
+async function loadUnderPolicy(
+  page: Page,
+  server: PolicyServer,
+  policy: string,
+  cspViolations: string[],
+  query = '',
+) {
+  server.policy = policy;
+  await page.goto(`${server.origin}/${query}`);
+  const status = page.getByTestId('status');
+  await expect(status).not.toHaveAttribute('data-state', 'loading', { timeout: 30_000 });
+  const seen = cspViolations.splice(0);
+  return {
+    state: await status.getAttribute('data-state'),
+    code: await status.getAttribute('data-code'),
+    message: (await status.textContent()) ?? '',
+    violations: seen,
+  };
+}
 
 /**
  * The story both servers tell: the first load migrates and writes a row, and its Kysely query,

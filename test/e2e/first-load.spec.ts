@@ -1,35 +1,8 @@
-import {
-  addNote,
-  appliedMigrations,
-  demoMigrationNames,
-  expectState,
-  noteTexts,
-  readStoredDatabase,
-  runSummary,
-} from './support/app.ts';
+// A fresh open, migrate and save is one of the scenarios every engine runs (engines/); these are the
+// notes list's own checks.
+import { addNote, expectState, noteTexts } from './support/app.ts';
 import { expect, test } from './support/fixtures.ts';
 import { buildUrl } from './support/sites.ts';
-
-test('a fresh browser gets the full schema with every migration baselined', async ({ page }) => {
-  await page.goto(buildUrl('base'));
-  await expectState(page, 'ready');
-
-  const names = demoMigrationNames();
-  expect(await runSummary(page)).toEqual({
-    detected: 'fresh',
-    upToDate: false,
-    executed: 0,
-    baselined: names.length,
-  });
-  expect(await appliedMigrations(page)).toEqual(
-    names.map((name) => ({ name, how: 'baselined', status: 'baselined' })),
-  );
-  await expect(page.getByTestId('storage-mode')).toHaveAttribute('data-mode', 'indexeddb');
-  const stored = await readStoredDatabase(page);
-  expect(stored.generation).toBe(1);
-  expect(stored.imageSha256).not.toBeNull();
-  expect(stored.backups).toEqual([]);
-});
 
 test('notes can be added and deleted, newest first', async ({ page }) => {
   await page.goto(buildUrl('base'));

@@ -1,38 +1,22 @@
-import {
-  addNote,
-  appliedMigrations,
-  demoMigrationNames,
-  expectState,
-  noteTexts,
-  readStoredDatabase,
-  runSummary,
-  watchIndexedDbWrites,
-} from './support/app.ts';
+// A reload that runs nothing and stores nothing is a scenario every engine runs (engines/), which
+// compares the stored database before and after; here Chromium itself is asked whether any tab or
+// worker wrote to IndexedDB at all.
+import { addNote, expectState, watchIndexedDbWrites } from './support/app.ts';
 import { expect, test } from './support/fixtures.ts';
 import { buildUrl, PREVIEW_ORIGIN } from './support/sites.ts';
 
-test('a reload runs no migration and writes nothing to IndexedDB', async ({ context, page }) => {
+test('a reload makes no write to IndexedDB, as Chromium itself reports them', async ({
+  context,
+  page,
+}) => {
   await page.goto(buildUrl('base'));
   await expectState(page, 'ready');
   await addNote(page, 'kept across reloads');
-  const before = await readStoredDatabase(page);
   const writes = await watchIndexedDbWrites(context, page, PREVIEW_ORIGIN);
 
   await page.reload();
   await expectState(page, 'ready');
-
-  expect(await runSummary(page)).toEqual({
-    detected: 'tracked',
-    upToDate: true,
-    executed: 0,
-    baselined: 0,
-  });
-  expect(await appliedMigrations(page)).toEqual(
-    demoMigrationNames().map((name) => ({ name, how: 'baselined', status: 'already-applied' })),
-  );
-  expect(await noteTexts(page)).toEqual(['kept across reloads']);
   expect(writes.count()).toBe(0);
-  expect(await readStoredDatabase(page)).toEqual(before);
 
   // The watcher does see writes: a note is one.
   await addNote(page, 'written after the reload');

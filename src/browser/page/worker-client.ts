@@ -1,5 +1,6 @@
 import { type Remote, releaseProxy, wrap } from 'comlink';
 import { type Migration, splitMigrationFiles } from '../../index.ts';
+import { notCreated, refusedByWorkerSrc, watchWorkerSrc } from './start-failure.ts';
 
 /**
  * The page's side of a worker: starting it, calling it without ever waiting on a worker that is
@@ -40,12 +41,13 @@ export function startWorker<Api>(create: () => Worker, kind: WorkerKind): Starte
     for (const reject of inFlight) reject(failure);
     inFlight.clear();
   };
+  const workerSrc = watchWorkerSrc();
   let worker: Worker;
   try {
     worker = create();
   } catch (error) {
-    const said = error instanceof Error ? error.message : String(error);
-    fail(kind.failed(`${what} could not be started: ${said}`, error));
+    workerSrc.stop();
+    fail(kind.failed(notCreated(what, error), error));
     return { call: () => Promise.reject(failure), stop() {} };
   }
   const api = wrap<Api>(worker);
@@ -54,7 +56,9 @@ export function startWorker<Api>(create: () => Worker, kind: WorkerKind): Starte
     const said = event instanceof ErrorEvent && event.message !== '' ? `: ${event.message}` : '';
     fail(
       kind.failed(
-        `${what} failed to start or stopped with an error${said} (its script, or a module it imports, could not be loaded or run).`,
+        workerSrc.seen()
+          ? refusedByWorkerSrc(what)
+          : `${what} failed to start or stopped with an error${said} (its script, or a module it imports, could not be loaded or run).`,
       ),
     );
   });
@@ -71,6 +75,7 @@ export function startWorker<Api>(create: () => Worker, kind: WorkerKind): Starte
           .finally(() => inFlight.delete(reject));
       }),
     stop() {
+      workerSrc.stop();
       fail(kind.stopped(`${what} was stopped.`));
       api[releaseProxy]();
       worker.terminate();

@@ -58,9 +58,19 @@ export interface Manifest {
   fileId?: string;
 }
 
-/** A new `Manifest.fileId`. */
+/**
+ * A new `Manifest.fileId`: a random UUID. `crypto.randomUUID` exists only in secure contexts
+ * (https, localhost), so on a plain-http origin the same UUID (version 4) is made from
+ * `crypto.getRandomValues`, which exists everywhere.
+ */
 export function newFileId(): string {
-  return crypto.randomUUID();
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  // The version (4) and variant (10xx) bits, as RFC 9562 sets them.
+  bytes[6] = ((bytes[6] as number) & 0x0f) | 0x40;
+  bytes[8] = ((bytes[8] as number) & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 /** Why a file was kept as a backup. */

@@ -18,6 +18,9 @@ import {
  * `backups`. A store in that format is converted to chunks on its first load by this version, in
  * one transaction, its backups included: a backup's chunk that equals the live file's is shared
  * rather than copied.
+ *
+ * The conversion leaves a tombstone under the old keys for tabs of 0.1.0 still open, which may
+ * never hear of it (a browser without BroadcastChannel): see `FIRST_FORMAT_TOMBSTONE`.
  */
 
 const IMAGE_KEY = 'image';
@@ -29,9 +32,25 @@ function backupKey(id: string): string {
 }
 
 /**
+ * What the conversion leaves under 0.1.0's keys, so that a tab of 0.1.0 still open can never save
+ * beside the converted file. 0.1.0 saves with a compare-and-set on `generation` (a number, or 0
+ * when there is none): with the key gone, a tab that read generation 0 would save, and one that
+ * was refused would read again, find no `image`, and save an empty database there. NaN equals
+ * no generation, so every save of 0.1.0 is refused; the image it then reads again is not a SQLite
+ * file, so SQLite refuses to open it and the tab stops writing and asks to be reloaded (on a
+ * fresh load, 0.1.0 fails to open). This version never reads these keys beside a manifest.
+ */
+export const FIRST_FORMAT_TOMBSTONE = {
+  generation: Number.NaN,
+  image: new TextEncoder().encode(
+    'sqljs-migrate: this database is stored in chunks by a newer version of the app (see the key "manifest"). Reload the page to open it.',
+  ),
+} as const;
+
+/**
  * True when the store holds a database in 0.1.0's format and none in this version's: keys of the
- * old format beside a manifest are what a tab of 0.1.0 wrote after the conversion, and are left
- * alone. Counted, not read: the old image may be tens of megabytes.
+ * old format beside a manifest are the conversion's tombstone, and are left alone. Counted, not
+ * read: the old image may be tens of megabytes.
  */
 export async function holdsWholeImage(objects: IDBObjectStore): Promise<boolean> {
   const [images, manifests] = await Promise.all([
@@ -143,7 +162,9 @@ function writeConverted(
   }
   objects.put(manifest, MANIFEST_KEY);
   objects.put(list, BACKUP_LIST_KEY);
-  for (const key of [IMAGE_KEY, GENERATION_KEY, BACKUPS_KEY]) objects.delete(key);
+  objects.put(FIRST_FORMAT_TOMBSTONE.image.slice(), IMAGE_KEY);
+  objects.put(FIRST_FORMAT_TOMBSTONE.generation, GENERATION_KEY);
+  objects.delete(BACKUPS_KEY);
   for (const { entry } of backups) objects.delete(backupKey(entry.id));
 }
 

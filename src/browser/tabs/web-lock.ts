@@ -33,3 +33,16 @@ export async function withLock<T>(name: string, task: () => Promise<T>): Promise
 export function hasWebLocks(): boolean {
   return (globalThis.navigator as Navigator | undefined)?.locks !== undefined;
 }
+
+/**
+ * What a tab tells the page where Web Locks are missing, naming the origin and what to do; null
+ * where they are there. Browsers offer Web Locks only in secure contexts: https, or localhost.
+ */
+export function missingLocksWarning(): string | null {
+  if (hasWebLocks()) return null;
+  const fallback =
+    'so tabs do not take turns; every save still checks that no other tab saved first, so none is overwritten';
+  if (globalThis.isSecureContext === false)
+    return `${globalThis.location?.origin ?? 'This origin'} is not a secure context, so the browser offers no Web Locks here, ${fallback}. Serve the app over https (or from localhost) to have them.`;
+  return `This browser offers no Web Locks, ${fallback}.`;
+}

@@ -29,7 +29,7 @@ import {
 } from '../storage/chunk-store.ts';
 import { Coordinator } from '../tabs/coordinator.ts';
 import type { SavedAnnouncement } from '../tabs/save-channel.ts';
-import { hasWebLocks } from '../tabs/web-lock.ts';
+import { missingLocksWarning } from '../tabs/web-lock.ts';
 import { nativeChecksums } from './checksums.ts';
 import { LiveQueries } from './live-queries.ts';
 import { LoadClock } from './load-clock.ts';
@@ -550,9 +550,7 @@ async function readStoredOrFallBack(
   read: Promise<StoredFile>,
   request: OpenRequest,
 ): Promise<{ stored: StoredFile; store: ChunkStore; storageNote: string | null }> {
-  const locksNote = hasWebLocks()
-    ? null
-    : 'This browser offers no Web Locks here (a non-secure origin or an older browser), so tabs do not take turns; every save still checks that no other tab saved first, so none is overwritten.';
+  const locksNote = missingLocksWarning();
   try {
     const stored = await read;
     if (request.storage === 'memory')

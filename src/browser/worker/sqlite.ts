@@ -20,9 +20,39 @@ const loading = new Map<string, Promise<SqlJsStatic>>();
 export function loadSqlJs(wasmUrl: string = bundledWasmUrl): Promise<SqlJsStatic> {
   let engine = loading.get(wasmUrl);
   if (engine === undefined) {
-    engine = initSqlJs({ locateFile: () => wasmUrl });
+    engine = initSqlJs({ locateFile: () => wasmUrl }).catch((error: unknown) => {
+      throw whyEngineFailed(error);
+    });
     loading.set(wasmUrl, engine);
     engine.catch(() => loading.delete(wasmUrl));
   }
   return engine;
+}
+
+/** An empty wasm module: its magic number and version, nothing else. */
+const EMPTY_MODULE = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+
+/**
+ * Why SQLite's wasm did not load, in words that say what to do when the browser would compile no
+ * wasm at all here: WebAssembly turned off, or a Content-Security-Policy without
+ * `'wasm-unsafe-eval'`. A worker's policy is the one sent with its script, so the page sees no
+ * violation of it; an empty module that cannot be compiled tells the two apart from a wasm file
+ * that failed to load.
+ */
+export function whyEngineFailed(error: unknown): Error {
+  const said = error instanceof Error ? error.message : String(error);
+  if (typeof WebAssembly !== 'object')
+    return new Error(
+      `this browser runs no WebAssembly here (it may be turned off, as a locked-down mode does), so SQLite cannot run (${said})`,
+      { cause: error },
+    );
+  try {
+    new WebAssembly.Module(EMPTY_MODULE);
+  } catch {
+    return new Error(
+      `the Content-Security-Policy of the worker's script does not allow WebAssembly to compile: add 'wasm-unsafe-eval' to its script-src (${said})`,
+      { cause: error },
+    );
+  }
+  return error instanceof Error ? error : new Error(said);
 }

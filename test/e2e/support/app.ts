@@ -4,9 +4,16 @@ import { readdirSync } from 'node:fs';
 import type { BrowserContext, Page } from '@playwright/test';
 import { expect } from '@playwright/test';
 import { DEMO_MIGRATIONS_DIR } from './sites.ts';
+import {
+  completeStoredDatabase,
+  readStoreInPage,
+  STORED,
+  type StoredDatabase,
+  type StoredDatabaseOptions,
+  storeToRead,
+} from './stored-database.ts';
 
-/** The IndexedDB database and store the browser layer keeps the file in (see `storeNames`). */
-const STORED = { database: 'sqljs-migrate:starpunk-notes', store: 'images' };
+export { backupOf, type StoredDatabase } from './stored-database.ts';
 
 /** The demo's migration file names, in run order. */
 export function demoMigrationNames(): string[] {
@@ -62,177 +69,18 @@ export async function markDocument(page: Page): Promise<() => Promise<boolean>> 
     page.evaluate(() => (window as { marked?: boolean }).marked !== true).catch(() => false);
 }
 
-/** The stored file and backups as IndexedDB holds them, read with the raw API (no app code). */
-export interface StoredDatabase {
-  imageSha256: string | null;
-  imageBytes: number;
-  generation: number | null;
-  /** The backup list, newest first, each with the SHA-256 of the file its chunks make up. */
-  backups: { reason: string; generation: number; sizeBytes: number; sha256: string | null }[];
-  /** Every key in the store, sorted: a stray write shows up here too. */
-  keys: string[];
-  /** The chunk keys (as in `keys`) the manifest refers to, and each backup's manifest. */
-  chunkKeys: { live: string[]; backups: string[][] };
-  /** Chunk keys referred to that are not stored: a file that cannot be put together. */
-  missingChunks: string[];
-  /** Chunk keys stored that nothing refers to: garbage a save should have deleted. */
-  strayChunks: string[];
-  /** Every stored chunk's length in bytes, by key. */
-  chunkBytes: Record<string, number>;
-  /** The length of the stored backup list (entries and their manifests) as JSON. */
-  backupListBytes: number;
-  /** With `withFiles`: the file and each backup's file, base64, for opening in Node. */
-  files?: { image: string | null; backups: (string | null)[] };
-}
-
-/** The entry `readStoredDatabase` shows for a backup of the file `stored` held. */
-export function backupOf(
-  stored: StoredDatabase,
-  reason: string,
-): StoredDatabase['backups'][number] {
-  return {
-    reason,
-    generation: stored.generation ?? 0,
-    sizeBytes: stored.imageBytes,
-    sha256: stored.imageSha256,
-  };
-}
-
-/** Which stored database to read, and whether to bring its files back whole. */
-export interface StoredDatabaseOptions {
-  /** The IndexedDB database's name; the demo's by default. */
-  database?: string;
-  withFiles?: boolean;
-}
-
 /**
  * The stored database: its manifest's chunks put together into the file (and each backup's),
  * hashed, with every key in the store and which chunks are missing or left over. Read with the
- * raw IndexedDB API, as the format is laid out in `src/browser/storage/layout.ts`: `manifest`,
- * `backup-list`, and `['chunk', index, version]`.
+ * raw IndexedDB API (see `stored-database.ts`).
  */
-export function readStoredDatabase(
+export async function readStoredDatabase(
   page: Page,
-  { database = STORED.database, withFiles = false }: StoredDatabaseOptions = {},
+  options: StoredDatabaseOptions = {},
 ): Promise<StoredDatabase> {
-  return page.evaluate(
-    async ({ database, store, withFiles }) => {
-      const none: StoredDatabase = {
-        imageSha256: null,
-        imageBytes: 0,
-        generation: null,
-        backups: [],
-        keys: [],
-        chunkKeys: { live: [], backups: [] },
-        missingChunks: [],
-        strayChunks: [],
-        chunkBytes: {},
-        backupListBytes: 0,
-        ...(withFiles ? { files: { image: null, backups: [] } } : {}),
-      };
-      // Opening a database that does not exist would create it (empty): check first.
-      if (!(await indexedDB.databases()).some((info) => info.name === database)) return none;
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const request = indexedDB.open(database);
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
-      try {
-        const objects = db.transaction(store, 'readonly').objectStore(store);
-        const settle = <T>(request: IDBRequest<T>) =>
-          new Promise<T>((resolve, reject) => {
-            request.onsuccess = () => resolve(request.result);
-            request.onerror = () => reject(request.error);
-          });
-        type Manifest = {
-          generation: number;
-          fileSize: number;
-          chunkSize: number;
-          chunks: number[];
-        };
-        const keysOf = (manifest: Manifest | undefined) =>
-          (manifest?.chunks ?? []).map((version, index) =>
-            JSON.stringify(['chunk', index, version]),
-          );
-        const [manifest, list, keys, values] = await Promise.all([
-          settle<unknown>(objects.get('manifest')) as Promise<Manifest | undefined>,
-          settle<unknown>(objects.get('backup-list')),
-          settle(objects.getAllKeys()),
-          settle(objects.getAll()),
-        ]);
-        const stored = new Map(
-          keys.map((key, index) => [JSON.stringify(key), values[index] as unknown]),
-        );
-        const fileOf = (manifest: Manifest | undefined) => {
-          if (manifest === undefined) return null;
-          const file = new Uint8Array(manifest.fileSize);
-          for (const [index, key] of keysOf(manifest).entries()) {
-            const chunk = stored.get(key);
-            if (!(chunk instanceof Uint8Array)) return null;
-            file.set(chunk, index * manifest.chunkSize);
-          }
-          return file;
-        };
-        const entries = (Array.isArray(list) ? list : []) as {
-          reason: string;
-          generation: number;
-          sizeBytes: number;
-          manifest: Manifest;
-        }[];
-        const sha256 = async (file: Uint8Array | null) => {
-          if (file === null) return null;
-          const digest = new Uint8Array(
-            await crypto.subtle.digest('SHA-256', file as Uint8Array<ArrayBuffer>),
-          );
-          return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
-        };
-        const base64 = (file: Uint8Array | null) => {
-          if (file === null) return null;
-          let text = '';
-          for (let start = 0; start < file.byteLength; start += 0x8000)
-            text += String.fromCharCode(...file.subarray(start, start + 0x8000));
-          return btoa(text);
-        };
-        const image = fileOf(manifest);
-        const backupFiles = entries.map((entry) => fileOf(entry.manifest));
-        const chunkKeys = {
-          live: keysOf(manifest),
-          backups: entries.map((entry) => keysOf(entry.manifest)),
-        };
-        const referred = new Set([...chunkKeys.live, ...chunkKeys.backups.flat()]);
-        const storedChunks = [...stored.keys()].filter((key) => key.startsWith('["chunk",'));
-        return {
-          imageSha256: await sha256(image),
-          imageBytes: image?.byteLength ?? 0,
-          generation: manifest?.generation ?? null,
-          backups: await Promise.all(
-            entries.map(async (entry, index) => ({
-              reason: entry.reason,
-              generation: entry.generation,
-              sizeBytes: entry.sizeBytes,
-              sha256: await sha256(backupFiles[index] ?? null),
-            })),
-          ),
-          keys: [...stored.keys()].sort(),
-          chunkKeys,
-          missingChunks: [...referred].filter((key) => !stored.has(key)).sort(),
-          strayChunks: storedChunks.filter((key) => !referred.has(key)).sort(),
-          chunkBytes: Object.fromEntries(
-            storedChunks.map((key) => {
-              const value = stored.get(key);
-              return [key, value instanceof Uint8Array ? value.byteLength : -1];
-            }),
-          ),
-          backupListBytes: list === undefined ? 0 : JSON.stringify(list).length,
-          ...(withFiles
-            ? { files: { image: base64(image), backups: backupFiles.map(base64) } }
-            : {}),
-        };
-      } finally {
-        db.close();
-      }
-    },
-    { ...STORED, database, withFiles },
+  return completeStoredDatabase(
+    await page.evaluate(readStoreInPage, storeToRead(options)),
+    options,
   );
 }
 

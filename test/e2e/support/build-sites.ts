@@ -5,6 +5,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { build as viteBuild } from 'vite';
 import { assembleMigrations } from './assemble-migrations.ts';
+import { buildFirstRelease } from './first-release.ts';
 import { BUILDS, type Build, type BuildName, E2E_ROOT, PROJECT_ROOT, SITE_DIR } from './sites.ts';
 
 async function buildSite(name: BuildName): Promise<void> {
@@ -25,6 +26,7 @@ async function buildSite(name: BuildName): Promise<void> {
 
 rmSync(SITE_DIR, { recursive: true, force: true });
 for (const name of Object.keys(BUILDS) as BuildName[]) await buildSite(name);
+await buildFirstRelease();
 console.log(
-  `built ${Object.keys(BUILDS).join(', ')} into ${path.relative(PROJECT_ROOT, SITE_DIR)}`,
+  `built ${Object.keys(BUILDS).join(', ')} and 0.1.0 into ${path.relative(PROJECT_ROOT, SITE_DIR)}`,
 );

@@ -2,8 +2,17 @@
 // into a copy of test/consumer/app in a temporary folder outside the repository (so nothing can
 // resolve from the repository's own node_modules), and that app's commands and servers.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import http from 'node:http';
+import { type AddressInfo, createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -276,4 +285,52 @@ function tail(text: string, lines = 60): string {
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A static server of a built app that sends `policy` as its Content-Security-Policy header. */
+export interface PolicyServer {
+  origin: string;
+  /** The header every response carries from now on, the worker's script and the wasm included. */
+  policy: string;
+  stop(): Promise<void>;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+};
+
+/**
+ * Serves the built app in `root` on 127.0.0.1 with a Content-Security-Policy header on every
+ * response, as a locked-down site sends it: a worker obeys the policy sent with its own script,
+ * not the page's, so a `<meta>` policy would leave the worker's wasm compile unchecked.
+ */
+export async function serveWithPolicy(root: string, policy: string): Promise<PolicyServer> {
+  const server = http.createServer((request, response) => {
+    const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
+    const file = path.join(root, pathname.endsWith('/') ? `${pathname}index.html` : pathname);
+    if (!file.startsWith(root) || !existsSync(file) || !statSync(file).isFile()) {
+      response.writeHead(404).end();
+      return;
+    }
+    response.writeHead(200, {
+      'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
+      'content-security-policy': served.policy,
+    });
+    response.end(readFileSync(file));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const served: PolicyServer = {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    policy,
+    stop: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+  return served;
 }

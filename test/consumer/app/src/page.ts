@@ -1,5 +1,9 @@
 // Shows what main.ts did through data-testid attributes, for test/e2e/consumer.spec.ts.
-import type { MigrationError, MigrationReport } from 'sqljs-migrate/browser';
+import {
+  isSqljsMigrateError,
+  type MigrationError,
+  type MigrationReport,
+} from 'sqljs-migrate/browser';
 
 /** The database opened: every migration with what this load did, and every visit. */
 export function showReady(report: MigrationReport, visits: { id: number; page: string }[]): void {
@@ -37,6 +41,12 @@ export function showFailure(error: MigrationError): void {
   const status = show('failed', error.message);
   status.setAttribute('data-code', error.code);
   status.setAttribute('data-migration', error.migrationName ?? '');
+}
+
+/** The database did not open: the error's code, when it is one of the package's, and its message. */
+export function showError(error: unknown): void {
+  const status = show('failed', error instanceof Error ? error.message : String(error));
+  status.setAttribute('data-code', isSqljsMigrateError(error) ? error.code : '');
 }
 
 function show(state: 'ready' | 'failed', text: string): HTMLElement {

@@ -1,6 +1,7 @@
-import { type createStore, keys, set, setMany } from 'idb-keyval';
+import { type createStore, getMany, keys, set, setMany } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
 import { CHUNK_BYTES, type Manifest } from '../../../../src/browser/storage/layout.ts';
+import { memoryDatabase } from '../../../helpers/sqljs.ts';
 import {
   backupManifests,
   chunkKeys,
@@ -70,7 +71,39 @@ describe('a store in 0.1.0’s format', () => {
       .filter((key) => !Array.isArray(key))
       .map(String)
       .sort();
-    expect(left).toEqual(['backup-list', 'manifest']);
+    // 0.1.0's backups are gone; its `image` and `generation` hold the tombstone.
+    expect(left).toEqual(['backup-list', 'generation', 'image', 'manifest']);
+  });
+
+  it('leaves a tombstone that refuses every save of a tab of 0.1.0 still open', async () => {
+    const { store, raw } = freshStore();
+    await storeOf010(raw);
+    await store.convertWholeImage();
+    const [generation, image] = await getMany(['generation', 'image'], raw);
+    // 0.1.0's compare-and-set: the stored generation (a number, else 0) must be the one the save
+    // follows. No generation a tab can hold passes it, 0 (a tab that found nothing) included.
+    const stored = typeof generation === 'number' ? generation : 0;
+    for (const follows of [0, 1, 8, 9, 10, Number.MAX_SAFE_INTEGER])
+      expect(stored === follows, `a save that follows generation ${follows}`).toBe(false);
+    // When refused, 0.1.0 reads the image again and opens it: SQLite refuses it, so the tab stops
+    // writing (and asks to be reloaded) rather than start an empty database beside the new one.
+    const db = memoryDatabase(image as Uint8Array);
+    try {
+      expect(() => db.exec('SELECT name FROM sqlite_master')).toThrow(/not a database/);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('keeps its tombstone through later saves, and is not converted again', async () => {
+    const { store, raw } = freshStore();
+    const { live } = await storeOf010(raw);
+    await store.convertWholeImage();
+    await store.save({ follows: 9, fileSize: live.byteLength, chunks: chunksOf(live, [0]) });
+    expect(await store.convertWholeImage()).toBeUndefined();
+    const [generation] = await getMany(['generation'], raw);
+    expect(generation).toBeNaN();
+    expect(Buffer.from(await storedFile(store)).equals(live)).toBe(true);
   });
 
   it('shares a backup’s chunks that equal the live file’s instead of copying them', async () => {
