@@ -1,5 +1,6 @@
 import { promisifyRequest } from 'idb-keyval';
 import { messageOf, StorageError } from '../errors.ts';
+import { type FileChunks, joinChunks } from './file-chunks.ts';
 import { type ObjectStoreTransactions, objectStore } from './idb.ts';
 import {
   asBackupList,
@@ -63,18 +64,30 @@ export interface Replacement {
 /** The stored file as one read found it: both undefined before the first save. */
 export interface StoredFile {
   manifest: Manifest | undefined;
-  file: Uint8Array | undefined;
+  /** The chunks IndexedDB returned, as they are (no copy into one buffer). */
+  file: FileChunks | undefined;
+}
+
+/**
+ * A stored file while its chunks are still being read: `file` fills in chunk by chunk, in order.
+ * It is for reading only until the read is complete.
+ */
+export interface ArrivingFile {
+  manifest: Manifest;
+  file: FileChunks;
+  /** Resolves once chunk `index` is in `file` (at once for one the read does not fetch); rejects when the read fails. */
+  arrival(index: number): Promise<void>;
 }
 
 /** How `readFile` puts the file together. */
 export interface ReadFileOptions {
-  /** The buffer the file is read into, given its size; by default one of exactly that size. */
-  allocate?: ((fileSize: number) => Uint8Array) | undefined;
   /**
    * A chunk the caller holds already, or undefined to read it: a tab catching up with another's
    * save reads only the chunks that changed.
    */
   reuse?: ((index: number, manifest: Manifest) => Uint8Array | undefined) | undefined;
+  /** Hears the file as soon as the manifest is read, while its chunks are still on their way. */
+  onArriving?: ((arriving: ArrivingFile) => void) | undefined;
 }
 
 /** Where the database file lives between page loads. */
@@ -122,8 +135,7 @@ export function indexedDbChunkStore(name: string): ChunkStore {
           const manifest = await readManifest(store);
           if (manifest === undefined) return { manifest: undefined, file: undefined };
           const reuse = options.reuse && ((index: number) => options.reuse?.(index, manifest));
-          const into = options.allocate?.(manifest.fileSize) ?? new Uint8Array(manifest.fileSize);
-          return { manifest, file: await readChunksInto(store, manifest, into, reuse) };
+          return { manifest, file: await readChunks(store, manifest, reuse, options.onArriving) };
         } catch (error) {
           if (error instanceof StorageError) throw error;
           throw new StorageError(
@@ -146,7 +158,7 @@ export function indexedDbChunkStore(name: string): ChunkStore {
         const backup = (await readBackupList(store)).find((entry) => entry.id === id);
         return backup === undefined
           ? undefined
-          : readChunksInto(store, backup.manifest, new Uint8Array(backup.manifest.fileSize));
+          : joinChunks(await readChunks(store, backup.manifest));
       }),
     async replace(source, reason) {
       if ('backupId' in source)
@@ -385,36 +397,43 @@ function* chunksOf(...manifests: (Manifest | undefined)[]): Generator<[number, n
   for (const manifest of manifests) if (manifest !== undefined) yield* manifest.chunks.entries();
 }
 
-/** Reads every chunk of `manifest` into the start of `file`. */
-function readChunksInto(
+/**
+ * Reads every chunk of `manifest`, all asked for at once in this transaction; `onArriving` hears
+ * the file before they are in.
+ */
+async function readChunks(
   store: IDBObjectStore,
   manifest: Manifest,
-  file: Uint8Array,
   reuse?: (index: number) => Uint8Array | undefined,
-): Promise<Uint8Array> {
+  onArriving?: (arriving: ArrivingFile) => void,
+): Promise<FileChunks> {
+  const file: FileChunks = {
+    size: manifest.fileSize,
+    chunkSize: manifest.chunkSize,
+    chunks: new Array<Uint8Array | undefined>(manifest.chunks.length),
+  };
   const reads: Promise<void>[] = [];
   for (const [index, version] of manifest.chunks.entries()) {
-    const offset = index * manifest.chunkSize;
     const held = reuse?.(index);
     if (held !== undefined) {
-      file.set(held, offset);
+      file.chunks[index] = held;
       continue;
     }
-    // Each chunk is copied in as it arrives, so the chunks never pile up beside the file.
-    reads.push(
-      promisifyRequest(store.get(chunkKey(index, version))).then((bytes) => {
-        const expected = Math.min(manifest.chunkSize, manifest.fileSize - offset);
-        if (!(bytes instanceof Uint8Array) || bytes.byteLength !== expected)
-          throw new StorageError(
-            'DAMAGED',
-            bytes === undefined
-              ? `The stored database is missing chunk ${index} (version ${version}); restore a backup.`
-              : `The stored database's chunk ${index} (version ${version}) is damaged: it holds ${bytes instanceof Uint8Array ? bytes.byteLength : 0} bytes, not ${expected}; restore a backup.`,
-            { chunkIndex: index, chunkVersion: version },
-          );
-        file.set(bytes, offset);
-      }),
-    );
+    reads[index] = promisifyRequest(store.get(chunkKey(index, version))).then((bytes) => {
+      const expected = Math.min(manifest.chunkSize, manifest.fileSize - index * manifest.chunkSize);
+      if (!(bytes instanceof Uint8Array) || bytes.byteLength !== expected)
+        throw new StorageError(
+          'DAMAGED',
+          bytes === undefined
+            ? `The stored database is missing chunk ${index} (version ${version}); restore a backup.`
+            : `The stored database's chunk ${index} (version ${version}) is damaged: it holds ${bytes instanceof Uint8Array ? bytes.byteLength : 0} bytes, not ${expected}; restore a backup.`,
+          { chunkIndex: index, chunkVersion: version },
+        );
+      file.chunks[index] = bytes;
+    });
   }
-  return Promise.all(reads).then(() => file);
+  for (const read of reads) read?.catch(() => {});
+  onArriving?.({ manifest, file, arrival: (index) => reads[index] ?? Promise.resolve() });
+  await Promise.all(reads);
+  return file;
 }

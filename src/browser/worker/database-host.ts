@@ -39,7 +39,6 @@ import {
   type Migrator,
   openAndMigrate,
   replacedElsewhere,
-  withRoomToGrow,
 } from './local-copy.ts';
 import { OpenTransaction, stillInTransaction } from './open-transaction.ts';
 import { loadSqlJs } from './sqlite.ts';
@@ -109,7 +108,7 @@ export class DatabaseHost implements DatabaseWorkerApi {
     engine.catch(() => {});
     const checksums = nativeChecksums(request.migrations);
     const asked = request.storage === 'memory' ? memoryChunkStore() : this.openStore(request.name);
-    const load = new Coordinator(request.name, asked).load({ allocate: withRoomToGrow });
+    const load = new Coordinator(request.name, asked).load({});
     let tab: OpenTab | undefined;
     try {
       const { stored, store, storageNote } = await readStoredOrFallBack(

@@ -2,6 +2,7 @@ import { releaseProxy, transfer } from 'comlink';
 import type { SqlJsStatic } from 'sql.js';
 import { messageOf, storageFailure, UploadError } from '../../browser/errors.ts';
 import { indexedDbChunkStore } from '../../browser/storage/chunk-store.ts';
+import { chunksOver } from '../../browser/storage/file-chunks.ts';
 import { CHUNK_BYTES } from '../../browser/storage/layout.ts';
 import { TrackedFile, withRoom } from '../../browser/storage/tracked-file.ts';
 import { Coordinator } from '../../browser/tabs/coordinator.ts';
@@ -113,10 +114,11 @@ export class UploadHost implements UploadWorkerApi {
     }
     let copy: TrackedFile;
     try {
-      copy = TrackedFile.open(sql, capacity, sizeBytes, {
-        chunkSize: CHUNK_BYTES,
-        settings: UNTRUSTED_SETTINGS,
-      });
+      copy = TrackedFile.open(
+        sql,
+        chunksOver(capacity, sizeBytes, CHUNK_BYTES),
+        UNTRUSTED_SETTINGS,
+      );
     } catch (error) {
       throw new UploadError('CORRUPT', `${fileName} could not be opened: ${messageOf(error)}.`, {
         cause: error,
