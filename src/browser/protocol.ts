@@ -31,6 +31,34 @@ export function workerRunOptions(options: WorkerRunOptions): WorkerRunOptions {
   };
 }
 
+/** Which stored database a database worker opens, and how: what its name says. */
+export interface WorkerOpening {
+  name: string;
+  storage: 'auto' | 'memory';
+  wasmUrl: string | undefined;
+}
+
+/**
+ * The name a database worker is started under (`new Worker(url, { name })`): it says what the
+ * worker opens, so the worker starts reading the stored database and compiling SQLite as soon as
+ * its script runs, before the page's open request reaches it.
+ */
+export function databaseWorkerName({ name, storage, wasmUrl }: WorkerOpening): string {
+  const says = new URLSearchParams({ database: name, storage });
+  if (wasmUrl !== undefined) says.set('wasm', wasmUrl);
+  return `sqljs-migrate?${says}`;
+}
+
+/** What a database worker's name says it opens; undefined for a name not made by `databaseWorkerName`. */
+export function openingOf(workerName: string): WorkerOpening | undefined {
+  if (!workerName.startsWith('sqljs-migrate?')) return undefined;
+  const says = new URLSearchParams(workerName.slice('sqljs-migrate?'.length));
+  const name = says.get('database');
+  const storage = says.get('storage');
+  if (name === null || (storage !== 'auto' && storage !== 'memory')) return undefined;
+  return { name, storage, wasmUrl: says.get('wasm') ?? undefined };
+}
+
 /** What the page asks the database worker to open. */
 export interface OpenRequest {
   name: string;
@@ -69,7 +97,12 @@ export interface SaveSummary {
 export interface LoadTimings {
   /** When the worker started, in milliseconds since the epoch (its `performance.timeOrigin`). */
   workerStartedAt: number;
-  /** From the worker's start until the page's open request reached it (loading its script). */
+  /**
+   * From the worker's start until it began the load (reading, the lock, SQLite): its script
+   * loaded and run, when its name says what it opens; else until the open request.
+   */
+  startMs: number;
+  /** From the worker's start until the page's open request reached it. */
   requestMs: number;
   /** Waiting for the cross-tab lock, from its request (the read runs meanwhile). */
   lockMs: number;
@@ -79,12 +112,20 @@ export interface LoadTimings {
   verifyMs: number;
   /** Waiting for SQLite's wasm once the file was there (0 when it was ready first). */
   engineWaitMs: number;
+  /**
+   * True when the migration run was done while the file was still being read (an up-to-date
+   * file, whose check needs only its first pages); `openMs` and `migrateMs` then passed during the
+   * read.
+   */
+  checkedWhileReading: boolean;
   /** Opening the file in sql.js. */
   openMs: number;
   /** The migration run. */
   migrateMs: number;
   /** Saving, when the run changed something (0 otherwise). */
   saveMs: number;
+  /** From the stored file's read (checked under the lock) until the result: what the load still had to do. */
+  afterReadMs: number;
   /** From the worker's start until the result. */
   totalMs: number;
 }

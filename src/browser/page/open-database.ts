@@ -6,6 +6,7 @@ import {
   type DatabaseEvent,
   type DatabaseInfo,
   type DatabaseWorkerApi,
+  databaseWorkerName,
   type ExecuteResult,
   type LoadTimings,
   type Row,
@@ -45,8 +46,12 @@ export interface OpenDatabaseOptions extends WorkerRunOptions {
   storage?: 'auto' | 'memory' | undefined;
   /** Where SQLite's wasm is served, for apps that host it themselves; by default the copy shipped beside the worker. */
   wasmUrl?: string | URL | undefined;
-  /** Starts the database worker; by default the one shipped beside this file. */
-  createWorker?: (() => Worker) | undefined;
+  /**
+   * Starts the database worker; by default the one shipped beside this file. It is handed the
+   * options to start it with: passed on (`new Worker(url, options)`), its name tells the worker
+   * what to open, so the worker begins reading before the page's request reaches it.
+   */
+  createWorker?: ((options: WorkerOptions) => Worker) | undefined;
 }
 
 /** A migrated, persisted database, shared safely with the app's other tabs. */
@@ -124,13 +129,17 @@ export interface MigratedDatabase {
 export async function openDatabase(options: OpenDatabaseOptions): Promise<MigratedDatabase> {
   carryErrorsAcrossWorkers();
   const { migrations, schema } = migrationSet(options.migrations, options.schema);
+  const storage = options.storage ?? 'auto';
+  const wasmUrl = absoluteUrl(options.wasmUrl);
+  const workerName = databaseWorkerName({ name: options.name, storage, wasmUrl });
   const worker = startWorker<DatabaseWorkerApi>(
-    options.createWorker ??
-      (() =>
-        new Worker(new URL('../worker/database-worker.js', import.meta.url), {
-          type: 'module',
-          name: 'sqljs-migrate',
-        })),
+    () =>
+      options.createWorker?.({ type: 'module', name: workerName }) ??
+      // The options are written out here: bundlers read the worker's type from this very call.
+      new Worker(new URL('../worker/database-worker.js', import.meta.url), {
+        type: 'module',
+        name: workerName,
+      }),
     DATABASE_WORKER,
   );
   const listeners = new Set<(event: DatabaseEvent) => void>();
@@ -147,8 +156,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Migrat
           migrations,
           schema,
           runOptions: workerRunOptions(options),
-          storage: options.storage ?? 'auto',
-          wasmUrl: absoluteUrl(options.wasmUrl),
+          storage,
+          wasmUrl,
         },
         proxy(onEvent),
       ),

@@ -11,6 +11,11 @@ export interface FileChunks {
    * shorter. Undefined while a load has not read it yet.
    */
   chunks: (Uint8Array | undefined)[];
+  /**
+   * Set by the tracked file when SQLite read a chunk while it was still undefined (and saw zeros
+   * there): the first such chunk.
+   */
+  readTooSoon?: number | undefined;
 }
 
 /**

@@ -22,7 +22,6 @@ import { chunksOver, type FileChunks, joinChunks } from './file-chunks.ts';
 export class TrackedFile {
   db!: Database;
   private file!: FileChunks;
-  private contents!: ChunkedContents;
   private length = 0;
   /** Counts the writes seen; each chunk's entry is the count at its last write. */
   private writes = 0;
@@ -41,7 +40,7 @@ export class TrackedFile {
   /**
    * Opens `file`, letting SQLite read and write its chunks themselves. The file counts as saved as
    * it is: only what changes from here on is listed. A chunk not read yet (a load still under way)
-   * reads as zeros, and `firstUnreadChunk` says SQLite asked for it.
+   * reads as zeros, and `file.readTooSoon` says SQLite asked for it.
    */
   static open(sql: SqlJsStatic, file: FileChunks, settings: string): TrackedFile {
     const tracked = new TrackedFile(sql, settings);
@@ -65,14 +64,6 @@ export class TrackedFile {
   /** The file's size, as SQLite counts it. */
   size(): number {
     return fileSize(this.db);
-  }
-
-  /**
-   * The first chunk SQLite read before the load had read it (so it saw zeros there), or undefined
-   * when everything it read was there.
-   */
-  firstUnreadChunk(): number | undefined {
-    return this.contents.unread;
   }
 
   /**
@@ -188,7 +179,6 @@ export class TrackedFile {
     this.file = file;
     this.length = file.size;
     const contents = new ChunkedContents(file, (offset, written) => this.record(offset, written));
-    this.contents = contents;
     // The file system takes its copy of what it opens with `slice`: the copy is our file.
     const opening = { length: file.size, subarray: () => opening, slice: () => contents };
     const db = new this.sql.Database(opening as unknown as Uint8Array);
@@ -233,8 +223,6 @@ export class TrackedFile {
 class ChunkedContents {
   /** Reads served so far. */
   reads = 0;
-  /** The first chunk read while it was still undefined (not read from IndexedDB yet). */
-  unread: number | undefined;
 
   constructor(
     private readonly file: FileChunks,
@@ -263,7 +251,7 @@ class ChunkedContents {
       const part = chunks[index];
       const from = index * chunkSize;
       if (part === undefined) {
-        if (index < chunks.length) this.unread ??= index;
+        if (index < chunks.length) this.file.readTooSoon ??= index;
         continue;
       }
       const low = Math.max(start, from);

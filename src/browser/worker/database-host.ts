@@ -18,6 +18,7 @@ import type {
   OpenResult,
   RowMode,
   StatementResult,
+  WorkerOpening,
   WriteResult,
   WriteStatement,
 } from '../protocol.ts';
@@ -35,13 +36,15 @@ import { LiveQueries } from './live-queries.ts';
 import { LoadClock } from './load-clock.ts';
 import {
   type CatchUp,
+  checkWhileReading,
   LocalCopy,
+  type MigratedFile,
   type Migrator,
   openAndMigrate,
   replacedElsewhere,
 } from './local-copy.ts';
 import { OpenTransaction, stillInTransaction } from './open-transaction.ts';
-import { loadSqlJs } from './sqlite.ts';
+import { beginOpening, type Opening, sameOpening } from './opening.ts';
 import {
   type ChangedTables,
   readRows,
@@ -95,41 +98,58 @@ export class DatabaseHost implements DatabaseWorkerApi {
   /** Transactions whose time budget ran out: their later calls are told so. */
   private readonly expired = new Map<number, OpenTransaction>();
 
-  /** `openStore` picks where database `name` is stored; tests hand in a fake. */
-  constructor(private readonly openStore: (name: string) => ChunkStore = indexedDbChunkStore) {}
+  /** The load begun before the open request came, from the worker's name. */
+  private begun: Opening | undefined;
+
+  /**
+   * `openStore` picks where database `name` is stored; tests hand in a fake. `opening`, when the
+   * worker's name says what it opens, begins the load at once.
+   */
+  constructor(
+    private readonly openStore: (name: string) => ChunkStore = indexedDbChunkStore,
+    opening?: WorkerOpening,
+  ) {
+    if (opening !== undefined) this.begun = beginOpening(opening, openStore);
+  }
 
   async open(request: OpenRequest, onEvent: (event: DatabaseEvent) => void): Promise<OpenResult> {
-    const clock = new LoadClock();
     if (this.state.phase !== 'new')
       throw new DatabaseError('OPEN_FAILED', 'This worker is already open.');
     this.state = { phase: 'opening' };
-    // The engine compiles and the checksums are worked out while the lock and the read go on.
-    const engine = loadSqlJs(request.wasmUrl);
-    engine.catch(() => {});
+    const opening = this.takeOpening(request);
+    const clock = new LoadClock(opening.startedAt);
+    clock.mark('requested');
+    const { load } = opening;
     const checksums = nativeChecksums(request.migrations);
-    const asked = request.storage === 'memory' ? memoryChunkStore() : this.openStore(request.name);
-    const load = new Coordinator(request.name, asked).load({});
+    const migrator = opening.engine.then(
+      async (sql): Promise<Migrator> => ({
+        sql,
+        migrations: request.migrations,
+        options: { ...request.runOptions, schema: request.schema, checksums: await checksums },
+      }),
+    );
+    migrator.catch(() => {});
+    // The migrations run on the file while it is still being read: an up-to-date file is checked
+    // by the time the read is done.
+    const checked = Promise.all([migrator, opening.arriving])
+      .then(([ready, arriving]) => arriving && checkWhileReading(ready, arriving))
+      .catch(() => undefined);
     let tab: OpenTab | undefined;
     try {
       const { stored, store, storageNote } = await readStoredOrFallBack(
-        asked,
+        opening.store,
         load.result,
         request,
       );
       clock.mark('stored');
-      const sql = await engine.catch((error: unknown) => {
+      const ready = await migrator.catch((error: unknown) => {
         throw new DatabaseError('OPEN_FAILED', `SQLite failed to load: ${messageOf(error)}`, {
           cause: error,
         });
       });
       clock.mark('engine');
-      const migrator: Migrator = {
-        sql,
-        migrations: request.migrations,
-        options: { ...request.runOptions, schema: request.schema, checksums: await checksums },
-      };
       const coordinator = new Coordinator(request.name, store);
-      const copy = new LocalCopy(coordinator, migrator, () => this.emit('status', null));
+      const copy = new LocalCopy(coordinator, ready, () => this.emit('status', null));
       tab = {
         name: request.name,
         coordinator,
@@ -143,14 +163,11 @@ export class DatabaseHost implements DatabaseWorkerApi {
         tell: onEvent,
       };
       coordinator.listen((announcement) => this.onSaved(announcement));
-      let migrated: ReturnType<typeof openAndMigrate>;
-      try {
-        migrated = openAndMigrate(migrator, stored);
-      } catch (error) {
-        // The run was on this tab's copy and nothing was saved: the stored file is as it was.
-        if (error instanceof MigrationError) throw error.unchangedIn('the stored database');
-        throw error;
-      }
+      const early = await checked;
+      // The check during the read stands when that read is the file the lock found stored.
+      const whileReading = early !== undefined && (await opening.arriving)?.file === stored.file;
+      if (!whileReading) early?.file.close();
+      const migrated = whileReading ? early : migrateOrRefuse(ready, stored);
       clock.mark('migrated');
       this.state = { phase: 'open', tab };
       // A failed save leaves the tab on the migrated file; `info()` says why it was not kept.
@@ -159,7 +176,7 @@ export class DatabaseHost implements DatabaseWorkerApi {
       return {
         report: migrated.report,
         info: this.info(),
-        timings: clock.timings(load.timings, migrated),
+        timings: clock.timings(load.timings, { ...migrated, whileReading }),
         saved: takeOver.outcome === 'saved' ? takeOver.saved : null,
       };
     } catch (error) {
@@ -170,6 +187,20 @@ export class DatabaseHost implements DatabaseWorkerApi {
     } finally {
       load.release();
     }
+  }
+
+  /** The load begun at the worker's start when it opens what `request` asks, else one begun now. */
+  private takeOpening(request: OpenRequest): Opening {
+    const asked: WorkerOpening = {
+      name: request.name,
+      storage: request.storage,
+      wasmUrl: request.wasmUrl,
+    };
+    const begun = this.begun;
+    this.begun = undefined;
+    if (begun !== undefined && sameOpening(begun.what, asked)) return begun;
+    begun?.load.release();
+    return beginOpening(asked, this.openStore);
   }
 
   async query(
@@ -566,4 +597,15 @@ async function readStoredOrFallBack(
 /** Waits until no interactive transaction is open: a read outside it sees only what committed. */
 async function untilNoTransaction(tab: OpenTab): Promise<void> {
   while (tab.transaction !== undefined) await tab.transaction.finished;
+}
+
+/** The migrations run on the stored file, after its read; a refusal or failure says the stored file is as it was. */
+function migrateOrRefuse(migrator: Migrator, stored: StoredFile): MigratedFile {
+  try {
+    return openAndMigrate(migrator, stored);
+  } catch (error) {
+    // The run was on this tab's copy and nothing was saved: the stored file is as it was.
+    if (error instanceof MigrationError) throw error.unchangedIn('the stored database');
+    throw error;
+  }
 }

@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../../src/browser/page/open-database.ts';
-import type { DatabaseEvent } from '../../../../src/browser/protocol.ts';
+import { type DatabaseEvent, openingOf } from '../../../../src/browser/protocol.ts';
 import { MigrationError } from '../../../../src/index.ts';
 import { fakeDatabaseWorker } from './fake-worker.ts';
 
@@ -13,6 +13,24 @@ let databases = 0;
 const freshName = () => `page-${++databases}`;
 
 describe('openDatabase', () => {
+  it('starts its worker under a name that says what to open, so the worker need not wait to be asked', async () => {
+    const { worker } = fakeDatabaseWorker();
+    const name = freshName();
+    let started: WorkerOptions | undefined;
+    const db = await openDatabase({
+      name,
+      migrations: NOTES,
+      storage: 'memory',
+      createWorker: (options) => {
+        started = options;
+        return worker;
+      },
+    });
+    expect(started?.type).toBe('module');
+    expect(openingOf(started?.name ?? '')).toEqual({ name, storage: 'memory', wasmUrl: undefined });
+    await db.close();
+  });
+
   it('opens and migrates the database in its worker, then reads and writes through the handle', async () => {
     const { worker } = fakeDatabaseWorker();
     const db = await openDatabase({
