@@ -61,8 +61,16 @@ async function library(): Promise<void> {
   });
 }
 
+/** A floor in a worker: `?floor=chunks` reads the library's chunks raw, else the one value. */
 async function floorInWorker(): Promise<void> {
-  const worker = new Worker(new URL('./floor-worker.ts', import.meta.url), { type: 'module' });
+  const name =
+    parameters.get('floor') === 'chunks'
+      ? `chunks:${parameters.get('database') ?? BENCH_DATABASE}`
+      : 'one-value';
+  const worker = new Worker(new URL('./floor-worker.ts', import.meta.url), {
+    type: 'module',
+    name,
+  });
   const reply = await new Promise<{ sizeBytes?: number; phases?: Phases; error?: string }>(
     (resolve) => {
       worker.onmessage = (event) => resolve(event.data);
