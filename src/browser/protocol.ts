@@ -1,5 +1,6 @@
 import type {
   Migration,
+  MigrationProgress,
   MigrationReport,
   RunOptions,
   SerializedError,
@@ -130,6 +131,18 @@ export interface LoadTimings {
   totalMs: number;
 }
 
+/** Where an open is, as it moves on; told to `openDatabase`'s `onProgress`. */
+export type OpenProgress =
+  /**
+   * The stored database is read, but another tab holds it (opening, migrating or writing it):
+   * this tab waits for its turn.
+   */
+  | { step: 'waiting' }
+  /** A migration runs: the core's progress (migration `index` of `total`, its `name`). */
+  | { step: 'migrating'; migration: MigrationProgress }
+  /** The migrated database is being saved. */
+  | { step: 'saving' };
+
 /** What opening did: the migration report, the status, the timings, and any save it made. */
 export interface OpenResult {
   report: MigrationReport;
@@ -209,7 +222,12 @@ export interface LiveQueryListener {
  * `rollback`, or when its time budget runs out.
  */
 export interface DatabaseWorkerApi {
-  open(request: OpenRequest, onEvent: (event: DatabaseEvent) => void): Promise<OpenResult>;
+  /** Opens the database; `onProgress` hears where the open is (waiting, migrating, saving). */
+  open(
+    request: OpenRequest,
+    onEvent: (event: DatabaseEvent) => void,
+    onProgress?: (progress: OpenProgress) => void,
+  ): Promise<OpenResult>;
   /** Runs a read. */
   query(sql: string, params: SqlValue[] | undefined, rowMode: RowMode): Promise<StatementResult>;
   /** Runs writes as one transaction, under the lock, and saves them. */

@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
 import {
   expectState,
+  expectWorkerEnded,
   readStoredDatabase,
   rendererCores,
   watchIndexedDbWrites,
@@ -12,7 +13,6 @@ import {
   expectRefused,
   expectRunning,
   expectSettledOn,
-  expectWorkerEnded,
   nextUploadWorker,
   recordShown,
 } from './support/upload-page.ts';

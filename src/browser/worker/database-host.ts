@@ -1,5 +1,5 @@
-import { transfer } from 'comlink';
-import type { SqlValue } from '../../index.ts';
+import { releaseProxy, transfer } from 'comlink';
+import type { MigrationProgress, SqlValue } from '../../index.ts';
 import { MigrationError } from '../../index.ts';
 import {
   DatabaseError,
@@ -14,6 +14,7 @@ import type {
   DatabaseWorkerApi,
   ExecuteResult,
   LiveQueryListener,
+  OpenProgress,
   OpenRequest,
   OpenResult,
   RowMode,
@@ -112,7 +113,11 @@ export class DatabaseHost implements DatabaseWorkerApi {
     if (opening !== undefined) this.begun = beginOpening(opening, openStore);
   }
 
-  async open(request: OpenRequest, onEvent: (event: DatabaseEvent) => void): Promise<OpenResult> {
+  async open(
+    request: OpenRequest,
+    onEvent: (event: DatabaseEvent) => void,
+    onProgress?: (progress: OpenProgress) => void,
+  ): Promise<OpenResult> {
     if (this.state.phase !== 'new')
       throw new DatabaseError('OPEN_FAILED', 'This worker is already open.');
     this.state = { phase: 'opening' };
@@ -120,6 +125,13 @@ export class DatabaseHost implements DatabaseWorkerApi {
     const clock = new LoadClock(opening.startedAt);
     clock.mark('requested');
     const { load } = opening;
+    // Each call posts a message to the page at once, while the open goes on (a migration runs
+    // synchronously); the page may be gone.
+    const tell = (progress: OpenProgress) =>
+      Promise.resolve(onProgress?.(progress)).catch(() => {});
+    void load.waiting.then(() => {
+      if (this.state.phase === 'opening') tell({ step: 'waiting' });
+    });
     const checksums = nativeChecksums(request.migrations);
     const migrator = opening.engine.then(
       async (sql): Promise<Migrator> => ({
@@ -167,11 +179,15 @@ export class DatabaseHost implements DatabaseWorkerApi {
       // The check during the read stands when that read is the file the lock found stored.
       const whileReading = early !== undefined && (await opening.arriving)?.file === stored.file;
       if (!whileReading) early?.file.close();
-      const migrated = whileReading ? early : migrateOrRefuse(ready, stored);
+      const migrated = whileReading
+        ? early
+        : migrateOrRefuse(ready, stored, (migration) => tell({ step: 'migrating', migration }));
       clock.mark('migrated');
       this.state = { phase: 'open', tab };
       // A failed save leaves the tab on the migrated file; `info()` says why it was not kept.
-      const takeOver = await tab.copy.takeOver(stored.manifest, migrated, 'pre-migration');
+      const takeOver = await tab.copy.takeOver(stored.manifest, migrated, 'pre-migration', () =>
+        tell({ step: 'saving' }),
+      );
       clock.mark('saved');
       return {
         report: migrated.report,
@@ -186,6 +202,8 @@ export class DatabaseHost implements DatabaseWorkerApi {
       throw error;
     } finally {
       load.release();
+      // The page's progress callback came as a Comlink proxy: let its message port go.
+      (onProgress as { [releaseProxy]?: () => void } | undefined)?.[releaseProxy]?.();
     }
   }
 
@@ -599,10 +617,17 @@ async function untilNoTransaction(tab: OpenTab): Promise<void> {
   while (tab.transaction !== undefined) await tab.transaction.finished;
 }
 
-/** The migrations run on the stored file, after its read; a refusal or failure says the stored file is as it was. */
-function migrateOrRefuse(migrator: Migrator, stored: StoredFile): MigratedFile {
+/**
+ * The migrations run on the stored file, after its read, `onProgress` hearing them; a refusal or
+ * failure says the stored file is as it was.
+ */
+function migrateOrRefuse(
+  migrator: Migrator,
+  stored: StoredFile,
+  onProgress: (progress: MigrationProgress) => void,
+): MigratedFile {
   try {
-    return openAndMigrate(migrator, stored);
+    return openAndMigrate({ ...migrator, options: { ...migrator.options, onProgress } }, stored);
   } catch (error) {
     // The run was on this tab's copy and nothing was saved: the stored file is as it was.
     if (error instanceof MigrationError) throw error.unchangedIn('the stored database');

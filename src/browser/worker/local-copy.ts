@@ -158,20 +158,22 @@ export class LocalCopy {
 
   /**
    * Makes a migrated file this tab's database, in place of any it had. Nothing is written unless
-   * the run changed the file (or there was nothing stored yet): then it is saved, the stored file
-   * kept as a backup for `reason`. When that save fails, the tab goes on with the migrated file
-   * and the backup waits for the next save.
+   * the run changed the file (or there was nothing stored yet): then it is saved (`onSaving` hears
+   * it begin), the stored file kept as a backup for `reason`. When that save fails, the tab goes
+   * on with the migrated file and the backup waits for the next save.
    */
   async takeOver(
     manifest: Manifest | undefined,
     migrated: MigratedFile,
     reason: BackupReason,
+    onSaving?: () => void,
   ): Promise<TakeOver> {
     this.file?.close();
     this.file = migrated.file;
     this.manifest = manifest;
     this.pendingBackup = migrated.report.changed && manifest !== undefined ? reason : undefined;
     if (!migrated.report.changed && manifest !== undefined) return { outcome: 'unchanged' };
+    onSaving?.();
     try {
       return { outcome: 'saved', saved: await this.save() };
     } catch (error) {

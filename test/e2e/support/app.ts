@@ -1,7 +1,7 @@
 // How the tests read and drive the page: through data-testid only, plus direct reads of the
 // stored database where "nothing was written" is the claim.
 import { readdirSync } from 'node:fs';
-import type { BrowserContext, Page } from '@playwright/test';
+import type { BrowserContext, Page, Worker } from '@playwright/test';
 import { expect } from '@playwright/test';
 import { DEMO_MIGRATIONS_DIR } from './sites.ts';
 
@@ -13,6 +13,16 @@ export function demoMigrationNames(): string[] {
   return readdirSync(DEMO_MIGRATIONS_DIR)
     .filter((name) => /^\d+_.+\.sql$/.test(name))
     .sort();
+}
+
+/** The worker the page starts next whose script is `script` (`database-worker`, `upload-worker`), once it has started. */
+export function nextWorker(page: Page, script: string): Promise<Worker> {
+  return page.waitForEvent('worker', { predicate: (worker) => worker.url().includes(script) });
+}
+
+/** Waits until `worker` has ended: the browser no longer lists it among the page's workers. */
+export async function expectWorkerEnded(page: Page, worker: Worker): Promise<void> {
+  await expect.poll(() => page.workers().includes(worker)).toBe(false);
 }
 
 export async function expectState(page: Page, state: 'ready' | 'failed'): Promise<void> {

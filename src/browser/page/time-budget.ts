@@ -1,0 +1,41 @@
+/**
+ * A time budget for work done in a worker: SQLite cannot be interrupted inside a statement, so
+ * work that outlives its budget (a migration that never ends) is stopped by ending its worker.
+ */
+
+/** How a piece of work may be stopped, and the errors it is stopped with. */
+export interface Budget {
+  /** Milliseconds; `Infinity` for no limit. */
+  timeoutMs: number;
+  signal?: AbortSignal | undefined;
+  /** The error when `timeoutMs` passes. */
+  timedOut(): Error;
+  /** The error when `signal` aborts. */
+  cancelled(): Error;
+}
+
+/**
+ * `work`, unless `timeoutMs` passes or `signal` aborts first: then it rejects with the budget's
+ * error, and the caller ends the worker, which stops SQLite wherever it is.
+ */
+export function withinBudget<T>(work: Promise<T>, budget: Budget): Promise<T> {
+  const { timeoutMs, signal } = budget;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let onAbort: (() => void) | undefined;
+  const stopped = new Promise<never>((_, reject) => {
+    const cancel = () => reject(budget.cancelled());
+    if (signal?.aborted) cancel();
+    onAbort = cancel;
+    signal?.addEventListener('abort', cancel, { once: true });
+    if (Number.isFinite(timeoutMs)) timer = setTimeout(() => reject(budget.timedOut()), timeoutMs);
+  });
+  return Promise.race([work, stopped]).finally(() => {
+    clearTimeout(timer);
+    if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
+  });
+}
+
+/** A time budget in words: `500 ms`, `2 s`, `1.5 s`. */
+export function describeBudget(timeoutMs: number): string {
+  return timeoutMs < 1000 ? `${timeoutMs} ms` : `${Number((timeoutMs / 1000).toFixed(1))} s`;
+}
