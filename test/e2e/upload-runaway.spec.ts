@@ -63,6 +63,33 @@ test('an upgrade that outlives the time budget is stopped: TIMED_OUT, its worker
   await writes.stop();
 });
 
+test('Cancel ends a file’s check at once: its worker ended, the card says it was stopped, nothing stored', async ({
+  context,
+  page,
+}) => {
+  await page.goto(buildUrl('base'));
+  await expectState(page, 'ready');
+  const before = await readStoredDatabase(page);
+  const writes = await watchIndexedDbWrites(context, page, PREVIEW_ORIGIN);
+
+  const worker = await pickRunaway(page);
+  await page.getByTestId('upload-cancel').click();
+  await expectWorkerEnded(page, await worker);
+  await expectSettledOn(page, 'runaway.db');
+  await expectRefused(page, 'CANCELLED', 'Checking runaway.db was stopped; nothing was stored.');
+  await expect(page.getByTestId('upload-cancel')).toHaveCount(0);
+  await expect(page.getByTestId('upload-progress')).toContainText(
+    `Stopped in migration 1 of 2, ${RUNAWAY_MIGRATION}`,
+  );
+  await expect(page.getByTestId('upload')).toBeEnabled();
+
+  expect(writes.count()).toBe(0);
+  expect(await readStoredDatabase(page)).toEqual(before);
+  await writes.stop();
+  // The card takes the next file as any other.
+  await pickGoodFile(page);
+});
+
 test('picking another file while one is still checking ends its worker and shows the new file', async ({
   context,
   page,
