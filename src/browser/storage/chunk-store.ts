@@ -274,14 +274,19 @@ async function stageFile(
   const version = follows + 0.25 + Math.random() / 2;
   const count = Math.ceil(fileSize / CHUNK_BYTES);
   const chunks = new Array<number>(count).fill(version);
+  // One buffer for every whole chunk: `put` copies what it is given at once, so a buffer per
+  // chunk would only leave the garbage collector a file's worth of copies to find.
+  const whole = new Uint8Array(CHUNK_BYTES);
   try {
     for (let first = 0; first < count; first += CHUNKS_PER_STAGING_TRANSACTION) {
       await objects.write(async (store) => {
         const last = Math.min(count, first + CHUNKS_PER_STAGING_TRANSACTION);
         for (let index = first; index < last; index++) {
           const start = index * CHUNK_BYTES;
+          const end = Math.min(start + CHUNK_BYTES, fileSize);
+          if (end - start === CHUNK_BYTES) whole.set(file.subarray(start, end));
           store.put(
-            file.slice(start, Math.min(start + CHUNK_BYTES, fileSize)),
+            end - start === CHUNK_BYTES ? whole : file.slice(start, end),
             chunkKey(index, version),
           );
         }
