@@ -15,7 +15,7 @@ export type FloorKind = 'one-value' | 'chunks';
 /**
  * A floor: the least any page must do to get a stored database into sql.js — compile the wasm
  * and read the bytes from IndexedDB (both at once), then open them. No lock, no migration check,
- * no query. `one-value` reads the file stored whole as one value (`FLOOR_STORE`); `chunks` reads
+ * no query. `one-value` reads the file of `database` stored whole as one value (`FLOOR_STORE`); `chunks` reads
  * the library's own store of `database` raw (its manifest, then every chunk it names, in one
  * transaction, into one buffer), with no library code. Returns the file's size and where the
  * time went.
@@ -28,7 +28,7 @@ export async function loadFloor(
   let readAt = Number.NaN;
   const [sql, bytes] = await Promise.all([
     initSqlJs({ locateFile: () => wasmUrl }),
-    (kind === 'one-value' ? readOneValue() : readChunks(database)).then((file) => {
+    (kind === 'one-value' ? readOneValue(database) : readChunks(database)).then((file) => {
       readAt = performance.now();
       return file;
     }),
@@ -49,8 +49,8 @@ export async function loadFloor(
   };
 }
 
-function readOneValue(): Promise<Uint8Array | undefined> {
-  return get<Uint8Array>(FLOOR_STORE.key, createStore(FLOOR_STORE.database, FLOOR_STORE.store));
+function readOneValue(database: string): Promise<Uint8Array | undefined> {
+  return get<Uint8Array>(database, createStore(FLOOR_STORE.database, FLOOR_STORE.store));
 }
 
 /** The library's chunks of `database`, read raw: the manifest, then each chunk into one buffer. */

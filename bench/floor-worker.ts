@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 // A floor, measured where the library runs: in a dedicated worker. Its name says which floor and
-// which database: `one-value` or `chunks:<database>`.
+// which database: `one-value:<database>` or `chunks:<database>`.
 import { loadFloor } from './floor-load.ts';
 
 const [kind, database] = self.name.split(':');
