@@ -248,12 +248,7 @@ async function writeSave(store: IDBObjectStore, save: SaveRequest): Promise<Save
     previous !== undefined && save.keepPrevious !== undefined
       ? withBackup(backups, backupOf(previous, save.keepPrevious))
       : { list: backups, dropped: [] };
-  finishWrite(
-    store,
-    manifest,
-    kept.list,
-    chunksOf(previous, ...kept.dropped.map((entry) => entry.manifest)),
-  );
+  finishWrite(store, manifest, kept.list, replaced(previous, manifest, save.chunks, kept.dropped));
   return { manifest, bytesWritten };
 }
 
@@ -386,20 +381,36 @@ function finishWrite(
 ): void {
   store.put(manifest, MANIFEST_KEY);
   store.put(backups, BACKUP_LIST_KEY);
-  const kept = new Set<string>();
-  for (const held of [manifest, ...backups.map((entry) => entry.manifest)])
-    for (const [index, version] of held.chunks.entries()) kept.add(`${index}:${version}`);
+  const held = [manifest, ...backups.map((entry) => entry.manifest)];
+  const deleted = new Set<string>();
   for (const [index, version] of candidates) {
     const key = `${index}:${version}`;
-    if (kept.has(key)) continue;
-    kept.add(key);
+    if (deleted.has(key) || held.some((kept) => kept.chunks[index] === version)) continue;
+    deleted.add(key);
     store.delete(chunkKey(index, version));
   }
 }
 
-/** The chunk versions `manifests` refer to, as `[index, version]`. */
-function* chunksOf(...manifests: (Manifest | undefined)[]): Generator<[number, number]> {
-  for (const manifest of manifests) if (manifest !== undefined) yield* manifest.chunks.entries();
+/**
+ * The chunk versions a save may have let go: those of `previous` it replaced or cut off, and
+ * every chunk of the backups that fell off the list. The others the new manifest still holds, so
+ * a save costs what it changed, not what the file holds.
+ */
+function* replaced(
+  previous: Manifest | undefined,
+  next: Manifest,
+  written: ReadonlyMap<number, Uint8Array>,
+  dropped: readonly StoredBackup[],
+): Generator<[number, number]> {
+  if (previous !== undefined) {
+    for (const index of written.keys()) {
+      const version = previous.chunks[index];
+      if (version !== undefined) yield [index, version];
+    }
+    for (let index = next.chunks.length; index < previous.chunks.length; index++)
+      yield [index, previous.chunks[index] as number];
+  }
+  for (const backup of dropped) yield* backup.manifest.chunks.entries();
 }
 
 /**

@@ -55,6 +55,20 @@ describe('the chunk store', () => {
     expect(Buffer.from(await storedFile(store)).equals(expected)).toBe(true);
   });
 
+  it('frees the chunks past the end of a file a save cut short', async () => {
+    const { store, raw } = freshStore();
+    const file = fileOf(5);
+    await store.save({ follows: 0, fileSize: file.byteLength, chunks: chunksOf(file) });
+    const shorter = fileOf(3, 100);
+    const saved = await store.save({
+      follows: 1,
+      fileSize: shorter.byteLength,
+      chunks: chunksOf(shorter, [2]),
+    });
+    expect(saved.manifest.chunks).toEqual([1, 1, 2]);
+    expect(await chunkKeys(raw)).toEqual(referenced(saved.manifest));
+  });
+
   it('refuses a save that follows an older generation, and writes nothing', async () => {
     const { store, raw } = freshStore();
     const file = fileOf(3);
