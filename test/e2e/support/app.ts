@@ -3,7 +3,7 @@
 import { readdirSync } from 'node:fs';
 import type { BrowserContext, Page, Worker } from '@playwright/test';
 import { expect } from '@playwright/test';
-import { DEMO_MIGRATIONS_DIR } from './sites.ts';
+import { DEMO_MIGRATIONS_DIR, PREVIEW_ORIGIN } from './sites.ts';
 
 /** The IndexedDB database and store the browser layer keeps the file in (see `storeNames`). */
 const STORED = { database: 'sqljs-migrate:starpunk-notes', store: 'images' };
@@ -294,4 +294,20 @@ export async function rendererCores(context: BrowserContext, ms = 1500): Promise
   } finally {
     await session.detach();
   }
+}
+
+/**
+ * The demo's stored database as it is now, and a watch on every IndexedDB write from now on:
+ * `expectUntouched()` checks that nothing was written and the store holds what it held.
+ */
+export async function watchStoredDatabase(context: BrowserContext, page: Page) {
+  const before = await readStoredDatabase(page);
+  const writes = await watchIndexedDbWrites(context, page, PREVIEW_ORIGIN);
+  return {
+    async expectUntouched(): Promise<void> {
+      expect(writes.count()).toBe(0);
+      expect(await readStoredDatabase(page)).toEqual(before);
+      await writes.stop();
+    },
+  };
 }
