@@ -466,12 +466,8 @@ function noteText(seed: number): string {
 
 /** Where a load's time went, by phase, as the library timed it; page start → worker start first. */
 function phasesOf(db: MigratedDatabase): Phases {
-  const { workerStartedAt, checkedWhileReading, ...phases } = db.timings;
-  return {
-    workerBootMs: workerBootMs(workerStartedAt),
-    ...phases,
-    checkedWhileReading: checkedWhileReading ? 1 : 0,
-  };
+  const { workerStartedAt, ...phases } = db.timings;
+  return { workerBootMs: workerBootMs(workerStartedAt), ...phases };
 }
 
 /** From this script's start to the worker's own start. */

@@ -113,12 +113,6 @@ export interface LoadTimings {
   verifyMs: number;
   /** Waiting for SQLite's wasm once the file was there (0 when it was ready first). */
   engineWaitMs: number;
-  /**
-   * True when the migration run was done while the file was still being read (an up-to-date
-   * file, whose check needs only its first pages); `openMs` and `migrateMs` then passed during the
-   * read.
-   */
-  checkedWhileReading: boolean;
   /** Opening the file in sql.js. */
   openMs: number;
   /** The migration run. */

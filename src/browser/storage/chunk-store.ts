@@ -68,17 +68,6 @@ export interface StoredFile {
   file: FileChunks | undefined;
 }
 
-/**
- * A stored file while its chunks are still being read: `file` fills in chunk by chunk, in order.
- * It is for reading only until the read is complete.
- */
-export interface ArrivingFile {
-  manifest: Manifest;
-  file: FileChunks;
-  /** Resolves once chunk `index` is in `file` (at once for one the read does not fetch); rejects when the read fails. */
-  arrival(index: number): Promise<void>;
-}
-
 /** How `readFile` puts the file together. */
 export interface ReadFileOptions {
   /**
@@ -86,8 +75,6 @@ export interface ReadFileOptions {
    * save reads only the chunks that changed.
    */
   reuse?: ((index: number, manifest: Manifest) => Uint8Array | undefined) | undefined;
-  /** Hears the file as soon as the manifest is read, while its chunks are still on their way. */
-  onArriving?: ((arriving: ArrivingFile) => void) | undefined;
 }
 
 /** Where the database file lives between page loads. */
@@ -135,7 +122,7 @@ export function indexedDbChunkStore(name: string): ChunkStore {
           const manifest = await readManifest(store);
           if (manifest === undefined) return { manifest: undefined, file: undefined };
           const reuse = options.reuse && ((index: number) => options.reuse?.(index, manifest));
-          return { manifest, file: await readChunks(store, manifest, reuse, options.onArriving) };
+          return { manifest, file: await readChunks(store, manifest, reuse) };
         } catch (error) {
           if (error instanceof StorageError) throw error;
           throw new StorageError(
@@ -414,14 +401,13 @@ function* replaced(
 }
 
 /**
- * Reads every chunk of `manifest`, all asked for at once in this transaction; `onArriving` hears
- * the file before they are in.
+ * Reads every chunk of `manifest`, all asked for at once in this transaction, each kept as
+ * IndexedDB hands it back.
  */
 async function readChunks(
   store: IDBObjectStore,
   manifest: Manifest,
   reuse?: (index: number) => Uint8Array | undefined,
-  onArriving?: (arriving: ArrivingFile) => void,
 ): Promise<FileChunks> {
   const file: FileChunks = {
     size: manifest.fileSize,
@@ -448,8 +434,6 @@ async function readChunks(
       file.chunks[index] = bytes;
     });
   }
-  for (const read of reads) read?.catch(() => {});
-  onArriving?.({ manifest, file, arrival: (index) => reads[index] ?? Promise.resolve() });
   await Promise.all(reads);
   return file;
 }

@@ -8,14 +8,9 @@ export interface FileChunks {
   chunkSize: number;
   /**
    * Chunk `i` holds bytes `i × chunkSize …`; each is `chunkSize` long but the last, which may be
-   * shorter. Undefined while a load has not read it yet.
+   * shorter. Undefined until a read puts it in (and read as zeros).
    */
   chunks: (Uint8Array | undefined)[];
-  /**
-   * Set by the tracked file when SQLite read a chunk while it was still undefined (and saw zeros
-   * there): the first such chunk.
-   */
-  readTooSoon?: number | undefined;
 }
 
 /**

@@ -39,8 +39,7 @@ export class TrackedFile {
 
   /**
    * Opens `file`, letting SQLite read and write its chunks themselves. The file counts as saved as
-   * it is: only what changes from here on is listed. A chunk not read yet (a load still under way)
-   * reads as zeros, and `file.readTooSoon` says SQLite asked for it.
+   * it is: only what changes from here on is listed.
    */
   static open(sql: SqlJsStatic, file: FileChunks, settings: string): TrackedFile {
     const tracked = new TrackedFile(sql, settings);
@@ -250,10 +249,7 @@ class ChunkedContents {
     for (let index = first; index * chunkSize < end; index++) {
       const part = chunks[index];
       const from = index * chunkSize;
-      if (part === undefined) {
-        if (index < chunks.length) this.file.readTooSoon ??= index;
-        continue;
-      }
+      if (part === undefined) continue;
       const low = Math.max(start, from);
       const high = Math.min(end, from + part.byteLength);
       if (high > low) joined.set(part.subarray(low - from, high - from), low - start);

@@ -37,7 +37,6 @@ import { LiveQueries } from './live-queries.ts';
 import { LoadClock } from './load-clock.ts';
 import {
   type CatchUp,
-  checkWhileReading,
   LocalCopy,
   type MigratedFile,
   type Migrator,
@@ -141,11 +140,6 @@ export class DatabaseHost implements DatabaseWorkerApi {
       }),
     );
     migrator.catch(() => {});
-    // The migrations run on the file while it is still being read: an up-to-date file is checked
-    // by the time the read is done.
-    const checked = Promise.all([migrator, opening.arriving])
-      .then(([ready, arriving]) => arriving && checkWhileReading(ready, arriving))
-      .catch(() => undefined);
     let tab: OpenTab | undefined;
     try {
       const { stored, store, storageNote } = await readStoredOrFallBack(
@@ -175,13 +169,9 @@ export class DatabaseHost implements DatabaseWorkerApi {
         tell: onEvent,
       };
       coordinator.listen((announcement) => this.onSaved(announcement));
-      const early = await checked;
-      // The check during the read stands when that read is the file the lock found stored.
-      const whileReading = early !== undefined && (await opening.arriving)?.file === stored.file;
-      if (!whileReading) early?.file.close();
-      const migrated = whileReading
-        ? early
-        : migrateOrRefuse(ready, stored, (migration) => tell({ step: 'migrating', migration }));
+      const migrated = migrateOrRefuse(ready, stored, (migration) =>
+        tell({ step: 'migrating', migration }),
+      );
       clock.mark('migrated');
       this.state = { phase: 'open', tab };
       // A failed save leaves the tab on the migrated file; `info()` says why it was not kept.
@@ -192,7 +182,7 @@ export class DatabaseHost implements DatabaseWorkerApi {
       return {
         report: migrated.report,
         info: this.info(),
-        timings: clock.timings(load.timings, { ...migrated, whileReading }),
+        timings: clock.timings(load.timings, migrated),
         saved: takeOver.outcome === 'saved' ? takeOver.saved : null,
       };
     } catch (error) {

@@ -30,7 +30,7 @@ export class LoadClock {
 
   timings(
     read: LockedRead<unknown>['timings'],
-    migrated: { openMs: number; migrateMs: number; whileReading: boolean },
+    migrated: { openMs: number; migrateMs: number },
   ): LoadTimings {
     const at = (moment: LoadMark) => this.marks.get(moment) ?? Number.NaN;
     return {
@@ -39,7 +39,6 @@ export class LoadClock {
       requestMs: at('requested'),
       ...read,
       engineWaitMs: Math.max(0, at('engine') - at('stored')),
-      checkedWhileReading: migrated.whileReading,
       openMs: migrated.openMs,
       migrateMs: migrated.migrateMs,
       saveMs: at('saved') - at('migrated'),

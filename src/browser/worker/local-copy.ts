@@ -8,7 +8,7 @@ import {
 } from '../../index.ts';
 import { isStorageError, messageOf, type StaleReason, storageFailure } from '../errors.ts';
 import type { SaveSummary } from '../protocol.ts';
-import type { ArrivingFile, StoredFile } from '../storage/chunk-store.ts';
+import type { StoredFile } from '../storage/chunk-store.ts';
 import { type BackupReason, CHUNK_BYTES, type Manifest } from '../storage/layout.ts';
 import { TrackedFile } from '../storage/tracked-file.ts';
 import type { Coordinator } from '../tabs/coordinator.ts';
@@ -45,55 +45,6 @@ export function openAndMigrate(migrator: Migrator, stored: StoredFile): Migrated
     throw error;
   }
 }
-
-/** How often a check while reading starts again, on more chunks, before it leaves the file to the run after the read. */
-const CHECKS_WHILE_READING = 4;
-
-/**
- * Runs the migrations on a stored file while its chunks are still being read, reading only (with
- * `query_only`, so nothing can be written to a file that is not all there yet). A file that is
- * up to date, the usual load, needs only its first pages (the schema and the ledger): the check
- * is then done by the time the read is, and its result is the load's. A run that reads a chunk
- * not there yet starts again once that chunk is in. Resolves with the run when it found nothing
- * to do and read only what was there; else with undefined, and the run happens after the read.
- */
-export async function checkWhileReading(
-  migrator: Migrator,
-  arriving: ArrivingFile,
-): Promise<MigratedFile | undefined> {
-  let waitFor = 0;
-  for (let attempt = 0; attempt < CHECKS_WHILE_READING; attempt++) {
-    await arriving.arrival(waitFor);
-    const startedAt = performance.now();
-    arriving.file.readTooSoon = undefined;
-    let file: TrackedFile | undefined;
-    try {
-      file = TrackedFile.open(migrator.sql, arriving.file, READ_ONLY_SETTINGS);
-      const openedAt = performance.now();
-      const report = runMigrations(file.db, migrator.migrations, migrator.options);
-      if (!report.changed && arriving.file.readTooSoon === undefined) {
-        file.db.exec('PRAGMA query_only = OFF');
-        return {
-          file,
-          report,
-          openMs: openedAt - startedAt,
-          migrateMs: performance.now() - openedAt,
-        };
-      }
-    } catch {
-      // A page not read yet looks damaged, and a run with something to do fails on its first
-      // write: either way the run after the read decides.
-    }
-    file?.close();
-    const tooSoon = arriving.file.readTooSoon;
-    if (tooSoon === undefined) return undefined;
-    waitFor = tooSoon;
-  }
-  return undefined;
-}
-
-/** The connection's settings while a file is checked during its read: nothing may be written. */
-const READ_ONLY_SETTINGS = `${CONNECTION_SETTINGS}; PRAGMA query_only = ON`;
 
 /** What taking in the stored file did. */
 export type CatchUp =

@@ -1,11 +1,6 @@
 import type { SqlJsStatic } from 'sql.js';
 import type { WorkerOpening } from '../protocol.ts';
-import {
-  type ArrivingFile,
-  type ChunkStore,
-  memoryChunkStore,
-  type StoredFile,
-} from '../storage/chunk-store.ts';
+import { type ChunkStore, memoryChunkStore, type StoredFile } from '../storage/chunk-store.ts';
 import { Coordinator, type LockedRead } from '../tabs/coordinator.ts';
 import { loadSqlJs } from './sqlite.ts';
 
@@ -20,8 +15,6 @@ export interface Opening {
   store: ChunkStore;
   engine: Promise<SqlJsStatic>;
   load: LockedRead<StoredFile>;
-  /** The stored file while its chunks are read; undefined when nothing is stored or the read failed. */
-  arriving: Promise<ArrivingFile | undefined>;
   /** When it began, on the worker's clock. */
   startedAt: number;
 }
@@ -35,17 +28,8 @@ export function beginOpening(
   const engine = loadSqlJs(what.wasmUrl);
   engine.catch(() => {});
   const store = what.storage === 'memory' ? memoryChunkStore() : openStore(what.name);
-  let arrived: (arriving: ArrivingFile | undefined) => void = () => {};
-  const arriving = new Promise<ArrivingFile | undefined>((resolve) => {
-    arrived = resolve;
-  });
-  // The first read's file: a read again under the lock (another tab saved) is not checked early.
-  const load = new Coordinator(what.name, store).load({ onArriving: arrived });
-  load.result.then(
-    () => arrived(undefined),
-    () => arrived(undefined),
-  );
-  return { what, store, engine, load, arriving, startedAt };
+  const load = new Coordinator(what.name, store).load({});
+  return { what, store, engine, load, startedAt };
 }
 
 /** True when two openings open the same thing the same way. */

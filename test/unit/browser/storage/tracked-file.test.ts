@@ -190,20 +190,6 @@ describe('TrackedFile', () => {
     tracked.close();
   });
 
-  it('reads a chunk not read yet as zeros and names the first one SQLite asked for', () => {
-    const file = fileOf(20_000);
-    const complete = asStoredChunks(file);
-    const arriving: FileChunks = { ...complete, chunks: [...complete.chunks] };
-    for (let index = 1; index < arriving.chunks.length; index++) arriving.chunks[index] = undefined;
-    const tracked = TrackedFile.open(SQL, arriving, SETTINGS);
-    // The schema lies in the first chunk; the rows do not.
-    expect(tracked.db.exec('SELECT count(*) FROM sqlite_schema')[0]?.values[0]?.[0]).toBe(1);
-    expect(arriving.readTooSoon).toBeUndefined();
-    expect(() => tracked.db.exec('SELECT max(v) FROM t')).toThrow();
-    expect(arriving.readTooSoon).toBeGreaterThan(0);
-    tracked.close();
-  });
-
   it('lists every chunk when a rollback cut the file short and the file system left the buffer', () => {
     const file = fileOf(2_000);
     const tracked = openTracked(file, file.byteLength * 4);
