@@ -39,7 +39,7 @@ export default defineConfig<object, { engine: EngineName }>({
   webServer: [
     {
       // Builds every variant of the demo (see test/e2e/support/sites.ts), then serves them all
-      // from one origin under /base/, /plus-one/, /failing/, /drizzle/ — one origin, one IndexedDB.
+      // from one origin under /base/, /plus-one/, /failing/, /runaway/, /drizzle/ — one origin, one IndexedDB.
       command: `node_modules/.bin/tsx test/e2e/support/build-sites.ts && node_modules/.bin/vite preview --outDir ${SITE_DIR} --host 127.0.0.1 --port ${PREVIEW_PORT} --strictPort`,
       url: `${PREVIEW_ORIGIN}/base/`,
       reuseExistingServer: false,

@@ -1,6 +1,6 @@
 // One bench page load; `?mode=` says what it measures. Times start at this script's first line,
 // so the page's own download and parse are left out of every mode alike.
-import { createStore, promisifyRequest, set } from 'idb-keyval';
+import { createStore, del, promisifyRequest, set } from 'idb-keyval';
 import initSqlJs from 'sql.js';
 import wasmUrl from 'sql.js/dist/sql-wasm.wasm?url';
 import {
@@ -18,8 +18,12 @@ import {
   chunkDatabase,
   FLOOR_STORE,
   MIGRATE_DATABASE,
+  PEER_FIRST_QUERY,
+  PEER_WRITE,
   type Phases,
   SMALL_BENCH_DATABASE,
+  sizeDatabase,
+  WA_SQLITE_DATABASE,
   type WriteSeries,
 } from './bench-protocol.ts';
 import { loadFloor } from './floor-load.ts';
@@ -49,21 +53,28 @@ function publish(result: Omit<BenchResult, 'mode'>): void {
   window.benchResult = { mode, ...result };
 }
 
+/** The database a mode works on: `?database=`, else the 50 MB one. */
+const database = parameters.get('database') ?? BENCH_DATABASE;
+
 async function library(): Promise<void> {
-  const db = await openDatabase({ name: BENCH_DATABASE, migrations });
+  const db = await openDatabase({ name: database, migrations });
   const readyMs = performance.now() - startedAt;
-  const { workerStartedAt, ...phases } = db.timings;
   publish({
     readyMs,
     sizeBytes: db.info().sizeBytes,
     upToDate: db.report.upToDate,
     runMs: db.report.durationMs,
-    phases: { workerBootMs: workerBootMs(workerStartedAt), ...phases },
+    phases: phasesOf(db),
   });
 }
 
+/** A floor in a worker: `?floor=chunks` reads the library's chunks raw, else the one value. */
 async function floorInWorker(): Promise<void> {
-  const worker = new Worker(new URL('./floor-worker.ts', import.meta.url), { type: 'module' });
+  const name = `${parameters.get('floor') === 'chunks' ? 'chunks' : 'one-value'}:${database}`;
+  const worker = new Worker(new URL('./floor-worker.ts', import.meta.url), {
+    type: 'module',
+    name,
+  });
   const reply = await new Promise<{ sizeBytes?: number; phases?: Phases; error?: string }>(
     (resolve) => {
       worker.onmessage = (event) => resolve(event.data);
@@ -80,7 +91,7 @@ async function floorInWorker(): Promise<void> {
 }
 
 async function floorOnPage(): Promise<void> {
-  const { sizeBytes, phases } = await loadFloor();
+  const { sizeBytes, phases } = await loadFloor('one-value', database);
   publish({ readyMs: performance.now() - startedAt, sizeBytes, phases });
 }
 
@@ -94,7 +105,7 @@ async function seed(): Promise<void> {
   // The floor reads the same file as one value: the least any load can read.
   const file = await readStoredImage(BENCH_DATABASE);
   if (file === undefined) throw new Error('the seeded database was not stored');
-  await set(FLOOR_STORE.key, file, createStore(FLOOR_STORE.database, FLOOR_STORE.store));
+  await set(BENCH_DATABASE, file, createStore(FLOOR_STORE.database, FLOOR_STORE.store));
   publish({ readyMs: performance.now() - startedAt, sizeBytes: file.byteLength });
 }
 
@@ -125,7 +136,7 @@ async function grow(name: string, target: number): Promise<void> {
  */
 async function write(): Promise<void> {
   const runs = Number(parameters.get('runs') ?? 9);
-  const large = await openDatabase({ name: BENCH_DATABASE, migrations });
+  const large = await openDatabase({ name: database, migrations });
   const small = await openDatabase({ name: SMALL_BENCH_DATABASE, migrations });
   const readyMs = performance.now() - startedAt;
   const series = [seriesOf(large), seriesOf(small)];
@@ -182,7 +193,6 @@ async function migratingLoad(): Promise<void> {
     migrations: withExtraMigrations(migrations),
   });
   const readyMs = performance.now() - startedAt;
-  const { workerStartedAt, ...phases } = db.timings;
   publish({
     readyMs,
     sizeBytes: db.info().sizeBytes,
@@ -190,7 +200,7 @@ async function migratingLoad(): Promise<void> {
     runMs: db.report.durationMs,
     executed: db.report.executed,
     saved: db.saved,
-    phases: { workerBootMs: workerBootMs(workerStartedAt), ...phases },
+    phases: phasesOf(db),
   });
 }
 
@@ -252,7 +262,6 @@ async function chunkSize(): Promise<void> {
   const writes = Number(parameters.get('writes') ?? 5);
   const db = await openDatabase({ name: chunkDatabase(kib, content), migrations });
   const readyMs = performance.now() - startedAt;
-  const { workerStartedAt, ...phases } = db.timings;
   const series = seriesOf(db);
   for (let run = 0; run <= writes; run++) {
     const measured = await insertNote(db);
@@ -262,7 +271,7 @@ async function chunkSize(): Promise<void> {
     readyMs,
     sizeBytes: series.sizeBytes,
     upToDate: db.report.upToDate,
-    phases: { workerBootMs: workerBootMs(workerStartedAt), ...phases },
+    phases: phasesOf(db),
     writes: [series],
   });
 }
@@ -293,7 +302,8 @@ async function seededFile(): Promise<Uint8Array> {
 
 /**
  * Stores `file` as database `name` in the library's format (see src/browser/storage/layout.ts) in
- * chunks of `chunkSize` bytes, all of one generation, in place of anything stored under it.
+ * chunks of `chunkSize` bytes, all of one generation, in place of anything stored under it: the
+ * chunks a few megabytes per transaction, then the manifest that makes them the file.
  */
 async function storeInChunks(name: string, file: Uint8Array, chunkSize: number): Promise<void> {
   const names = storeNames(name);
@@ -305,11 +315,137 @@ async function storeInChunks(name: string, file: Uint8Array, chunkSize: number):
     chunkSize,
     chunks: new Array<number>(count).fill(1),
   };
-  await createStore(names.database, names.store)('readwrite', (objects) => {
-    for (let index = 0; index < count; index++)
-      objects.put(file.slice(index * chunkSize, (index + 1) * chunkSize), chunkKey(index, 1));
+  const store = createStore(names.database, names.store);
+  const perTransaction = Math.max(1, Math.floor((8 << 20) / chunkSize));
+  for (let first = 0; first < count; first += perTransaction)
+    await store('readwrite', (objects) => {
+      for (let index = first; index < Math.min(count, first + perTransaction); index++)
+        objects.put(file.slice(index * chunkSize, (index + 1) * chunkSize), chunkKey(index, 1));
+      return promisifyRequest(objects.transaction);
+    });
+  await store('readwrite', (objects) => {
     objects.put(manifest, MANIFEST_KEY);
     return promisifyRequest(objects.transaction);
+  });
+}
+
+/**
+ * Builds the sizes part's database of `?mib=` MiB: the seeded 50 MB file grown with copies of its
+ * own notes (the full-text index grows with them), stored in the library's format and, for the
+ * floor, whole as one value.
+ */
+async function seedSize(): Promise<void> {
+  const mib = Number(parameters.get('mib'));
+  const target = mib * 1024 * 1024;
+  const sql = await initSqlJs({ locateFile: () => wasmUrl });
+  const db = new sql.Database(await seededFile());
+  let file: Uint8Array;
+  try {
+    const size = () =>
+      Number(db.exec('PRAGMA page_count')[0]?.values[0]?.[0]) *
+      Number(db.exec('PRAGMA page_size')[0]?.values[0]?.[0]);
+    for (let copy = 1; size() < target; copy++) {
+      const notes = Number(db.exec('SELECT count(*) FROM notes')[0]?.values[0]?.[0]);
+      const wanted = Math.ceil(((target - size()) / size()) * notes * 1.02);
+      db.exec(`INSERT INTO notes (slug, content)
+        SELECT slug || '-copy-${copy}', content FROM notes ORDER BY id LIMIT ${Math.min(notes, wanted)}`);
+    }
+    file = db.export();
+  } finally {
+    db.close();
+  }
+  const name = sizeDatabase(mib);
+  await storeInChunks(name, file, CHUNK_BYTES);
+  await set(name, file, createStore(FLOOR_STORE.database, FLOOR_STORE.store));
+  publish({ readyMs: performance.now() - startedAt, sizeBytes: file.byteLength });
+}
+
+/** Deletes the sizes part's database of `?mib=` MiB and its floor's copy. */
+async function dropSize(): Promise<void> {
+  const name = sizeDatabase(Number(parameters.get('mib')));
+  await promisifyRequest(indexedDB.deleteDatabase(storeNames(name).database));
+  await del(name, createStore(FLOOR_STORE.database, FLOOR_STORE.store));
+  publish({ readyMs: performance.now() - startedAt, sizeBytes: 0 });
+}
+
+/** A page that loads a database when the runner asks (`window.benchLoad`), so its memory can be watched. */
+async function loadOnDemand(): Promise<void> {
+  window.benchLoad = async (name: string) => {
+    const before = performance.now();
+    const db = await openDatabase({ name, migrations });
+    return {
+      readyMs: performance.now() - before,
+      sizeBytes: db.info().sizeBytes,
+      upToDate: db.report.upToDate,
+    };
+  };
+  publish({ readyMs: performance.now() - startedAt, sizeBytes: 0 });
+}
+
+/** Ours: page start to the rows of the notes app's first query, on the 50 MB database. */
+async function firstQuery(): Promise<void> {
+  const db = await openDatabase({ name: database, migrations });
+  const rows = await db.query(PEER_FIRST_QUERY);
+  publish({
+    readyMs: performance.now() - startedAt,
+    sizeBytes: db.info().sizeBytes,
+    phases: { rows: rows.length, ...phasesOf(db) },
+  });
+}
+
+/** Ours: the peer's one-row write, `?runs=` times after a warm-up, each saved. */
+async function peerWrite(): Promise<void> {
+  const runs = Number(parameters.get('runs') ?? 9);
+  const db = await openDatabase({ name: database, migrations });
+  const series = seriesOf(db);
+  for (let run = 0; run <= runs; run++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const before = performance.now();
+    const result = await db.exec(PEER_WRITE, [`peer-${crypto.randomUUID()}`]);
+    if (run > 0) record(series, { ms: performance.now() - before, ...result.saved });
+  }
+  publish({
+    readyMs: performance.now() - startedAt,
+    sizeBytes: series.sizeBytes,
+    writes: [series],
+  });
+}
+
+/**
+ * The peer, wa-sqlite's IndexedDB VFS, in a worker of its own: `?step=seed` stores the seeded
+ * 50 MB file there; `first-query` times page start to the first query's rows; `write` times
+ * `?runs=` one-row writes.
+ */
+async function waSqlite(): Promise<void> {
+  const step = parameters.get('step') ?? 'first-query';
+  const worker = new Worker(new URL('./wa-sqlite-worker.ts', import.meta.url), {
+    type: 'module',
+    name: step === 'write' ? `write:${parameters.get('runs') ?? 9}` : step,
+  });
+  const answered = new Promise<Record<string, number> & { ms?: number[]; error?: string }>(
+    (resolve) => {
+      worker.onmessage = (event) => resolve(event.data);
+    },
+  );
+  if (step === 'seed') {
+    const file = await seededFile();
+    worker.postMessage(file, [file.buffer]);
+  }
+  const reply = await answered;
+  const readyMs = performance.now() - startedAt;
+  if (reply.error !== undefined) throw new Error(reply.error);
+  const { ms, error: _error, workerStartedAt = Number.NaN, ...phases } = reply;
+  publish({
+    readyMs,
+    sizeBytes: reply.sizeBytes ?? 0,
+    phases: { workerBootMs: workerBootMs(workerStartedAt), ...phases },
+    ...(ms === undefined
+      ? {}
+      : {
+          writes: [
+            { database: WA_SQLITE_DATABASE, sizeBytes: 0, ms, bytesWritten: [], wholeFile: 0 },
+          ],
+        }),
   });
 }
 
@@ -326,6 +462,12 @@ function noteText(seed: number): string {
     words.push(`${WORDS[state % WORDS.length]}${state % 97}`);
   }
   return words.join(' ');
+}
+
+/** Where a load's time went, by phase, as the library timed it; page start → worker start first. */
+function phasesOf(db: MigratedDatabase): Phases {
+  const { workerStartedAt, ...phases } = db.timings;
+  return { workerBootMs: workerBootMs(workerStartedAt), ...phases };
 }
 
 /** From this script's start to the worker's own start. */
@@ -378,6 +520,12 @@ const modes: Record<string, () => Promise<void>> = {
   'chunks-seed': seedChunkSizes,
   chunks: chunkSize,
   'chunks-one-request': chunksInOneRequest,
+  'size-seed': seedSize,
+  'size-drop': dropSize,
+  'load-on-demand': loadOnDemand,
+  'first-query': firstQuery,
+  'peer-write': peerWrite,
+  'wa-sqlite': waSqlite,
   upload,
   inference,
   queries,

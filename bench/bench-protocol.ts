@@ -25,9 +25,29 @@ export function chunkDatabase(kib: number, content: ChunkContent = 'notes'): str
 
 /**
  * Where the floor reads the same file from: one IndexedDB value holding the whole file, the
- * least a load can read (the library's store holds it as chunks).
+ * least a load can read (the library's store holds it as chunks), under the database's name.
  */
-export const FLOOR_STORE = { database: 'bench-floor', store: 'images', key: 'image' };
+export const FLOOR_STORE = { database: 'bench-floor', store: 'images' };
+
+/** The sizes part's databases, in MiB: each a notes database of that size. */
+export const SIZES_MIB = [50, 200, 500];
+
+/** The sizes part's database of `mib` MiB. */
+export function sizeDatabase(mib: number): string {
+  return `bench-${mib}mib`;
+}
+
+/** The IndexedDB database (and wa-sqlite VFS name) the peer keeps its copy of the 50 MB file in. */
+export const WA_SQLITE_DATABASE = 'bench-wa-sqlite';
+
+/** The first query a page of the notes app runs: the newest notes. */
+export const PEER_FIRST_QUERY = 'SELECT id, slug FROM notes ORDER BY id DESC LIMIT 20';
+
+/**
+ * The one-row write both sides time: a new tag (a row of the same 50 MB database that both can
+ * write; wa-sqlite is built without FTS4, whose triggers a new note fires).
+ */
+export const PEER_WRITE = 'INSERT INTO tags (name) VALUES (?)';
 
 /** What one bench page measured; the runner reads it from `window.benchResult`. */
 export interface BenchResult {
@@ -71,6 +91,10 @@ export type Phases = Record<string, number>;
 declare global {
   interface Window {
     benchResult?: BenchResult;
+    /** Set by the `load-on-demand` page: opens database `name` with the library. */
+    benchLoad?: (
+      name: string,
+    ) => Promise<{ readyMs: number; sizeBytes: number; upToDate: boolean }>;
     /** Set by the `live-pings` page: how long after each ping's write its live query heard it (ms). */
     benchLatencies?: number[];
   }

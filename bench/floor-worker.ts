@@ -1,8 +1,10 @@
 /// <reference lib="webworker" />
-// The floor, measured where the library runs: in a dedicated worker.
+// A floor, measured where the library runs: in a dedicated worker. Its name says which floor and
+// which database: `one-value:<database>` or `chunks:<database>`.
 import { loadFloor } from './floor-load.ts';
 
-loadFloor().then(
+const [kind, database] = self.name.split(':');
+loadFloor(kind === 'chunks' ? 'chunks' : 'one-value', database).then(
   (result) => postMessage(result),
   (error: unknown) => postMessage({ error: String(error) }),
 );

@@ -10,11 +10,12 @@ export const BENCH_MIGRATIONS_DIR = path.resolve(import.meta.dirname, 'migration
 export const LEGACY_ROWS = 500_000;
 
 /**
- * Writes the bench's legacy file: the base migration (`000_…`) and 500k events, no ledger, so the
- * upload finds it untracked at the base version. Made by the native shell (a second or two);
- * every row is computed from its number, so the file is the same on every run.
+ * Writes the bench's legacy file: the base migration (`000_…`) and `rows` events (500k: about
+ * 50 MB), no ledger, so the upload finds it untracked at the base version. Made by the native
+ * shell (a second or two per 50 MB); every row is computed from its number, so the file is the
+ * same on every run.
  */
-export function buildLegacyFile(file: string): number {
+export function buildLegacyFile(file: string, rows = LEGACY_ROWS): number {
   rmSync(file, { force: true });
   const [base] = migrationFiles();
   sqlite3(file, [
@@ -22,7 +23,7 @@ export function buildLegacyFile(file: string): number {
     'PRAGMA journal_mode = OFF;',
     'PRAGMA synchronous = OFF;',
     'BEGIN;',
-    `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${LEGACY_ROWS})
+    `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${rows})
 INSERT INTO events (id, kind, actor, payload, created_at)
 SELECT i,
        CASE i % 5 WHEN 0 THEN 'note.created' WHEN 1 THEN 'note.updated' WHEN 2 THEN 'login'

@@ -1,9 +1,10 @@
 // The upload half of `npm run bench`: the 50 MB legacy upgrade in the page against the native
 // shell, the page's longest task and the browser's peak memory meanwhile, and cold detection
 // against 100 migrations. See bench/README.md for what each number means.
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext, Page } from '@playwright/test';
-import type { InferenceBenchResult, UploadBenchResult } from './bench-protocol.ts';
+import { type InferenceBenchResult, SIZES_MIB, type UploadBenchResult } from './bench-protocol.ts';
 import { buildLegacyFile, LEGACY_ROWS, timeNativeUpgrade, upgradeSql } from './legacy-file.ts';
 import { type MemorySample, measurePeaks, type ProcessPeak } from './process-memory.ts';
 import { median, phaseMedians, round2, round3 } from './stats.ts';
@@ -99,8 +100,44 @@ export async function measureUpload(setup: UploadBenchSetup): Promise<Record<str
   };
 }
 
+/**
+ * The upload of a legacy file of each of the sizes part's sizes but 50 MiB (the upload part's own):
+ * one round each, its time against the native shell's and its peak memory. A size that fails says
+ * why on the console and reports nothing.
+ */
+export async function measureSizeUploads(setup: UploadBenchSetup): Promise<Record<string, number>> {
+  const report: Record<string, number> = {};
+  for (const mib of SIZES_MIB.filter((size) => size !== 50)) {
+    const file = path.join(setup.workDir, `legacy-${mib}mib.db`);
+    const copy = path.join(setup.workDir, 'native-copy.db');
+    try {
+      const bytes = buildLegacyFile(file, Math.round((LEGACY_ROWS * mib) / 50));
+      const native = timeNativeUpgrade(file, copy, upgradeSql());
+      const round = await uploadOnce(setup, file, UPLOAD_TIMEOUT_MS * (mib / 50));
+      report[`upload${mib}MbBytes`] = bytes;
+      report[`upload${mib}MbMs`] = round2(round.result.totalMs);
+      report[`upload${mib}MbUpgradeVsNativeRatio`] = round3(round.result.upgradeMs / native);
+      report[`peakMemoryRatio${mib}Mb`] = round3(rendererGrowth(round.peaks) / bytes);
+      console.log(`upload of ${mib} MiB: ${(round.result.totalMs / 1000).toFixed(1)} s`);
+    } catch (error) {
+      console.error(
+        `upload of ${mib} MiB failed: ${error instanceof Error ? error.message : error}`,
+      );
+      report[`upload${mib}MbMs`] = Number.NaN;
+    } finally {
+      rmSync(file, { force: true });
+      rmSync(copy, { force: true });
+    }
+  }
+  return report;
+}
+
 /** One upload in a fresh tab: the file picked, the store emptied, then the timed run. */
-async function uploadOnce(setup: UploadBenchSetup, legacyFile: string): Promise<UploadRound> {
+async function uploadOnce(
+  setup: UploadBenchSetup,
+  legacyFile: string,
+  timeoutMs = UPLOAD_TIMEOUT_MS,
+): Promise<UploadRound> {
   const page = await setup.context.newPage();
   try {
     await page.goto(`${setup.origin}/bench/?mode=upload`);
@@ -111,9 +148,9 @@ async function uploadOnce(setup: UploadBenchSetup, legacyFile: string): Promise<
     const { result, peaks, samples } = await measurePeaks(setup.profileDir, () =>
       withTimeout(
         page.evaluate(() => (window.benchUpload as () => Promise<UploadBenchResult>)()),
-        UPLOAD_TIMEOUT_MS,
+        timeoutMs,
         async () =>
-          `the upload did not finish in ${UPLOAD_TIMEOUT_MS / 1000} s (stuck in its ${await stepOf(page)} step)`,
+          `the upload did not finish in ${timeoutMs / 1000} s (stuck in its ${await stepOf(page)} step)`,
       ),
     );
     return { result, peaks, samples };

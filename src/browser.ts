@@ -19,6 +19,7 @@ export {
   type DatabaseErrorCode,
   isDatabaseError,
   isStorageError,
+  type OpenStep,
   type StaleReason,
   StorageError,
   type StorageErrorCode,
@@ -26,6 +27,7 @@ export {
 export { listBackups, readBackup, readStoredImage, restoreBackup } from './browser/page/backups.ts';
 export type { LiveQueryOptions } from './browser/page/live-query.ts';
 export {
+  DEFAULT_OPEN_TIMEOUT_MS,
   type MigratedDatabase,
   type OpenDatabaseOptions,
   openDatabase,
@@ -40,6 +42,7 @@ export type {
   DatabaseInfo,
   ExecuteResult,
   LoadTimings,
+  OpenProgress,
   Row,
   RowMode,
   SaveSummary,

@@ -35,7 +35,7 @@ const reload = () => location.reload();
 const refreshBackups = startBackupsFlow(mustFind('backups'), DATABASE_NAME, reload);
 
 async function start(): Promise<void> {
-  renderMigrationsPanel(panel, { phase: 'loading' }, panelActions);
+  renderMigrationsPanel(panel, { phase: 'loading', progress: null }, panelActions);
   // Available whatever the load does: a failed start is when a good file is most wanted.
   startUploadFlow({
     root: mustFind('upload'),
@@ -48,7 +48,13 @@ async function start(): Promise<void> {
   });
   let db: MigratedDatabase;
   try {
-    db = await openDatabase({ name: DATABASE_NAME, migrations: migrationFiles });
+    db = await openDatabase({
+      name: DATABASE_NAME,
+      migrations: migrationFiles,
+      timeoutMs: positiveParameter('open-timeout-ms'),
+      onProgress: (progress) =>
+        renderMigrationsPanel(panel, { phase: 'loading', progress }, panelActions),
+    });
   } catch (error) {
     await showFailure(error);
     return;
@@ -136,14 +142,15 @@ async function downloadStored(): Promise<void> {
 
 /**
  * The largest upload the page accepts. `?max-upload-bytes=N` lowers it (never raises it), so
- * the limit can be tried without a huge file; `?upload-timeout-ms=N` sets the upload's time budget.
+ * the limit can be tried without a huge file; `?upload-timeout-ms=N` sets the upload's time budget,
+ * and `?open-timeout-ms=N` the database's.
  */
 function uploadLimit(): number {
   const asked = positiveParameter('max-upload-bytes');
   return asked === undefined ? DEFAULT_MAX_UPLOAD_BYTES : Math.min(asked, DEFAULT_MAX_UPLOAD_BYTES);
 }
 
-/** A positive number from the page's query string (`?upload-timeout-ms=2000`), if there is one. */
+/** A positive number from the page's query string (`?open-timeout-ms=2000`), if there is one. */
 function positiveParameter(name: string): number | undefined {
   const asked = Number(new URLSearchParams(location.search).get(name));
   return asked > 0 ? asked : undefined;

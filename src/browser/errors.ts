@@ -69,6 +69,13 @@ function factsOf(data: SerializedError): WithCause<object> {
 export type DatabaseErrorCode =
   /** The worker or the engine failed to load. */
   | 'OPEN_FAILED'
+  /**
+   * Opening took longer than its time budget (`timeoutMs`): the worker was ended wherever it was
+   * (`step`, and the `migrationName` it was running), which let the other tabs go on.
+   */
+  | 'OPEN_TIMED_OUT'
+  /** Opening was stopped by its signal: the worker was ended wherever it was (`step`). */
+  | 'OPEN_CANCELLED'
   /** A statement failed; nothing was changed. */
   | 'SQL_FAILED'
   /**
@@ -95,16 +102,33 @@ export type StaleReason =
   /** The stored database is gone (the browser cleared the site's storage); this tab holds the only copy. */
   | 'gone';
 
+/** Where an open was when it was stopped. */
+export type OpenStep =
+  /** Reading the stored database and loading SQLite. */
+  | 'reading'
+  /** Waiting for another tab, which held the database. */
+  | 'waiting'
+  /** Running a migration (`migrationName`). */
+  | 'migrating'
+  /** Saving the migrated database: a save lands whole or not at all. */
+  | 'saving';
+
 /** What a `DatabaseError` may carry besides its code and message. */
 export interface DatabaseErrorFacts {
   /** For `STALE`: why. */
   staleBecause?: StaleReason | undefined;
+  /** For `OPEN_TIMED_OUT`: the time budget that ran out. */
+  timeoutMs?: number | undefined;
+  /** For `OPEN_TIMED_OUT` and `OPEN_CANCELLED`: where the open was stopped. */
+  step?: OpenStep | undefined;
+  /** For `OPEN_TIMED_OUT` and `OPEN_CANCELLED` while migrating: the migration that was running. */
+  migrationName?: string | undefined;
 }
 
 /** The handle's error: the worker, the engine, a statement, or a tab that can no longer save. */
 export const DatabaseError = errorClass<'DatabaseError', DatabaseErrorCode, DatabaseErrorFacts>(
   'DatabaseError',
-  ['staleBecause'],
+  ['staleBecause', 'timeoutMs', 'step', 'migrationName'],
 );
 export type DatabaseError = InstanceType<typeof DatabaseError>;
 

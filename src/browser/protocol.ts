@@ -1,5 +1,6 @@
 import type {
   Migration,
+  MigrationProgress,
   MigrationReport,
   RunOptions,
   SerializedError,
@@ -29,6 +30,34 @@ export function workerRunOptions(options: WorkerRunOptions): WorkerRunOptions {
     adoptFrom: options.adoptFrom,
     dropAdoptedLedger: options.dropAdoptedLedger,
   };
+}
+
+/** Which stored database a database worker opens, and how: what its name says. */
+export interface WorkerOpening {
+  name: string;
+  storage: 'auto' | 'memory';
+  wasmUrl: string | undefined;
+}
+
+/**
+ * The name a database worker is started under (`new Worker(url, { name })`): it says what the
+ * worker opens, so the worker starts reading the stored database and compiling SQLite as soon as
+ * its script runs, before the page's open request reaches it.
+ */
+export function databaseWorkerName({ name, storage, wasmUrl }: WorkerOpening): string {
+  const says = new URLSearchParams({ database: name, storage });
+  if (wasmUrl !== undefined) says.set('wasm', wasmUrl);
+  return `sqljs-migrate?${says}`;
+}
+
+/** What a database worker's name says it opens; undefined for a name not made by `databaseWorkerName`. */
+export function openingOf(workerName: string): WorkerOpening | undefined {
+  if (!workerName.startsWith('sqljs-migrate?')) return undefined;
+  const says = new URLSearchParams(workerName.slice('sqljs-migrate?'.length));
+  const name = says.get('database');
+  const storage = says.get('storage');
+  if (name === null || (storage !== 'auto' && storage !== 'memory')) return undefined;
+  return { name, storage, wasmUrl: says.get('wasm') ?? undefined };
 }
 
 /** What the page asks the database worker to open. */
@@ -69,7 +98,12 @@ export interface SaveSummary {
 export interface LoadTimings {
   /** When the worker started, in milliseconds since the epoch (its `performance.timeOrigin`). */
   workerStartedAt: number;
-  /** From the worker's start until the page's open request reached it (loading its script). */
+  /**
+   * From the worker's start until it began the load (reading, the lock, SQLite): its script
+   * loaded and run, when its name says what it opens; else until the open request.
+   */
+  startMs: number;
+  /** From the worker's start until the page's open request reached it. */
   requestMs: number;
   /** Waiting for the cross-tab lock, from its request (the read runs meanwhile). */
   lockMs: number;
@@ -85,9 +119,23 @@ export interface LoadTimings {
   migrateMs: number;
   /** Saving, when the run changed something (0 otherwise). */
   saveMs: number;
+  /** From the stored file's read (checked under the lock) until the result: what the load still had to do. */
+  afterReadMs: number;
   /** From the worker's start until the result. */
   totalMs: number;
 }
+
+/** Where an open is, as it moves on; told to `openDatabase`'s `onProgress`. */
+export type OpenProgress =
+  /**
+   * The stored database is read, but another tab holds it (opening, migrating or writing it):
+   * this tab waits for its turn.
+   */
+  | { step: 'waiting' }
+  /** A migration runs: the core's progress (migration `index` of `total`, its `name`). */
+  | { step: 'migrating'; migration: MigrationProgress }
+  /** The migrated database is being saved. */
+  | { step: 'saving' };
 
 /** What opening did: the migration report, the status, the timings, and any save it made. */
 export interface OpenResult {
@@ -168,7 +216,12 @@ export interface LiveQueryListener {
  * `rollback`, or when its time budget runs out.
  */
 export interface DatabaseWorkerApi {
-  open(request: OpenRequest, onEvent: (event: DatabaseEvent) => void): Promise<OpenResult>;
+  /** Opens the database; `onProgress` hears where the open is (waiting, migrating, saving). */
+  open(
+    request: OpenRequest,
+    onEvent: (event: DatabaseEvent) => void,
+    onProgress?: (progress: OpenProgress) => void,
+  ): Promise<OpenResult>;
   /** Runs a read. */
   query(sql: string, params: SqlValue[] | undefined, rowMode: RowMode): Promise<StatementResult>;
   /** Runs writes as one transaction, under the lock, and saves them. */

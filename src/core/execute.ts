@@ -137,12 +137,22 @@ function statementError(
       { migrationName: fileName, line, statement: command, cause: error },
     );
   }
-  return new MigrationError('SQL_FAILED', `${fileName} line ${line}: ${reason}`, {
+  return new MigrationError('SQL_FAILED', `${fileName} line ${line}: ${reason}${limitOf(reason)}`, {
     migrationName: fileName,
     line,
     statement: (statementSql ?? statementTextAt(sql, start)).trim(),
     cause: error,
   });
+}
+
+/**
+ * What limit SQLite's own message points at, in words, when it is one a migration of a large
+ * database can meet; else nothing.
+ */
+function limitOf(reason: string): string {
+  return reason === 'out of memory'
+    ? ' (SQLite’s memory ran out: sql.js gives it at most 2 GiB; in the browser a migration keeps there, until it commits, the original of every page it changes, so a backfill or a rebuild of a table that large does not fit in one migration: split it into migrations that each change less)'
+    : '';
 }
 
 /** A statement SQLite could not even parse: its text up to the first `;` is enough to find it. */

@@ -4,6 +4,7 @@ import {
   type LoadTimings,
   type MigrationOutcome,
   type MigrationReport,
+  type OpenProgress,
 } from '../browser.ts';
 import { el, fact, replaceChildren } from './dom.ts';
 import {
@@ -20,7 +21,8 @@ export type PanelError = Problem;
 
 /** What the panel shows; it renders this and decides nothing. */
 export type PanelState =
-  | { phase: 'loading' }
+  /** Opening: where it is, once the worker said (null before). */
+  | { phase: 'loading'; progress: OpenProgress | null }
   | { phase: 'ready'; report: MigrationReport; info: DatabaseInfo; timings: LoadTimings }
   | {
       phase: 'failed';
@@ -50,21 +52,33 @@ export function renderMigrationsPanel(
 }
 
 function statusLine(state: PanelState) {
-  const text =
-    state.phase === 'loading'
-      ? 'Opening the database…'
-      : state.phase === 'ready'
-        ? 'Ready'
-        : 'Migration failed: the notes stay closed';
+  const step = state.phase === 'loading' ? (state.progress?.step ?? 'reading') : '';
   return el(
     'p',
     {
       testid: 'migration-status',
       className: `status status-${state.phase}`,
-      attrs: { 'data-state': state.phase, role: 'status' },
+      attrs: { 'data-state': state.phase, 'data-step': step, role: 'status' },
     },
-    text,
+    statusText(state),
   );
+}
+
+function statusText(state: PanelState): string {
+  if (state.phase === 'ready') return 'Ready';
+  if (state.phase === 'failed')
+    return state.error.code === 'OPEN_TIMED_OUT' || state.error.code === 'OPEN_CANCELLED'
+      ? 'Opening was stopped: the notes stay closed'
+      : 'Migration failed: the notes stay closed';
+  const progress = state.progress;
+  if (progress === null) return 'Opening the database…';
+  if (progress.step === 'waiting')
+    return 'Waiting for another tab of this app, which has the database open for a migration or a write…';
+  if (progress.step === 'saving') return 'Saving the migrated database…';
+  const { phase, name, index, total } = progress.migration;
+  return phase === 'migration' && name !== null
+    ? `Running ${name} (migration ${index} of ${total})…`
+    : 'Checking the database against the migrations…';
 }
 
 function readyDetails(report: MigrationReport, info: DatabaseInfo, timings: LoadTimings) {
@@ -225,7 +239,8 @@ function failure(
     error.cause === undefined
       ? null
       : el('p', {}, 'SQLite said: ', el('code', { testid: 'migration-error-cause' }, error.cause)),
-    el('p', {}, 'The stored database was not changed.'),
+    // A stop during the save cannot say which: its message does.
+    error.step === 'saving' ? null : el('p', {}, 'The stored database was not changed.'),
     stored === null
       ? el('p', { className: 'muted' }, 'Nothing is stored in this browser yet.')
       : 'problem' in stored

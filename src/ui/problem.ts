@@ -1,4 +1,9 @@
-import { isMigrationError, isSqljsMigrateError, type SchemaDifference } from '../browser.ts';
+import {
+  isDatabaseError,
+  isMigrationError,
+  isSqljsMigrateError,
+  type SchemaDifference,
+} from '../browser.ts';
 
 /**
  * An error as the page shows it: its code and message and, for a migration, where it failed and
@@ -14,6 +19,8 @@ export interface Problem {
   cause?: string | undefined;
   /** For an unrecognised schema: how the database differs from the nearest version. */
   differences?: SchemaDifference[] | undefined;
+  /** For an open that was stopped: where it was (`saving`: the stored file may have changed). */
+  step?: string | undefined;
 }
 
 /** What the page shows of a thrown error, whatever threw it. */
@@ -28,6 +35,7 @@ export function problemOf(error: unknown): Problem {
       cause: error.cause === undefined ? undefined : String(error.cause),
       differences: error.differences,
     };
+  if (isDatabaseError(error)) return { code: error.code, message: error.message, step: error.step };
   if (isSqljsMigrateError(error)) return { code: error.code, message: error.message };
   return { code: 'UNEXPECTED', message: error instanceof Error ? error.message : String(error) };
 }

@@ -24,8 +24,8 @@ export interface UploadFlowOptions {
 /**
  * Wires the upload card to the library: a picked file (or a sample) is checked and a copy
  * upgraded, with progress, the result shown, and on confirmation kept, then downloaded or
- * adopted. Picking another file, or leaving the page, stops the previous file's worker, even
- * while it is still checking; a page restored from the back/forward cache starts the card over.
+ * adopted. Cancel, picking another file, or leaving the page stops the file's worker, even while
+ * it is still checking; a page restored from the back/forward cache starts the card over.
  * The card renders the library's reports; this only keeps them.
  */
 export function startUploadFlow(options: UploadFlowOptions): void {
@@ -56,6 +56,8 @@ export function startUploadFlow(options: UploadFlowOptions): void {
     if (event.persisted) update(NO_FILE);
   });
 
+  // The check the person cancelled: unlike one stopped for another file, the card says so.
+  let cancelled: AbortController | undefined;
   const pick = async (file: File) => {
     stopAll();
     const checking = new AbortController();
@@ -75,12 +77,17 @@ export function startUploadFlow(options: UploadFlowOptions): void {
       session = upload;
       update({ busy: null, report: upload.report });
     } catch (error) {
-      if (!checking.signal.aborted) update({ busy: null, problem: problemOf(error) });
+      if (!checking.signal.aborted || cancelled === checking)
+        update({ busy: null, problem: problemOf(error) });
     }
   };
 
   const render = createUploadView(options.root, {
     pick: (file) => void pick(file),
+    cancel: () => {
+      cancelled = stopChecking;
+      stopChecking?.abort();
+    },
     pickSample: (sample) => void attempt(async () => pick(await fetchSample(options.base, sample))),
     keep: () =>
       void attempt(async () => {

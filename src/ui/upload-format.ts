@@ -100,6 +100,8 @@ export function refusalNote(code: string): string | null {
       return 'A migration failed on a copy of this file; the copy was dropped and nothing was written anywhere.';
     case 'TIMED_OUT':
       return 'Its worker was ended and the copy dropped. A trigger in the file that a migration fires may loop forever; a file that is only very large needs a longer time budget (this page takes ?upload-timeout-ms=N).';
+    case 'CANCELLED':
+      return 'Its worker was ended and the copy dropped. Pick a file to check another.';
     default:
       return null;
   }

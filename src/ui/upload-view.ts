@@ -41,6 +41,8 @@ export interface UploadViewState {
 /** What the upload card's controls ask for. */
 export interface UploadActions {
   pick(file: File): void;
+  /** Stops the file checking now: its worker is ended. */
+  cancel(): void;
   pickSample(sample: SampleFile): void;
   keep(): void;
   download(): void;
@@ -118,9 +120,23 @@ export function createUploadView(
       body,
       state.busy === 'checking'
         ? el(
-            'p',
-            { testid: 'upload-checking', className: 'status' },
-            `Checking ${state.fileName} and upgrading a copy…`,
+            'div',
+            { className: 'actions' },
+            el(
+              'p',
+              { testid: 'upload-checking', className: 'status' },
+              `Checking ${state.fileName} and upgrading a copy…`,
+            ),
+            el(
+              'button',
+              {
+                testid: 'upload-cancel',
+                className: 'secondary',
+                attrs: { type: 'button' },
+                on: { click: () => actions.cancel() },
+              },
+              'Cancel',
+            ),
           )
         : null,
       state.progress === null ? null : progressView(state.progress, upgradeOutcome(state)),

@@ -1,7 +1,12 @@
 import { proxy, type Remote, transfer } from 'comlink';
 import { carryErrorsAcrossWorkers } from '../browser/crossing-errors.ts';
 import { UploadError } from '../browser/errors.ts';
-import { timeBudget } from '../browser/page/time-budget.ts';
+import {
+  type Budget,
+  describeBudget,
+  timeBudget,
+  withinBudget,
+} from '../browser/page/time-budget.ts';
 import {
   absoluteUrl,
   migrationSet,
@@ -147,11 +152,7 @@ export async function upgradeUpload(
           progress,
         ),
       ),
-      {
-        fileName,
-        timeoutMs,
-        signal: options.signal,
-      },
+      uploadBudget(fileName, timeoutMs, options.signal),
     );
   } catch (error) {
     close();
@@ -193,48 +194,26 @@ export async function upgradeUpload(
   };
 }
 
-/**
- * `work`, unless `timeoutMs` passes or `signal` aborts first: then it rejects (`TIMED_OUT`,
- * `CANCELLED`) and the caller ends the worker, which stops SQLite wherever it is.
- */
-function withinBudget<T>(
-  work: Promise<T>,
-  {
-    fileName,
+/** Checking and upgrading `fileName` are stopped (`TIMED_OUT`, `CANCELLED`) past `timeoutMs`, or when `signal` aborts. */
+function uploadBudget(
+  fileName: string,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Budget {
+  return {
     timeoutMs,
     signal,
-  }: { fileName: string; timeoutMs: number; signal: AbortSignal | undefined },
-): Promise<T> {
-  const budget =
-    timeoutMs < 1000 ? `${timeoutMs} ms` : `${Number((timeoutMs / 1000).toFixed(1))} s`;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let onAbort: (() => void) | undefined;
-  const stopped = new Promise<never>((_, reject) => {
-    const cancel = () =>
-      reject(
-        new UploadError('CANCELLED', `Checking ${fileName} was stopped; nothing was stored.`, {
-          fileName,
-        }),
-      );
-    if (signal?.aborted) cancel();
-    onAbort = cancel;
-    signal?.addEventListener('abort', cancel, { once: true });
-    timer = setTimeout(
-      () =>
-        reject(
-          new UploadError(
-            'TIMED_OUT',
-            `Checking and upgrading ${fileName} took longer than ${budget}, so it was stopped (a migration may never end on this file); nothing was stored.`,
-            { fileName, timeoutMs },
-          ),
-        ),
-      timeoutMs,
-    );
-  });
-  return Promise.race([work, stopped]).finally(() => {
-    clearTimeout(timer);
-    if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
-  });
+    timedOut: () =>
+      new UploadError(
+        'TIMED_OUT',
+        `Checking and upgrading ${fileName} took longer than ${describeBudget(timeoutMs)}, so it was stopped (a migration may never end on this file); nothing was stored.`,
+        { fileName, timeoutMs },
+      ),
+    cancelled: () =>
+      new UploadError('CANCELLED', `Checking ${fileName} was stopped; nothing was stored.`, {
+        fileName,
+      }),
+  };
 }
 
 /** What the browser still lets this site store, or null when it does not say. */

@@ -1,18 +1,17 @@
 import type { Page } from '@playwright/test';
 import {
   expectState,
-  readStoredDatabase,
+  expectWorkerEnded,
   rendererCores,
-  watchIndexedDbWrites,
+  watchStoredDatabase,
 } from './support/app.ts';
 import { expect, test } from './support/fixtures.ts';
-import { buildUrl, PREVIEW_ORIGIN } from './support/sites.ts';
+import { buildUrl } from './support/sites.ts';
 import { legacyFile, runawayFile } from './support/upload-files.ts';
 import {
   expectRefused,
   expectRunning,
   expectSettledOn,
-  expectWorkerEnded,
   nextUploadWorker,
   recordShown,
 } from './support/upload-page.ts';
@@ -43,8 +42,7 @@ test('an upgrade that outlives the time budget is stopped: TIMED_OUT, its worker
 }) => {
   await page.goto(`${buildUrl('base')}?upload-timeout-ms=2000`);
   await expectState(page, 'ready');
-  const before = await readStoredDatabase(page);
-  const writes = await watchIndexedDbWrites(context, page, PREVIEW_ORIGIN);
+  const stored = await watchStoredDatabase(context, page);
 
   const pickedAt = Date.now();
   const worker = await pickRunaway(page);
@@ -57,10 +55,31 @@ test('an upgrade that outlives the time budget is stopped: TIMED_OUT, its worker
     `Stopped in migration 1 of 2, ${RUNAWAY_MIGRATION}`,
   );
   await expectWorkerEnded(page, await worker);
+  await stored.expectUntouched();
+});
 
-  expect(writes.count()).toBe(0);
-  expect(await readStoredDatabase(page)).toEqual(before);
-  await writes.stop();
+test('Cancel ends a file’s check at once: its worker ended, the card says it was stopped, nothing stored', async ({
+  context,
+  page,
+}) => {
+  await page.goto(buildUrl('base'));
+  await expectState(page, 'ready');
+  const stored = await watchStoredDatabase(context, page);
+
+  const worker = await pickRunaway(page);
+  await page.getByTestId('upload-cancel').click();
+  await expectWorkerEnded(page, await worker);
+  await expectSettledOn(page, 'runaway.db');
+  await expectRefused(page, 'CANCELLED', 'Checking runaway.db was stopped; nothing was stored.');
+  await expect(page.getByTestId('upload-cancel')).toHaveCount(0);
+  await expect(page.getByTestId('upload-progress')).toContainText(
+    `Stopped in migration 1 of 2, ${RUNAWAY_MIGRATION}`,
+  );
+  await expect(page.getByTestId('upload')).toBeEnabled();
+
+  await stored.expectUntouched();
+  // The card takes the next file as any other.
+  await pickGoodFile(page);
 });
 
 test('picking another file while one is still checking ends its worker and shows the new file', async ({

@@ -1,5 +1,6 @@
 import { isStorageError, StorageError, storageFailure } from '../errors.ts';
 import { indexedDbChunkStore } from '../storage/chunk-store.ts';
+import { joinChunks } from '../storage/file-chunks.ts';
 import type { BackupEntry } from '../storage/layout.ts';
 import { Coordinator } from '../tabs/coordinator.ts';
 
@@ -56,7 +57,8 @@ export async function restoreBackup(name: string, id: string): Promise<{ generat
  */
 export async function readStoredImage(name: string): Promise<Uint8Array | undefined> {
   try {
-    return (await (await coordinatorOf(name).converted()).readFile()).file;
+    const { file } = await (await coordinatorOf(name).converted()).readFile();
+    return file === undefined ? undefined : joinChunks(file);
   } catch (error) {
     // A stored database that is there but damaged is not "nothing stored": say what is wrong.
     if (isStorageError(error)) throw error;

@@ -1,13 +1,15 @@
 import { proxy, type Remote } from 'comlink';
 import type { Migration, MigrationReport, SqlValue } from '../../index.ts';
 import { carryErrorsAcrossWorkers } from '../crossing-errors.ts';
-import { DatabaseError } from '../errors.ts';
+import { DatabaseError, type OpenStep } from '../errors.ts';
 import {
   type DatabaseEvent,
   type DatabaseInfo,
   type DatabaseWorkerApi,
+  databaseWorkerName,
   type ExecuteResult,
   type LoadTimings,
+  type OpenProgress,
   type Row,
   type RowMode,
   type SaveSummary,
@@ -17,6 +19,7 @@ import {
   workerRunOptions,
 } from '../protocol.ts';
 import { type LiveQueryOptions, startLiveQuery } from './live-query.ts';
+import { describeBudget, timeBudget, withinBudget } from './time-budget.ts';
 import { runTransaction, type Transaction, type TransactionOptions } from './transaction.ts';
 import { absoluteUrl, migrationSet, startWorker, type WorkerKind } from './worker-client.ts';
 
@@ -29,6 +32,12 @@ const DATABASE_WORKER: WorkerKind = {
 
 /** How long `close()` lets the worker finish a write in hand before ending it. */
 const CLOSE_WAIT_MS = 5_000;
+
+/**
+ * How long opening may take unless `timeoutMs` says otherwise: far beyond what loading and
+ * migrating a large database needs, so it stops only a migration that never ends.
+ */
+export const DEFAULT_OPEN_TIMEOUT_MS = 5 * 60 * 1000;
 
 /** What `openDatabase` needs: a name and the app's migrations. */
 export interface OpenDatabaseOptions extends WorkerRunOptions {
@@ -43,10 +52,25 @@ export interface OpenDatabaseOptions extends WorkerRunOptions {
   schema?: string | undefined;
   /** `memory` keeps nothing on purpose; `auto` (the default) uses IndexedDB when it can. */
   storage?: 'auto' | 'memory' | undefined;
+  /**
+   * Opening that takes longer is stopped: its worker is ended wherever it is (which lets the
+   * other tabs go on) and the open rejects with `OPEN_TIMED_OUT`; a migration runs on the tab's
+   * copy, so the stored database is untouched. Waiting for another tab counts. Default
+   * `DEFAULT_OPEN_TIMEOUT_MS`; `Infinity` for no limit.
+   */
+  timeoutMs?: number | undefined;
+  /** Aborting it stops the open the same way (`OPEN_CANCELLED`). */
+  signal?: AbortSignal | undefined;
+  /** Hears where the open is as it moves on: waiting for another tab, migrating, saving. */
+  onProgress?: ((progress: OpenProgress) => void) | undefined;
   /** Where SQLite's wasm is served, for apps that host it themselves; by default the copy shipped beside the worker. */
   wasmUrl?: string | URL | undefined;
-  /** Starts the database worker; by default the one shipped beside this file. */
-  createWorker?: (() => Worker) | undefined;
+  /**
+   * Starts the database worker; by default the one shipped beside this file. It is handed the
+   * options to start it with: passed on (`new Worker(url, options)`), its name tells the worker
+   * what to open, so the worker begins reading before the page's request reaches it.
+   */
+  createWorker?: ((options: WorkerOptions) => Worker) | undefined;
 }
 
 /** A migrated, persisted database, shared safely with the app's other tabs. */
@@ -109,8 +133,10 @@ export interface MigratedDatabase {
  * Opens the app's database in a worker: loads it from IndexedDB (or creates it), migrates it
  * under a cross-tab lock, saves it only if the run changed something, and keeps it in step
  * with the app's other tabs. Rejects with `MigrationError` when the migrations refuse or fail —
- * the stored database is then untouched — and with `DatabaseError` (`OPEN_FAILED`) when the
- * worker, the engine or the stored database cannot load.
+ * the stored database is then untouched — with `DatabaseError` (`OPEN_FAILED`) when the worker,
+ * the engine or the stored database cannot load, and (`OPEN_TIMED_OUT`, `OPEN_CANCELLED`) when
+ * opening outlives `timeoutMs` or `signal` aborts: its worker is then ended, which lets the other
+ * tabs go on.
  *
  * @example
  * const db = await openDatabase({
@@ -124,13 +150,17 @@ export interface MigratedDatabase {
 export async function openDatabase(options: OpenDatabaseOptions): Promise<MigratedDatabase> {
   carryErrorsAcrossWorkers();
   const { migrations, schema } = migrationSet(options.migrations, options.schema);
+  const storage = options.storage ?? 'auto';
+  const wasmUrl = absoluteUrl(options.wasmUrl);
+  const workerName = databaseWorkerName({ name: options.name, storage, wasmUrl });
   const worker = startWorker<DatabaseWorkerApi>(
-    options.createWorker ??
-      (() =>
-        new Worker(new URL('../worker/database-worker.js', import.meta.url), {
-          type: 'module',
-          name: 'sqljs-migrate',
-        })),
+    () =>
+      options.createWorker?.({ type: 'module', name: workerName }) ??
+      // The options are written out here: bundlers read the worker's type from this very call.
+      new Worker(new URL('../worker/database-worker.js', import.meta.url), {
+        type: 'module',
+        name: workerName,
+      }),
     DATABASE_WORKER,
   );
   const listeners = new Set<(event: DatabaseEvent) => void>();
@@ -139,23 +169,43 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Migrat
     info = event.info;
     for (const listener of listeners) listener(event);
   };
-  const opened = await worker
-    .call((api) =>
+  let progress: OpenProgress | undefined;
+  let settled = false;
+  const onProgress = (next: OpenProgress) => {
+    // Told on a channel of its own, progress can trail the open's result: once that is in, it is news of nothing.
+    if (settled) return;
+    progress = next;
+    options.onProgress?.(next);
+  };
+  const timeoutMs = timeBudget(options.timeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS, 'timeoutMs');
+  const opened = await withinBudget(
+    worker.call((api) =>
       api.open(
         {
           name: options.name,
           migrations,
           schema,
           runOptions: workerRunOptions(options),
-          storage: options.storage ?? 'auto',
-          wasmUrl: absoluteUrl(options.wasmUrl),
+          storage,
+          wasmUrl,
         },
         proxy(onEvent),
+        proxy(onProgress),
       ),
-    )
+    ),
+    {
+      timeoutMs,
+      signal: options.signal,
+      timedOut: () => openStopped(options.name, progress, timeoutMs),
+      cancelled: () => openStopped(options.name, progress, undefined),
+    },
+  )
     .catch((error: unknown) => {
       worker.stop();
       throw error;
+    })
+    .finally(() => {
+      settled = true;
     });
   info = opened.info;
   let closed = false;
@@ -200,4 +250,43 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Migrat
       worker.stop();
     },
   };
+}
+
+/**
+ * The error of an open stopped where `progress` last said it was: past its time budget
+ * (`timeoutMs`), or by its signal (undefined).
+ */
+function openStopped(
+  name: string,
+  progress: OpenProgress | undefined,
+  timeoutMs: number | undefined,
+): DatabaseError {
+  const step: OpenStep = progress?.step ?? 'reading';
+  const migration = progress?.step === 'migrating' ? progress.migration : undefined;
+  const migrationName =
+    migration?.phase === 'migration' && migration.event === 'start'
+      ? (migration.name ?? undefined)
+      : undefined;
+  const where = {
+    reading: 'while it read the stored database and loaded SQLite',
+    waiting:
+      'while it waited for another tab, which held the database (that tab may be running a migration that never ends, until its own time budget stops it)',
+    migrating:
+      migrationName === undefined
+        ? 'while it checked the stored database against the migrations'
+        : `while it ran ${migrationName}, which may never end (a trigger it fires can loop for ever)`,
+    saving: 'while it saved the migrated database',
+  }[step];
+  const outcome =
+    step === 'saving'
+      ? 'a save lands whole or not at all, so the stored database is either as it was or fully migrated: reload to see which.'
+      : 'the stored database is unchanged.';
+  const facts = { step, migrationName, timeoutMs };
+  return timeoutMs === undefined
+    ? new DatabaseError('OPEN_CANCELLED', `Opening ${name} was stopped ${where}; ${outcome}`, facts)
+    : new DatabaseError(
+        'OPEN_TIMED_OUT',
+        `Opening ${name} took longer than ${describeBudget(timeoutMs)}, so it was stopped ${where}; ${outcome}`,
+        facts,
+      );
 }

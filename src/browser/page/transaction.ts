@@ -2,7 +2,7 @@ import type { Remote } from 'comlink';
 import type { SqlValue } from '../../index.ts';
 import { isStorageError, transactionTimedOut } from '../errors.ts';
 import type { DatabaseWorkerApi, Row, RowMode, StatementResult } from '../protocol.ts';
-import { timeBudget } from './time-budget.ts';
+import { timeBudget, withinBudget } from './time-budget.ts';
 
 /** How long an interactive transaction may stay open unless `timeoutMs` says otherwise. */
 export const DEFAULT_TRANSACTION_TIMEOUT_MS = 30_000;
@@ -60,7 +60,12 @@ export async function runTransaction<T>(
     const id = await call((api) => api.begin(timeoutMs));
     let result: T;
     try {
-      result = await withinBudget(work(transactionOn(call, id)), timeoutMs);
+      result = await withinBudget(work(transactionOn(call, id)), {
+        timeoutMs,
+        timedOut: () => transactionTimedOut(timeoutMs),
+        // A transaction takes no signal: only its budget stops it.
+        cancelled: () => transactionTimedOut(timeoutMs),
+      });
     } catch (error) {
       await call((api) => api.rollback(id)).catch(() => {});
       throw error;
@@ -105,16 +110,4 @@ function transactionOn(
     },
   };
   return tx;
-}
-
-/**
- * `work`, unless the time budget runs out first: the worker then rolls the transaction back and
- * lets its lock go, and the caller hears so even if `work` never settles (a forgotten `await`).
- */
-function withinBudget<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(transactionTimedOut(timeoutMs)), timeoutMs);
-  });
-  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
 }

@@ -1,5 +1,6 @@
 import { promisifyRequest } from 'idb-keyval';
 import { messageOf, StorageError } from '../errors.ts';
+import { type FileChunks, joinChunks } from './file-chunks.ts';
 import { type ObjectStoreTransactions, objectStore } from './idb.ts';
 import {
   asBackupList,
@@ -63,13 +64,12 @@ export interface Replacement {
 /** The stored file as one read found it: both undefined before the first save. */
 export interface StoredFile {
   manifest: Manifest | undefined;
-  file: Uint8Array | undefined;
+  /** The chunks IndexedDB returned, as they are (no copy into one buffer). */
+  file: FileChunks | undefined;
 }
 
 /** How `readFile` puts the file together. */
 export interface ReadFileOptions {
-  /** The buffer the file is read into, given its size; by default one of exactly that size. */
-  allocate?: ((fileSize: number) => Uint8Array) | undefined;
   /**
    * A chunk the caller holds already, or undefined to read it: a tab catching up with another's
    * save reads only the chunks that changed.
@@ -122,8 +122,7 @@ export function indexedDbChunkStore(name: string): ChunkStore {
           const manifest = await readManifest(store);
           if (manifest === undefined) return { manifest: undefined, file: undefined };
           const reuse = options.reuse && ((index: number) => options.reuse?.(index, manifest));
-          const into = options.allocate?.(manifest.fileSize) ?? new Uint8Array(manifest.fileSize);
-          return { manifest, file: await readChunksInto(store, manifest, into, reuse) };
+          return { manifest, file: await readChunks(store, manifest, reuse) };
         } catch (error) {
           if (error instanceof StorageError) throw error;
           throw new StorageError(
@@ -146,7 +145,7 @@ export function indexedDbChunkStore(name: string): ChunkStore {
         const backup = (await readBackupList(store)).find((entry) => entry.id === id);
         return backup === undefined
           ? undefined
-          : readChunksInto(store, backup.manifest, new Uint8Array(backup.manifest.fileSize));
+          : joinChunks(await readChunks(store, backup.manifest));
       }),
     async replace(source, reason) {
       if ('backupId' in source)
@@ -236,12 +235,7 @@ async function writeSave(store: IDBObjectStore, save: SaveRequest): Promise<Save
     previous !== undefined && save.keepPrevious !== undefined
       ? withBackup(backups, backupOf(previous, save.keepPrevious))
       : { list: backups, dropped: [] };
-  finishWrite(
-    store,
-    manifest,
-    kept.list,
-    chunksOf(previous, ...kept.dropped.map((entry) => entry.manifest)),
-  );
+  finishWrite(store, manifest, kept.list, replaced(previous, manifest, save.chunks, kept.dropped));
   return { manifest, bytesWritten };
 }
 
@@ -262,14 +256,19 @@ async function stageFile(
   const version = follows + 0.25 + Math.random() / 2;
   const count = Math.ceil(fileSize / CHUNK_BYTES);
   const chunks = new Array<number>(count).fill(version);
+  // One buffer for every whole chunk: `put` copies what it is given at once, so a buffer per
+  // chunk would only leave the garbage collector a file's worth of copies to find.
+  const whole = new Uint8Array(CHUNK_BYTES);
   try {
     for (let first = 0; first < count; first += CHUNKS_PER_STAGING_TRANSACTION) {
       await objects.write(async (store) => {
         const last = Math.min(count, first + CHUNKS_PER_STAGING_TRANSACTION);
         for (let index = first; index < last; index++) {
           const start = index * CHUNK_BYTES;
+          const end = Math.min(start + CHUNK_BYTES, fileSize);
+          if (end - start === CHUNK_BYTES) whole.set(file.subarray(start, end));
           store.put(
-            file.slice(start, Math.min(start + CHUNK_BYTES, fileSize)),
+            end - start === CHUNK_BYTES ? whole : file.slice(start, end),
             chunkKey(index, version),
           );
         }
@@ -369,52 +368,72 @@ function finishWrite(
 ): void {
   store.put(manifest, MANIFEST_KEY);
   store.put(backups, BACKUP_LIST_KEY);
-  const kept = new Set<string>();
-  for (const held of [manifest, ...backups.map((entry) => entry.manifest)])
-    for (const [index, version] of held.chunks.entries()) kept.add(`${index}:${version}`);
+  const held = [manifest, ...backups.map((entry) => entry.manifest)];
+  const deleted = new Set<string>();
   for (const [index, version] of candidates) {
     const key = `${index}:${version}`;
-    if (kept.has(key)) continue;
-    kept.add(key);
+    if (deleted.has(key) || held.some((kept) => kept.chunks[index] === version)) continue;
+    deleted.add(key);
     store.delete(chunkKey(index, version));
   }
 }
 
-/** The chunk versions `manifests` refer to, as `[index, version]`. */
-function* chunksOf(...manifests: (Manifest | undefined)[]): Generator<[number, number]> {
-  for (const manifest of manifests) if (manifest !== undefined) yield* manifest.chunks.entries();
+/**
+ * The chunk versions a save may have let go: those of `previous` it replaced or cut off, and
+ * every chunk of the backups that fell off the list. The others the new manifest still holds, so
+ * a save costs what it changed, not what the file holds.
+ */
+function* replaced(
+  previous: Manifest | undefined,
+  next: Manifest,
+  written: ReadonlyMap<number, Uint8Array>,
+  dropped: readonly StoredBackup[],
+): Generator<[number, number]> {
+  if (previous !== undefined) {
+    for (const index of written.keys()) {
+      const version = previous.chunks[index];
+      if (version !== undefined) yield [index, version];
+    }
+    for (let index = next.chunks.length; index < previous.chunks.length; index++)
+      yield [index, previous.chunks[index] as number];
+  }
+  for (const backup of dropped) yield* backup.manifest.chunks.entries();
 }
 
-/** Reads every chunk of `manifest` into the start of `file`. */
-function readChunksInto(
+/**
+ * Reads every chunk of `manifest`, all asked for at once in this transaction, each kept as
+ * IndexedDB hands it back.
+ */
+async function readChunks(
   store: IDBObjectStore,
   manifest: Manifest,
-  file: Uint8Array,
   reuse?: (index: number) => Uint8Array | undefined,
-): Promise<Uint8Array> {
+): Promise<FileChunks> {
+  const file: FileChunks = {
+    size: manifest.fileSize,
+    chunkSize: manifest.chunkSize,
+    chunks: new Array<Uint8Array | undefined>(manifest.chunks.length),
+  };
   const reads: Promise<void>[] = [];
   for (const [index, version] of manifest.chunks.entries()) {
-    const offset = index * manifest.chunkSize;
     const held = reuse?.(index);
     if (held !== undefined) {
-      file.set(held, offset);
+      file.chunks[index] = held;
       continue;
     }
-    // Each chunk is copied in as it arrives, so the chunks never pile up beside the file.
-    reads.push(
-      promisifyRequest(store.get(chunkKey(index, version))).then((bytes) => {
-        const expected = Math.min(manifest.chunkSize, manifest.fileSize - offset);
-        if (!(bytes instanceof Uint8Array) || bytes.byteLength !== expected)
-          throw new StorageError(
-            'DAMAGED',
-            bytes === undefined
-              ? `The stored database is missing chunk ${index} (version ${version}); restore a backup.`
-              : `The stored database's chunk ${index} (version ${version}) is damaged: it holds ${bytes instanceof Uint8Array ? bytes.byteLength : 0} bytes, not ${expected}; restore a backup.`,
-            { chunkIndex: index, chunkVersion: version },
-          );
-        file.set(bytes, offset);
-      }),
-    );
+    reads[index] = promisifyRequest(store.get(chunkKey(index, version))).then((bytes) => {
+      const expected = Math.min(manifest.chunkSize, manifest.fileSize - index * manifest.chunkSize);
+      if (!(bytes instanceof Uint8Array) || bytes.byteLength !== expected)
+        throw new StorageError(
+          'DAMAGED',
+          bytes === undefined
+            ? `The stored database is missing chunk ${index} (version ${version}); restore a backup.`
+            : `The stored database's chunk ${index} (version ${version}) is damaged: it holds ${bytes instanceof Uint8Array ? bytes.byteLength : 0} bytes, not ${expected}; restore a backup.`,
+          { chunkIndex: index, chunkVersion: version },
+        );
+      file.chunks[index] = bytes;
+    });
   }
-  return Promise.all(reads).then(() => file);
+  await Promise.all(reads);
+  return file;
 }

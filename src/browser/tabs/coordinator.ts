@@ -14,7 +14,7 @@ import {
   type SaveChannel,
   type SavedAnnouncement,
 } from './save-channel.ts';
-import { lockName, withLock } from './web-lock.ts';
+import { isHeld, lockName, withLock } from './web-lock.ts';
 
 /**
  * The one place that decides what runs under a database's cross-tab lock, and that tells the
@@ -129,6 +129,11 @@ export interface LockedRead<T> {
   result: Promise<T>;
   /** Releases the lock; call it once the work that needed it is done (or given up). */
   release(): void;
+  /**
+   * Resolves when the read is in but another tab holds the lock, so this one waits for its turn;
+   * never, when the lock came first or was free.
+   */
+  waiting: Promise<void>;
   /** Where the time went (ms): waiting for the lock, reading, checking the read under the lock. */
   timings: { lockMs: number; readMs: number; verifyMs: number };
 }
@@ -162,13 +167,23 @@ export function readUnderLock<T>(lock: string, reader: GenerationalReader<T>): L
   });
   const requestedAt = performance.now();
   const timings = { lockMs: Number.NaN, readMs: Number.NaN, verifyMs: Number.NaN };
+  let locked = false;
+  let nowWaiting: () => void = () => {};
+  const waiting = new Promise<void>((resolve) => {
+    nowWaiting = resolve;
+  });
   const early = reader.read().then((value) => {
     timings.readMs = performance.now() - requestedAt;
+    if (!locked)
+      void isHeld(lock).then((held) => {
+        if (held && !locked) nowWaiting();
+      });
     return value;
   });
   early.catch(() => {});
   const result = new Promise<T>((resolve, reject) => {
     withLock(lock, async () => {
+      locked = true;
       try {
         const lockedAt = performance.now();
         timings.lockMs = lockedAt - requestedAt;
@@ -187,5 +202,5 @@ export function readUnderLock<T>(lock: string, reader: GenerationalReader<T>): L
       await released;
     }).catch(reject);
   });
-  return { result, release: () => release(), timings };
+  return { result, release: () => release(), waiting, timings };
 }

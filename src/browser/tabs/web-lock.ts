@@ -29,6 +29,20 @@ export async function withLock<T>(name: string, task: () => Promise<T>): Promise
   }
 }
 
+/**
+ * True when someone holds the Web Lock `name` now: asked while this context's own request for it
+ * is still waiting, that is another tab. False where Web Locks are missing.
+ */
+export async function isHeld(name: string): Promise<boolean> {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  if (locks === undefined) return false;
+  try {
+    return ((await locks.query()).held ?? []).some((held) => held.name === name);
+  } catch {
+    return false;
+  }
+}
+
 /** False where the Web Locks API is missing (a non-secure origin, an older browser). */
 export function hasWebLocks(): boolean {
   return (globalThis.navigator as Navigator | undefined)?.locks !== undefined;

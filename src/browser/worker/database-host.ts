@@ -1,5 +1,5 @@
-import { transfer } from 'comlink';
-import type { SqlValue } from '../../index.ts';
+import { releaseProxy, transfer } from 'comlink';
+import type { MigrationProgress, SqlValue } from '../../index.ts';
 import { MigrationError } from '../../index.ts';
 import {
   DatabaseError,
@@ -14,10 +14,12 @@ import type {
   DatabaseWorkerApi,
   ExecuteResult,
   LiveQueryListener,
+  OpenProgress,
   OpenRequest,
   OpenResult,
   RowMode,
   StatementResult,
+  WorkerOpening,
   WriteResult,
   WriteStatement,
 } from '../protocol.ts';
@@ -36,13 +38,13 @@ import { LoadClock } from './load-clock.ts';
 import {
   type CatchUp,
   LocalCopy,
+  type MigratedFile,
   type Migrator,
   openAndMigrate,
   replacedElsewhere,
-  withRoomToGrow,
 } from './local-copy.ts';
 import { OpenTransaction, stillInTransaction } from './open-transaction.ts';
-import { loadSqlJs } from './sqlite.ts';
+import { beginOpening, type Opening, sameOpening } from './opening.ts';
 import { type ChangedTables, readRows, runInTransaction, wroteInRead } from './statements.ts';
 
 /** How often a write is tried when its save keeps losing the race with other tabs' saves. */
@@ -94,41 +96,64 @@ export class DatabaseHost implements DatabaseWorkerApi {
   /** Transactions whose time budget ran out: their later calls are told so. */
   private readonly expired = new Map<number, OpenTransaction>();
 
-  /** `openStore` picks where database `name` is stored; tests hand in a fake. */
-  constructor(private readonly openStore: (name: string) => ChunkStore = indexedDbChunkStore) {}
+  /** The load begun before the open request came, from the worker's name. */
+  private begun: Opening | undefined;
 
-  async open(request: OpenRequest, onEvent: (event: DatabaseEvent) => void): Promise<OpenResult> {
-    const clock = new LoadClock();
+  /**
+   * `openStore` picks where database `name` is stored; tests hand in a fake. `opening`, when the
+   * worker's name says what it opens, begins the load at once.
+   */
+  constructor(
+    private readonly openStore: (name: string) => ChunkStore = indexedDbChunkStore,
+    opening?: WorkerOpening,
+  ) {
+    if (opening !== undefined) this.begun = beginOpening(opening, openStore);
+  }
+
+  async open(
+    request: OpenRequest,
+    onEvent: (event: DatabaseEvent) => void,
+    onProgress?: (progress: OpenProgress) => void,
+  ): Promise<OpenResult> {
     if (this.state.phase !== 'new')
       throw new DatabaseError('OPEN_FAILED', 'This worker is already open.');
     this.state = { phase: 'opening' };
-    // The engine compiles and the checksums are worked out while the lock and the read go on.
-    const engine = loadSqlJs(request.wasmUrl);
-    engine.catch(() => {});
+    const opening = this.takeOpening(request);
+    const clock = new LoadClock(opening.startedAt);
+    clock.mark('requested');
+    const { load } = opening;
+    // Each call posts a message to the page at once, while the open goes on (a migration runs
+    // synchronously); the page may be gone.
+    const tell = (progress: OpenProgress) =>
+      Promise.resolve(onProgress?.(progress)).catch(() => {});
+    void load.waiting.then(() => {
+      if (this.state.phase === 'opening') tell({ step: 'waiting' });
+    });
     const checksums = nativeChecksums(request.migrations);
-    const asked = request.storage === 'memory' ? memoryChunkStore() : this.openStore(request.name);
-    const load = new Coordinator(request.name, asked).load({ allocate: withRoomToGrow });
+    const migrator = opening.engine.then(
+      async (sql): Promise<Migrator> => ({
+        sql,
+        migrations: request.migrations,
+        options: { ...request.runOptions, schema: request.schema, checksums: await checksums },
+      }),
+    );
+    migrator.catch(() => {});
     let tab: OpenTab | undefined;
     try {
       const { stored, store, storageNote } = await readStoredOrFallBack(
-        asked,
+        opening.store,
         load.result,
         request,
       );
       clock.mark('stored');
-      const sql = await engine.catch((error: unknown) => {
+      const ready = await migrator.catch((error: unknown) => {
         throw new DatabaseError('OPEN_FAILED', `SQLite failed to load: ${messageOf(error)}`, {
           cause: error,
         });
       });
       clock.mark('engine');
-      const migrator: Migrator = {
-        sql,
-        migrations: request.migrations,
-        options: { ...request.runOptions, schema: request.schema, checksums: await checksums },
-      };
       const coordinator = new Coordinator(request.name, store);
-      const copy = new LocalCopy(coordinator, migrator, () => this.emit('status', null));
+      const copy = new LocalCopy(coordinator, ready, () => this.emit('status', null));
       tab = {
         name: request.name,
         coordinator,
@@ -142,18 +167,15 @@ export class DatabaseHost implements DatabaseWorkerApi {
         tell: onEvent,
       };
       coordinator.listen((announcement) => this.onSaved(announcement));
-      let migrated: ReturnType<typeof openAndMigrate>;
-      try {
-        migrated = openAndMigrate(migrator, stored);
-      } catch (error) {
-        // The run was on this tab's copy and nothing was saved: the stored file is as it was.
-        if (error instanceof MigrationError) throw error.unchangedIn('the stored database');
-        throw error;
-      }
+      const migrated = migrateOrRefuse(ready, stored, (migration) =>
+        tell({ step: 'migrating', migration }),
+      );
       clock.mark('migrated');
       this.state = { phase: 'open', tab };
       // A failed save leaves the tab on the migrated file; `info()` says why it was not kept.
-      const takeOver = await tab.copy.takeOver(stored.manifest, migrated, 'pre-migration');
+      const takeOver = await tab.copy.takeOver(stored.manifest, migrated, 'pre-migration', () =>
+        tell({ step: 'saving' }),
+      );
       clock.mark('saved');
       return {
         report: migrated.report,
@@ -168,7 +190,23 @@ export class DatabaseHost implements DatabaseWorkerApi {
       throw error;
     } finally {
       load.release();
+      // The page's progress callback came as a Comlink proxy: let its message port go.
+      (onProgress as { [releaseProxy]?: () => void } | undefined)?.[releaseProxy]?.();
     }
+  }
+
+  /** The load begun at the worker's start when it opens what `request` asks, else one begun now. */
+  private takeOpening(request: OpenRequest): Opening {
+    const asked: WorkerOpening = {
+      name: request.name,
+      storage: request.storage,
+      wasmUrl: request.wasmUrl,
+    };
+    const begun = this.begun;
+    this.begun = undefined;
+    if (begun !== undefined && sameOpening(begun.what, asked)) return begun;
+    begun?.load.release();
+    return beginOpening(asked, this.openStore);
   }
 
   async query(
@@ -569,4 +607,22 @@ async function readStoredOrFallBack(
 /** Waits until no interactive transaction is open: a read outside it sees only what committed. */
 async function untilNoTransaction(tab: OpenTab): Promise<void> {
   while (tab.transaction !== undefined) await tab.transaction.finished;
+}
+
+/**
+ * The migrations run on the stored file, after its read, `onProgress` hearing them; a refusal or
+ * failure says the stored file is as it was.
+ */
+function migrateOrRefuse(
+  migrator: Migrator,
+  stored: StoredFile,
+  onProgress: (progress: MigrationProgress) => void,
+): MigratedFile {
+  try {
+    return openAndMigrate({ ...migrator, options: { ...migrator.options, onProgress } }, stored);
+  } catch (error) {
+    // The run was on this tab's copy and nothing was saved: the stored file is as it was.
+    if (error instanceof MigrationError) throw error.unchangedIn('the stored database');
+    throw error;
+  }
 }

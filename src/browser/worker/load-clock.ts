@@ -3,6 +3,8 @@ import type { LockedRead } from '../tabs/coordinator.ts';
 
 /** The moments an open passes, in order. */
 type LoadMark =
+  /** The open request arrived. */
+  | 'requested'
   /** The stored file was read, under the lock. */
   | 'stored'
   /** SQLite's engine was ready. */
@@ -17,9 +19,10 @@ type LoadMark =
  * out from the marks once, at the end, so the open's logic carries no arithmetic of its own.
  */
 export class LoadClock {
-  /** Since the worker started: the open request arrives once its script has loaded. */
-  private readonly requestedAt = performance.now();
   private readonly marks = new Map<LoadMark, number>();
+
+  /** `startedAt`: when the load began, on the worker's clock (from its start). */
+  constructor(private readonly startedAt: number) {}
 
   mark(moment: LoadMark): void {
     this.marks.set(moment, performance.now());
@@ -32,12 +35,14 @@ export class LoadClock {
     const at = (moment: LoadMark) => this.marks.get(moment) ?? Number.NaN;
     return {
       workerStartedAt: performance.timeOrigin,
-      requestMs: this.requestedAt,
+      startMs: this.startedAt,
+      requestMs: at('requested'),
       ...read,
-      engineWaitMs: at('engine') - at('stored'),
+      engineWaitMs: Math.max(0, at('engine') - at('stored')),
       openMs: migrated.openMs,
       migrateMs: migrated.migrateMs,
       saveMs: at('saved') - at('migrated'),
+      afterReadMs: at('saved') - at('stored'),
       totalMs: at('saved'),
     };
   }

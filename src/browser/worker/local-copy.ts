@@ -10,7 +10,7 @@ import { isStorageError, messageOf, type StaleReason, storageFailure } from '../
 import type { SaveSummary } from '../protocol.ts';
 import type { StoredFile } from '../storage/chunk-store.ts';
 import { type BackupReason, CHUNK_BYTES, type Manifest } from '../storage/layout.ts';
-import { bufferWithRoom, TrackedFile } from '../storage/tracked-file.ts';
+import { TrackedFile } from '../storage/tracked-file.ts';
 import type { Coordinator } from '../tabs/coordinator.ts';
 import { CONNECTION_SETTINGS } from './sqlite.ts';
 
@@ -29,17 +29,13 @@ export interface MigratedFile {
   migrateMs: number;
 }
 
-/** Opens a stored file (or a new one) in a tracked buffer and runs the migrations on it. */
+/** Opens a stored file (or a new one) as tracked chunks and runs the migrations on it. */
 export function openAndMigrate(migrator: Migrator, stored: StoredFile): MigratedFile {
   const startedAt = performance.now();
-  const options = {
-    chunkSize: stored.manifest?.chunkSize ?? CHUNK_BYTES,
-    settings: CONNECTION_SETTINGS,
-  };
   const file =
-    stored.file === undefined || stored.manifest === undefined
-      ? TrackedFile.create(migrator.sql, options)
-      : TrackedFile.open(migrator.sql, stored.file, stored.manifest.fileSize, options);
+    stored.file === undefined
+      ? TrackedFile.create(migrator.sql, CHUNK_BYTES, CONNECTION_SETTINGS)
+      : TrackedFile.open(migrator.sql, stored.file, CONNECTION_SETTINGS);
   const openedAt = performance.now();
   try {
     const report = runMigrations(file.db, migrator.migrations, migrator.options);
@@ -48,11 +44,6 @@ export function openAndMigrate(migrator: Migrator, stored: StoredFile): Migrated
     file.close();
     throw error;
   }
-}
-
-/** A buffer for a stored file with as much room again to grow, SQLite's to write in. */
-export function withRoomToGrow(fileSize: number): Uint8Array {
-  return bufferWithRoom(fileSize, fileSize);
 }
 
 /** What taking in the stored file did. */
@@ -118,20 +109,22 @@ export class LocalCopy {
 
   /**
    * Makes a migrated file this tab's database, in place of any it had. Nothing is written unless
-   * the run changed the file (or there was nothing stored yet): then it is saved, the stored file
-   * kept as a backup for `reason`. When that save fails, the tab goes on with the migrated file
-   * and the backup waits for the next save.
+   * the run changed the file (or there was nothing stored yet): then it is saved (`onSaving` hears
+   * it begin), the stored file kept as a backup for `reason`. When that save fails, the tab goes
+   * on with the migrated file and the backup waits for the next save.
    */
   async takeOver(
     manifest: Manifest | undefined,
     migrated: MigratedFile,
     reason: BackupReason,
+    onSaving?: () => void,
   ): Promise<TakeOver> {
     this.file?.close();
     this.file = migrated.file;
     this.manifest = manifest;
     this.pendingBackup = migrated.report.changed && manifest !== undefined ? reason : undefined;
     if (!migrated.report.changed && manifest !== undefined) return { outcome: 'unchanged' };
+    onSaving?.();
     try {
       return { outcome: 'saved', saved: await this.save() };
     } catch (error) {
@@ -228,7 +221,6 @@ export class LocalCopy {
       // replaced) is checked on that read.
       if (manifest !== undefined)
         stored = await this.coordinator.store.readFile({
-          allocate: withRoomToGrow,
           reuse: (index, current) =>
             held !== undefined &&
             held.chunkSize === current.chunkSize &&

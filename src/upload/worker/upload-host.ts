@@ -2,6 +2,7 @@ import { releaseProxy, transfer } from 'comlink';
 import type { SqlJsStatic } from 'sql.js';
 import { messageOf, storageFailure, UploadError } from '../../browser/errors.ts';
 import { indexedDbChunkStore } from '../../browser/storage/chunk-store.ts';
+import { chunksOver } from '../../browser/storage/file-chunks.ts';
 import { CHUNK_BYTES } from '../../browser/storage/layout.ts';
 import { TrackedFile, withRoom } from '../../browser/storage/tracked-file.ts';
 import { Coordinator } from '../../browser/tabs/coordinator.ts';
@@ -35,11 +36,15 @@ import { blobInParts, readWithRoom } from './read-file.ts';
  * How the copy of a stranger's file is opened (https://www.sqlite.org/security.html): its schema
  * is not trusted, so functions and virtual tables with side effects cannot run from its triggers,
  * views or defaults; cells are checked as they are read, so a damaged page fails cleanly instead
- * of being misread. The rollback journal and temporary data (sorting for a new index) are kept in
- * SQLite's own memory: in sql.js's file system each would be another growing file.
+ * of being misread. Temporary data (sorting for a new index) is kept in SQLite's own memory: in
+ * sql.js's file system it would be another growing file.
+ *
+ * The copy keeps no rollback journal: a migration that fails ends the upload and the copy is
+ * dropped, so nothing ever needs undoing on it, and a journal would hold the original of every
+ * page a migration changes (a backfill: the whole table) in SQLite's memory beside the file.
  */
 const UNTRUSTED_SETTINGS =
-  'PRAGMA trusted_schema = OFF; PRAGMA cell_size_check = ON; PRAGMA foreign_keys = ON; PRAGMA journal_mode = MEMORY; PRAGMA temp_store = MEMORY';
+  'PRAGMA trusted_schema = OFF; PRAGMA cell_size_check = ON; PRAGMA foreign_keys = ON; PRAGMA journal_mode = OFF; PRAGMA temp_store = MEMORY';
 
 /**
  * One uploaded file inside its worker: checked, then upgraded on a copy, then handed out as a
@@ -125,10 +130,11 @@ export class UploadHost implements UploadWorkerApi {
     }
     let copy: TrackedFile;
     try {
-      copy = TrackedFile.open(sql, capacity, sizeBytes, {
-        chunkSize: CHUNK_BYTES,
-        settings: UNTRUSTED_SETTINGS,
-      });
+      copy = TrackedFile.open(
+        sql,
+        chunksOver(capacity, sizeBytes, CHUNK_BYTES),
+        UNTRUSTED_SETTINGS,
+      );
     } catch (error) {
       throw new UploadError('CORRUPT', `${fileName} could not be opened: ${messageOf(error)}.`, {
         cause: error,

@@ -1,9 +1,9 @@
 // How the tests read and drive the page: through data-testid only, plus direct reads of the
 // stored database where "nothing was written" is the claim.
 import { readdirSync } from 'node:fs';
-import type { BrowserContext, Page } from '@playwright/test';
+import type { BrowserContext, Page, Worker } from '@playwright/test';
 import { expect } from '@playwright/test';
-import { DEMO_MIGRATIONS_DIR } from './sites.ts';
+import { DEMO_MIGRATIONS_DIR, PREVIEW_ORIGIN } from './sites.ts';
 import {
   completeStoredDatabase,
   readStoreInPage,
@@ -20,6 +20,16 @@ export function demoMigrationNames(): string[] {
   return readdirSync(DEMO_MIGRATIONS_DIR)
     .filter((name) => /^\d+_.+\.sql$/.test(name))
     .sort();
+}
+
+/** The worker the page starts next whose script is `script` (`database-worker`, `upload-worker`), once it has started. */
+export function nextWorker(page: Page, script: string): Promise<Worker> {
+  return page.waitForEvent('worker', { predicate: (worker) => worker.url().includes(script) });
+}
+
+/** Waits until `worker` has ended: the browser no longer lists it among the page's workers. */
+export async function expectWorkerEnded(page: Page, worker: Worker): Promise<void> {
+  await expect.poll(() => page.workers().includes(worker)).toBe(false);
 }
 
 export async function expectState(page: Page, state: 'ready' | 'failed'): Promise<void> {
@@ -132,4 +142,20 @@ export async function rendererCores(context: BrowserContext, ms = 1500): Promise
   } finally {
     await session.detach();
   }
+}
+
+/**
+ * The demo's stored database as it is now, and a watch on every IndexedDB write from now on:
+ * `expectUntouched()` checks that nothing was written and the store holds what it held.
+ */
+export async function watchStoredDatabase(context: BrowserContext, page: Page) {
+  const before = await readStoredDatabase(page);
+  const writes = await watchIndexedDbWrites(context, page, PREVIEW_ORIGIN);
+  return {
+    async expectUntouched(): Promise<void> {
+      expect(writes.count()).toBe(0);
+      expect(await readStoredDatabase(page)).toEqual(before);
+      await writes.stop();
+    },
+  };
 }

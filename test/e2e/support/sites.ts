@@ -43,14 +43,15 @@ export const DEMO_MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'migrations');
 export const DRIZZLE_KIT_DIR = path.join(PROJECT_ROOT, 'test/fixtures/drizzle-kit');
 
 /**
- * The builds: the demo as it is, its next release with one more migration, and a release whose
- * new migration fails — each the demo's migrations folder plus the named fixture folder — and
- * the demo built on a drizzle-kit folder as it is (`folder`).
+ * The builds: the demo as it is, its next release with one more migration, a release whose new
+ * migration fails and one whose new migration never ends — each the demo's migrations folder plus
+ * the named fixture folder — and the demo built on a drizzle-kit folder as it is (`folder`).
  */
 export const BUILDS = {
   base: { extra: null },
   'plus-one': { extra: path.join(PROJECT_ROOT, 'test/fixtures/extra-migration') },
   failing: { extra: path.join(PROJECT_ROOT, 'test/fixtures/failing-migration') },
+  runaway: { extra: path.join(PROJECT_ROOT, 'test/fixtures/runaway-migration') },
   drizzle: { extra: null, folder: DRIZZLE_KIT_DIR },
 } satisfies Record<string, Build>;
 

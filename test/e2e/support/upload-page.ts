@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page, Worker } from '@playwright/test';
 import { expect } from '@playwright/test';
+import { nextWorker } from './app.ts';
 import type { UploadFile } from './upload-files.ts';
 
 /** Picks `file` in the upload input and waits until the card is done checking it. */
@@ -66,16 +67,9 @@ export function listedBackups(page: Page) {
   );
 }
 
-/** The upload worker the page starts next (its script is `upload-worker`), once it has started. */
+/** The upload worker the page starts next, once it has started. */
 export function nextUploadWorker(page: Page): Promise<Worker> {
-  return page.waitForEvent('worker', {
-    predicate: (worker) => worker.url().includes('upload-worker'),
-  });
-}
-
-/** Waits until `worker` has ended: the browser no longer lists it among the page's workers. */
-export async function expectWorkerEnded(page: Page, worker: Worker): Promise<void> {
-  await expect.poll(() => page.workers().includes(worker)).toBe(false);
+  return nextWorker(page, 'upload-worker');
 }
 
 /** Waits until the card shows the copy's upgrade running `migrationName`. */

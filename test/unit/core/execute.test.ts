@@ -113,6 +113,24 @@ PRAGMA foreign_keys=ON;
     expect(byteDifference(bytesOf(db), before)).toBeNull();
   });
 
+  test('names the limit when SQLite runs out of memory, and what to do about it', () => {
+    const db = libraryDatabase();
+    // What SQLite says when its heap is full, which a backfill of a table of gigabytes meets.
+    db.create_function('fill_memory', () => {
+      throw new Error('out of memory');
+    });
+    const error = catchMigrationError(() =>
+      runMigrations(db, [
+        CREATE_AUTHORS,
+        migration('002_backfill.sql', 'UPDATE books SET title = fill_memory();'),
+      ]),
+    );
+    expect(error.code).toBe('SQL_FAILED');
+    expect(error.message).toMatch(
+      /^002_backfill\.sql line 1: out of memory \(SQLite’s memory ran out: sql\.js gives it at most 2 GiB;.*split it into migrations that each change less\)/,
+    );
+  });
+
   test('is atomic as a whole even with two BEGIN/COMMIT blocks: the second failing undoes the first', () => {
     const db = libraryDatabase();
     const before = bytesOf(db);

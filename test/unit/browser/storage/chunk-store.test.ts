@@ -1,5 +1,6 @@
 import { del, get, set, setMany } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
+import { joinChunks } from '../../../../src/browser/storage/file-chunks.ts';
 import {
   BACKUPS_KEPT,
   CHUNK_BYTES,
@@ -52,6 +53,20 @@ describe('the chunk store', () => {
     expected.set(changed.subarray(0, CHUNK_BYTES), 0);
     expected.set(changed.subarray(3 * CHUNK_BYTES, 4 * CHUNK_BYTES), 3 * CHUNK_BYTES);
     expect(Buffer.from(await storedFile(store)).equals(expected)).toBe(true);
+  });
+
+  it('frees the chunks past the end of a file a save cut short', async () => {
+    const { store, raw } = freshStore();
+    const file = fileOf(5);
+    await store.save({ follows: 0, fileSize: file.byteLength, chunks: chunksOf(file) });
+    const shorter = fileOf(3, 100);
+    const saved = await store.save({
+      follows: 1,
+      fileSize: shorter.byteLength,
+      chunks: chunksOf(shorter, [2]),
+    });
+    expect(saved.manifest.chunks).toEqual([1, 1, 2]);
+    expect(await chunkKeys(raw)).toEqual(referenced(saved.manifest));
   });
 
   it('refuses a save that follows an older generation, and writes nothing', async () => {
@@ -272,9 +287,10 @@ describe('the chunk store', () => {
     const file = fileOf(4);
     await store.save({ follows: 0, fileSize: file.byteLength, chunks: chunksOf(file) });
     const held = new Uint8Array(CHUNK_BYTES).fill(0xee);
-    const { file: read = new Uint8Array(0) } = await store.readFile({
+    const { file: chunks } = await store.readFile({
       reuse: (index) => (index === 1 ? held : undefined),
     });
+    const read = chunks === undefined ? new Uint8Array(0) : joinChunks(chunks);
     expect(read[CHUNK_BYTES]).toBe(0xee);
     expect(read[0]).toBe(0);
     expect(read[2 * CHUNK_BYTES]).toBe(2);

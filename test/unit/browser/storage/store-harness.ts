@@ -1,3 +1,4 @@
+import { joinChunks } from '../../../../src/browser/storage/file-chunks.ts';
 import 'fake-indexeddb/auto';
 import { createStore, get, keys } from 'idb-keyval';
 import { indexedDbChunkStore } from '../../../../src/browser/storage/chunk-store.ts';
@@ -59,5 +60,5 @@ export async function storedFile(
 ): Promise<Uint8Array> {
   const { file } = await store.readFile();
   if (file === undefined) throw new Error('nothing stored');
-  return file;
+  return joinChunks(file);
 }

@@ -1,10 +1,11 @@
 import type { SqlJsStatic } from 'sql.js';
 import { describe, expect, it } from 'vitest';
+import { chunksOver, type FileChunks } from '../../../../src/browser/storage/file-chunks.ts';
 import { TrackedFile, withRoom } from '../../../../src/browser/storage/tracked-file.ts';
 import { byteDifference, memoryDatabase, SQL } from '../../../helpers/sqljs.ts';
 
 const CHUNK = 16 * 1024;
-const OPTIONS = { chunkSize: CHUNK, settings: 'PRAGMA journal_mode = MEMORY' };
+const SETTINGS = 'PRAGMA journal_mode = MEMORY';
 
 /** A database file of `rows` rows of 100 characters, as bytes. */
 function fileOf(rows: number): Uint8Array {
@@ -31,7 +32,15 @@ function currentFile(tracked: TrackedFile): Uint8Array {
 function openTracked(file: Uint8Array, room: number, sql: SqlJsStatic = SQL): TrackedFile {
   const capacity = new Uint8Array(file.byteLength + room);
   capacity.set(file);
-  return TrackedFile.open(sql, capacity, file.byteLength, OPTIONS);
+  return TrackedFile.open(sql, chunksOver(capacity, file.byteLength, CHUNK), SETTINGS);
+}
+
+/** `file` as a load reads it: each chunk an array of its own, as IndexedDB hands them back. */
+function asStoredChunks(file: Uint8Array): FileChunks {
+  const chunks: Uint8Array[] = [];
+  for (let start = 0; start < file.byteLength; start += CHUNK)
+    chunks.push(file.slice(start, start + CHUNK));
+  return { size: file.byteLength, chunkSize: CHUNK, chunks };
 }
 
 function count(bytes: Uint8Array): number {
@@ -132,21 +141,52 @@ describe('TrackedFile', () => {
     tracked.close();
   });
 
-  it('lists every chunk when the file outgrew its buffer, then follows changes again', () => {
+  it('follows a file that outgrows the buffer it was opened over, in chunks of its own', () => {
     const file = fileOf(2_000);
     const tracked = openTracked(file, 4096);
     tracked.db.exec('INSERT INTO t (v) SELECT v FROM t; INSERT INTO t (v) SELECT v FROM t');
-    const changes = tracked.changes();
-    expect(changes.wholeFile).toBe(true);
-    expect(changes.chunks).toEqual(
-      Array.from({ length: Math.ceil(changes.size / CHUNK) }, (_, index) => index),
-    );
+    expect(tracked.changes().wholeFile).toBe(false);
     const stored = applySave(file, tracked);
     expect(count(stored)).toBe(8_000);
+    expect(byteDifference(stored, currentFile(tracked))).toBeNull();
 
     tracked.db.exec('UPDATE t SET v = 1 WHERE id = 3');
     expect(tracked.changes().wholeFile).toBe(false);
     expect(byteDifference(applySave(stored, tracked), currentFile(tracked))).toBeNull();
+    tracked.close();
+  });
+
+  it('keeps the chunks it was given as the file: SQLite writes into them, no copy', () => {
+    const file = fileOf(20_000);
+    const chunks = asStoredChunks(file);
+    const given = [...chunks.chunks];
+    const tracked = TrackedFile.open(SQL, chunks, SETTINGS);
+    tracked.db.exec("UPDATE t SET v = 'changed' WHERE id = 19000");
+    const { chunks: changed } = tracked.changes();
+    const inside = changed.filter((index) => index > 0 && index < given.length);
+    expect(inside.length).toBeGreaterThan(0);
+    for (const index of inside) {
+      // The very array the load handed over holds the new bytes.
+      expect(chunks.chunks[index]).toBe(given[index]);
+      expect(
+        byteDifference(given[index] as Uint8Array, file.subarray(index * CHUNK)),
+      ).not.toBeNull();
+    }
+    expect(byteDifference(applySave(file, tracked), currentFile(tracked))).toBeNull();
+    tracked.close();
+  });
+
+  it('grows a short last chunk into a whole one, and saves it at the file’s new length', () => {
+    const file = fileOf(2_000);
+    const chunks = asStoredChunks(file);
+    const last = chunks.chunks.length - 1;
+    expect(chunks.chunks[last]?.byteLength).toBeLessThan(CHUNK);
+    const tracked = TrackedFile.open(SQL, chunks, SETTINGS);
+    tracked.db.exec('INSERT INTO t (v) SELECT v FROM t');
+    const stored = applySave(file, tracked);
+    expect(count(stored)).toBe(4_000);
+    expect(stored.byteLength).toBe(tracked.size());
+    expect(byteDifference(stored, currentFile(tracked))).toBeNull();
     tracked.close();
   });
 
@@ -162,30 +202,19 @@ describe('TrackedFile', () => {
     tracked.close();
   });
 
-  it('lists every chunk, every time, under a sql.js that does not keep the buffer it is given', () => {
-    // A sql.js that copies what it opens by some other means: no write ever reaches our buffer.
+  it('refuses to open under a sql.js that does not read the file it is given', () => {
+    // A sql.js that copies what it opens by some other means: none of its reads reach our chunks.
     class CopyingDatabase extends SQL.Database {
       constructor(data?: ArrayLike<number> | Buffer | null) {
         super(data === undefined || data === null ? data : Uint8Array.from(data));
       }
     }
     const copying = { ...SQL, Database: CopyingDatabase } as unknown as SqlJsStatic;
-    const file = fileOf(20_000);
-    const tracked = openTracked(file, file.byteLength, copying);
-    let stored = file;
-    for (const id of [1, 2]) {
-      tracked.db.exec(`UPDATE t SET v = 'x' WHERE id = ${id}`);
-      const changes = tracked.changes();
-      expect(changes.wholeFile).toBe(true);
-      expect(changes.chunks.length).toBe(Math.ceil(changes.size / CHUNK));
-      stored = applySave(stored, tracked);
-    }
-    expect(byteDifference(stored, currentFile(tracked))).toBeNull();
-    tracked.close();
+    expect(() => openTracked(fileOf(20), 0, copying)).toThrow(/does not read the file/);
   });
 
   it('starts a new database with every chunk listed, then lists only what changed', () => {
-    const tracked = TrackedFile.create(SQL, OPTIONS);
+    const tracked = TrackedFile.create(SQL, CHUNK, SETTINGS);
     tracked.db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)');
     expect(tracked.changes().wholeFile).toBe(true);
     const stored = applySave(new Uint8Array(0), tracked);
@@ -198,7 +227,7 @@ describe('TrackedFile', () => {
   it('hands over the buffer SQLite wrote into, without a copy, and closes the database', () => {
     const file = fileOf(2_000);
     const capacity = withRoom(file, file.byteLength * 2);
-    const tracked = TrackedFile.open(SQL, capacity, file.byteLength, OPTIONS);
+    const tracked = TrackedFile.open(SQL, chunksOver(capacity, file.byteLength, CHUNK), SETTINGS);
     tracked.db.exec('INSERT INTO t (v) SELECT v FROM t');
     const taken = tracked.take();
     expect(taken.inPlace).toBe(true);
@@ -211,7 +240,7 @@ describe('TrackedFile', () => {
     const file = fileOf(2_000);
     const capacity = new Uint8Array(file.byteLength + 4096);
     capacity.set(file);
-    const tracked = TrackedFile.open(SQL, capacity, file.byteLength, OPTIONS);
+    const tracked = TrackedFile.open(SQL, chunksOver(capacity, file.byteLength, CHUNK), SETTINGS);
     tracked.db.exec('INSERT INTO t (v) SELECT v FROM t; INSERT INTO t (v) SELECT v FROM t');
     const taken = tracked.take();
     expect(taken.inPlace).toBe(false);

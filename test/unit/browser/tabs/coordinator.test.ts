@@ -92,4 +92,74 @@ describe('readUnderLock', () => {
     expect(await next.result).toEqual(stored(2));
     next.release();
   });
+
+  it('says it waits once its read is in while another tab holds the lock, and goes on when that tab lets go', async () => {
+    await withFakeLocks(async () => {
+      const store = fakeStore(stored(2));
+      const first = readUnderLock('lock', store.reader);
+      await first.result;
+      const second = readUnderLock('lock', store.reader);
+      const waited = await Promise.race([
+        second.waiting.then(() => true),
+        second.result.then(() => false),
+      ]);
+      expect(waited).toBe(true);
+      first.release();
+      expect(await second.result).toEqual(stored(2));
+      second.release();
+    });
+  });
+
+  it('never says it waits when the lock was free', async () => {
+    await withFakeLocks(async () => {
+      const load = readUnderLock('lock', fakeStore(stored(1)).reader);
+      let waited = false;
+      void load.waiting.then(() => {
+        waited = true;
+      });
+      await load.result;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(waited).toBe(false);
+      load.release();
+    });
+  });
 });
+
+/**
+ * Runs `work` with an exclusive Web Lock of the test's own in `navigator.locks` (Node has none):
+ * one holder per name at a time, the others granted in the order they asked.
+ */
+async function withFakeLocks(work: () => Promise<void>): Promise<void> {
+  const queues = new Map<string, Promise<unknown>>();
+  const held = new Set<string>();
+  const locks = {
+    request(name: string, _options: unknown, task: () => Promise<unknown>) {
+      const before = queues.get(name) ?? Promise.resolve();
+      // Granted a task later at the earliest, as a browser does.
+      const run = before
+        .then(() => new Promise((resolve) => setTimeout(resolve, 0)))
+        .then(async () => {
+          held.add(name);
+          try {
+            return await task();
+          } finally {
+            held.delete(name);
+          }
+        });
+      queues.set(
+        name,
+        run.catch(() => {}),
+      );
+      return run;
+    },
+    query: async () => ({ held: [...held].map((name) => ({ name })) }),
+  };
+  const had = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
+  Object.defineProperty(globalThis, 'navigator', { value: { locks }, configurable: true });
+  try {
+    await work();
+  } finally {
+    if (had === undefined) Reflect.deleteProperty(globalThis, 'navigator');
+    else Object.defineProperty(globalThis, 'navigator', had);
+  }
+}

@@ -1,3 +1,4 @@
+import { joinChunks } from '../../../../src/browser/storage/file-chunks.ts';
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { StorageError } from '../../../../src/browser/errors.ts';
@@ -118,7 +119,8 @@ describe('UploadHost', () => {
     const adopted = await keeping.adopt('adopted-upload');
     expect(adopted.backup).toBeNull();
     const store = indexedDbChunkStore('adopted-upload');
-    const stored = (await store.readFile()).file ?? new Uint8Array(0);
+    const { file } = await store.readFile();
+    const stored = file === undefined ? new Uint8Array(0) : joinChunks(file);
     expect(Buffer.from(stored).equals(Buffer.from(await blob.arrayBuffer()))).toBe(true);
   });
 

@@ -1,3 +1,4 @@
+import { joinChunks } from '../../../../../src/browser/storage/file-chunks.ts';
 import 'fake-indexeddb/auto';
 import { createStore, keys } from 'idb-keyval';
 import type { DatabaseEvent, OpenRequest } from '../../../../../src/browser/protocol.ts';
@@ -77,7 +78,7 @@ export async function storedKeys(raw: ReturnType<typeof createStore>): Promise<s
 export async function storedFile(name: string): Promise<Uint8Array> {
   const { file } = await indexedDbChunkStore(name).readFile();
   if (file === undefined) throw new Error('nothing stored');
-  return file;
+  return joinChunks(file);
 }
 
 export function countNotes(file: Uint8Array): number {

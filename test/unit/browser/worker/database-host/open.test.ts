@@ -2,10 +2,14 @@ import { createHash } from 'node:crypto';
 import { setMany } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
 import { StorageError } from '../../../../../src/browser/errors.ts';
-import { indexedDbChunkStore } from '../../../../../src/browser/storage/chunk-store.ts';
+import {
+  type ChunkStore,
+  indexedDbChunkStore,
+} from '../../../../../src/browser/storage/chunk-store.ts';
 import { chunkKey, MANIFEST_KEY } from '../../../../../src/browser/storage/layout.ts';
+import { DatabaseHost } from '../../../../../src/browser/worker/database-host.ts';
 import { checksumInput } from '../../../../../src/index.ts';
-import { memoryDatabase } from '../../../../helpers/sqljs.ts';
+import { memoryDatabase, WASM_PATH } from '../../../../helpers/sqljs.ts';
 import {
   BROKEN,
   bigDatabase,
@@ -14,12 +18,51 @@ import {
   imageWithNote,
   NOTES,
   open,
+  openRequest,
   storedFile,
   storedKeys,
   TITLE,
 } from './harness.ts';
 
 describe('opening a database', () => {
+  it('begins reading the stored database as the worker starts, before the open request', async () => {
+    const { name } = await bigDatabase(20_000);
+    const reads: string[] = [];
+    const store = (n: string): ChunkStore => {
+      const real = indexedDbChunkStore(n);
+      return {
+        ...real,
+        readFile: (options) => {
+          reads.push(n);
+          return real.readFile(options);
+        },
+      };
+    };
+    const host = new DatabaseHost(store, { name, storage: 'auto', wasmUrl: WASM_PATH });
+    // The worker's name said what to open: the read began before any request.
+    expect(reads).toEqual([name]);
+    const opened = await host.open(openRequest(name, [NOTES]), () => {});
+    expect(reads).toEqual([name]);
+    expect(opened.report.upToDate).toBe(true);
+    await host.write([{ sql: 'INSERT INTO notes (body) VALUES (?)', params: ['one more'] }]);
+    await host.close();
+    expect(countNotes(await storedFile(name))).toBe(20_001);
+  });
+
+  it('opens what the request asks when the worker was started for another database', async () => {
+    const { name } = await bigDatabase(100);
+    const other = freshName().name;
+    const host = new DatabaseHost(indexedDbChunkStore, {
+      name: other,
+      storage: 'auto',
+      wasmUrl: WASM_PATH,
+    });
+    const opened = await host.open(openRequest(name, [NOTES]), () => {});
+    expect(opened.report.upToDate).toBe(true);
+    expect(opened.info.sizeBytes).toBeGreaterThan(0);
+    await host.close();
+  });
+
   it('creates, migrates and saves a new database, then opens it again writing nothing', async () => {
     const { name, raw } = freshName();
     const first = await open(name, [NOTES]);
