@@ -1,4 +1,4 @@
-import { isStorageError, StorageError, storageFailure } from '../errors.ts';
+import { isStorageError, StorageError } from '../errors.ts';
 import { indexedDbChunkStore } from '../storage/chunk-store.ts';
 import { joinChunks } from '../storage/file-chunks.ts';
 import type { BackupEntry } from '../storage/layout.ts';
@@ -41,12 +41,8 @@ export async function readBackup(name: string, id: string): Promise<Uint8Array> 
  * restored file if it is older than the app.
  */
 export async function restoreBackup(name: string, id: string): Promise<{ generation: number }> {
-  try {
-    const { generation } = await coordinatorOf(name).replace({ backupId: id }, 'pre-restore');
-    return { generation };
-  } catch (error) {
-    throw storageFailure(error, 'The stored database is unchanged');
-  }
+  const { generation } = await coordinatorOf(name).replace({ backupId: id }, 'pre-restore');
+  return { generation };
 }
 
 /**

@@ -7,6 +7,7 @@ import type {
   SaveResult,
   StoredFile,
 } from '../storage/chunk-store.ts';
+import { storageFailure } from '../errors.ts';
 import type { BackupReason } from '../storage/layout.ts';
 import {
   announceOnce,
@@ -74,16 +75,21 @@ export class Coordinator {
 
   /**
    * Replaces the stored file wholesale under the lock (a store of 0.1.0 converted first), keeping
-   * the current file as a backup, then tells every tab, which stops writing and reloads.
+   * the current file as a backup, then tells every tab, which stops writing and reloads. A failure
+   * rejects with a `StorageError` that says the stored database is unchanged.
    */
-  replace(source: ReplacementSource, reason: BackupReason): Promise<Replacement> {
-    return withLock(this.lock, async () => {
-      await this.convert();
-      const replacement = await this.store.replace(source, reason);
-      // Still under the lock: a tab that reloads on this message opens the new file.
-      this.announce({ type: 'saved', generation: replacement.generation, replaced: true });
-      return replacement;
-    });
+  async replace(source: ReplacementSource, reason: BackupReason): Promise<Replacement> {
+    try {
+      return await withLock(this.lock, async () => {
+        await this.convert();
+        const replacement = await this.store.replace(source, reason);
+        // Still under the lock: a tab that reloads on this message opens the new file.
+        this.announce({ type: 'saved', generation: replacement.generation, replaced: true });
+        return replacement;
+      });
+    } catch (error) {
+      throw storageFailure(error, 'The stored database is unchanged');
+    }
   }
 
   /** The store, converted from 0.1.0's format first if it still is in it (under the lock). */

@@ -1,6 +1,6 @@
 import { releaseProxy, transfer } from 'comlink';
 import type { SqlJsStatic } from 'sql.js';
-import { messageOf, storageFailure, UploadError } from '../../browser/errors.ts';
+import { messageOf, UploadError } from '../../browser/errors.ts';
 import { indexedDbChunkStore } from '../../browser/storage/chunk-store.ts';
 import { chunksOver } from '../../browser/storage/file-chunks.ts';
 import { CHUNK_BYTES } from '../../browser/storage/layout.ts';
@@ -228,11 +228,7 @@ export class UploadHost implements UploadWorkerApi {
         `The upgraded file's schema still differs from this app's schema.sql (${kept.drift.map(describeDifference).join('; ')}), so it is not adopted: the app could fail on it. Repair the file, or download it to inspect it.`,
       );
     const coordinator = new Coordinator(name, indexedDbChunkStore(name));
-    try {
-      return await coordinator.replace({ file: kept.file, fileSize: kept.byteLength }, 'pre-adopt');
-    } catch (error) {
-      throw storageFailure(error, 'The stored database is unchanged');
-    }
+    return coordinator.replace({ file: kept.file, fileSize: kept.byteLength }, 'pre-adopt');
   }
 
   private keptFile(): KeptFile {
