@@ -133,10 +133,11 @@ export interface MigratedDatabase {
  * Opens the app's database in a worker: loads it from IndexedDB (or creates it), migrates it
  * under a cross-tab lock, saves it only if the run changed something, and keeps it in step
  * with the app's other tabs. Rejects with `MigrationError` when the migrations refuse or fail —
- * the stored database is then untouched — with `DatabaseError` (`OPEN_FAILED`) when the worker,
- * the engine or the stored database cannot load, and (`OPEN_TIMED_OUT`, `OPEN_CANCELLED`) when
- * opening outlives `timeoutMs` or `signal` aborts: its worker is then ended, which lets the other
- * tabs go on.
+ * the stored database is then untouched — with `StorageError` (`DAMAGED`, `READ_FAILED`,
+ * `CONVERSION_FAILED`) when what is stored cannot be read or converted, with `DatabaseError`
+ * (`OPEN_FAILED`) when the worker or the engine cannot load, and (`OPEN_TIMED_OUT`,
+ * `OPEN_CANCELLED`) when opening outlives `timeoutMs` or `signal` aborts: its worker is then
+ * ended, which lets the other tabs go on.
  *
  * @example
  * const db = await openDatabase({

@@ -1,3 +1,4 @@
+import { storageFailure } from '../errors.ts';
 import type {
   ChunkStore,
   ReadFileOptions,
@@ -7,7 +8,6 @@ import type {
   SaveResult,
   StoredFile,
 } from '../storage/chunk-store.ts';
-import { storageFailure } from '../errors.ts';
 import type { BackupReason } from '../storage/layout.ts';
 import {
   announceOnce,
