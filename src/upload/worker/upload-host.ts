@@ -46,16 +46,6 @@ import { blobInParts, readWithRoom } from './read-file.ts';
 const UNTRUSTED_SETTINGS =
   'PRAGMA trusted_schema = OFF; PRAGMA cell_size_check = ON; PRAGMA foreign_keys = ON; PRAGMA journal_mode = OFF; PRAGMA temp_store = MEMORY';
 
-/**
- * One uploaded file inside its worker: checked, then upgraded on a copy, then handed out as a
- * download or adopted as the app's database. The person's file is never changed — the worker
- * works on a copy in its memory — and nothing is stored until `adopt`.
- *
- * The page runs this class in two workers, one after the other: the first checks and upgrades,
- * then hands the upgraded file over and is ended, which frees everything SQLite used (the
- * journal of the largest migration stays in its memory until then); the second only keeps the
- * file for `download` and `adopt`, so storing it never meets SQLite's memory.
- */
 /** The file's ledger before the upgrade, as the upgrade found it. */
 function ledgerOf(upgrade: MigrationReport): UploadReport['ledger'] {
   switch (upgrade.state) {
@@ -68,6 +58,15 @@ function ledgerOf(upgrade: MigrationReport): UploadReport['ledger'] {
   }
 }
 
+/**
+ * One uploaded file inside its worker: checked, then upgraded on a copy, then handed out as a
+ * download or adopted as the app's database. The person's file is never changed — the worker
+ * works on a copy in its memory — and nothing is stored until `adopt`.
+ *
+ * The page runs this class in two workers, one after the other: the first checks and upgrades,
+ * then hands the upgraded file over and is ended, which frees everything SQLite used; the second
+ * only keeps the file for `download` and `adopt`, so storing it never meets SQLite's memory.
+ */
 export class UploadHost implements UploadWorkerApi {
   private request: UploadRequest | undefined;
   /** The upgraded copy, open from `check` until `handOver`. */
