@@ -40,7 +40,7 @@ function backupKey(id: string): string {
  * file, so SQLite refuses to open it and the tab stops writing and asks to be reloaded (on a
  * fresh load, 0.1.0 fails to open). This version never reads these keys beside a manifest.
  */
-export const FIRST_FORMAT_TOMBSTONE = {
+const FIRST_FORMAT_TOMBSTONE = {
   generation: Number.NaN,
   image: new TextEncoder().encode(
     'sqljs-migrate: this database is stored in chunks by a newer version of the app (see the key "manifest"). Reload the page to open it.',

@@ -44,7 +44,7 @@ export async function isHeld(name: string): Promise<boolean> {
 }
 
 /** False where the Web Locks API is missing (a non-secure origin, an older browser). */
-export function hasWebLocks(): boolean {
+function hasWebLocks(): boolean {
   return (globalThis.navigator as Navigator | undefined)?.locks !== undefined;
 }
 

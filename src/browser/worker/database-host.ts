@@ -45,7 +45,13 @@ import {
 } from './local-copy.ts';
 import { OpenTransaction, stillInTransaction } from './open-transaction.ts';
 import { beginOpening, type Opening, sameOpening } from './opening.ts';
-import { type ChangedTables, readRows, runInTransaction, wroteInRead } from './statements.ts';
+import {
+  type ChangedTables,
+  lastInsertRowidOf,
+  readRows,
+  runInTransaction,
+  wroteInRead,
+} from './statements.ts';
 
 /** How often a write is tried when its save keeps losing the race with other tabs' saves. */
 const MAX_WRITE_ATTEMPTS = 3;
@@ -324,7 +330,7 @@ export class DatabaseHost implements DatabaseWorkerApi {
         );
       }
       // Read before the save, which may reopen the file on a fresh buffer.
-      const lastInsertRowid = Number(db.exec('SELECT last_insert_rowid()')[0]?.values[0]?.[0] ?? 0);
+      const lastInsertRowid = lastInsertRowidOf(db);
       const saved = await this.saveOrFallBack(tab);
       this.afterLocalWrite(tab, changed);
       return {

@@ -1,9 +1,8 @@
 import { releaseProxy } from 'comlink';
 import type { Database } from 'sql.js';
 import type { SqlValue } from '../../index.ts';
-import { DatabaseError, messageOf } from '../errors.ts';
 import type { LiveQueryListener, Row, RowMode, WriteStatement } from '../protocol.ts';
-import { type ChangedTables, readRows } from './statements.ts';
+import { asSqlFailure, type ChangedTables, readRows } from './statements.ts';
 
 /**
  * The reads the page keeps live: each runs when it is added and again after every committed
@@ -184,9 +183,5 @@ function tell(call: () => unknown): void {
 
 /** A failure as data that crosses to the page and is revived there as itself. */
 function asErrorData(error: unknown) {
-  const ours =
-    error instanceof DatabaseError
-      ? error
-      : new DatabaseError('SQL_FAILED', messageOf(error), { cause: error });
-  return ours.toJSON();
+  return asSqlFailure(error).toJSON();
 }

@@ -46,11 +46,6 @@ export class OpenTransaction {
     return this.phase === 'open';
   }
 
-  /** True once COMMIT ran and the save is on its way. */
-  isCommitting(): boolean {
-    return this.phase === 'committing';
-  }
-
   /**
    * Runs one write in a savepoint of its own: all of it lands, or none of it. SQLite undoes only
    * the statement that failed, so without it a text whose second statement fails would keep its

@@ -133,7 +133,7 @@ export function runStatements(
   } catch (error) {
     throw asSqlFailure(error);
   }
-  return { ...last, changes, lastInsertRowid: lastInsertRowid(db) };
+  return { ...last, changes, lastInsertRowid: lastInsertRowidOf(db) };
 }
 
 /** Which tables a write changed: their names, or `all` when that cannot be told (a schema change). */
@@ -189,12 +189,6 @@ export function startRecording(db: Database): { stop(): ChangedTables; unsure():
   };
 }
 
-/** Adds what `more` changed to what `changed` says. */
-export function unionOf(changed: ChangedTables, more: ChangedTables): ChangedTables {
-  if (changed === 'all' || more === 'all') return 'all';
-  return new Set([...changed, ...more]);
-}
-
 /**
  * Refuses a statement that would end or nest the transaction this library runs a write in (or
  * leave one open after a read): a write committed that way would skip its save, and a read
@@ -222,7 +216,8 @@ function rowsOf(statement: Statement, rowMode: RowMode): Pick<StatementResult, '
   return { columns: statement.getColumnNames(), rows: rows as Row[] | SqlValue[][] };
 }
 
-function asSqlFailure(error: unknown): DatabaseError {
+/** A failure from SQLite as the `SQL_FAILED` error it is; one of ours passes as it is. */
+export function asSqlFailure(error: unknown): DatabaseError {
   if (error instanceof DatabaseError) return error;
   return new DatabaseError('SQL_FAILED', messageOf(error), { cause: error });
 }
@@ -231,7 +226,7 @@ function totalChanges(db: Database): number {
   return Number(db.exec('SELECT total_changes()')[0]?.values[0]?.[0] ?? 0);
 }
 
-function lastInsertRowid(db: Database): number {
+export function lastInsertRowidOf(db: Database): number {
   return Number(db.exec('SELECT last_insert_rowid()')[0]?.values[0]?.[0] ?? 0);
 }
 
