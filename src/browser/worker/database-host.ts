@@ -352,11 +352,7 @@ export class DatabaseHost implements DatabaseWorkerApi {
     // A transaction that already ended (its budget ran out, SQLite rolled it back) has nothing
     // left to undo; one that is committing is its commit's to end.
     if (transaction?.id !== id || !transaction.isOpen()) return;
-    try {
-      tab.copy.live().db.exec('ROLLBACK');
-    } finally {
-      this.endTransaction(tab, transaction);
-    }
+    this.rollBackAndEnd(tab, transaction);
   }
 
   async live(
@@ -390,13 +386,7 @@ export class DatabaseHost implements DatabaseWorkerApi {
     // A transaction still open is rolled back: nothing of it is stored. One that is committing
     // finishes its save first (the queue below waits for it).
     const transaction = tab?.transaction;
-    if (tab !== undefined && transaction?.isOpen()) {
-      try {
-        tab.copy.live().db.exec('ROLLBACK');
-      } finally {
-        this.endTransaction(tab, transaction);
-      }
-    }
+    if (tab !== undefined && transaction?.isOpen()) this.rollBackAndEnd(tab, transaction);
     await this.queue.catch(() => {});
     tab?.copy.close();
     this.state = { phase: 'closed' };
@@ -483,16 +473,25 @@ export class DatabaseHost implements DatabaseWorkerApi {
   /** The time budget ran out: the transaction is rolled back and its turn and lock let go. */
   private expire(tab: OpenTab, transaction: OpenTransaction): void {
     if (tab.transaction !== transaction || !transaction.isOpen()) return;
-    try {
-      tab.copy.live().db.exec('ROLLBACK');
-    } catch {
-      // Already rolled back by SQLite itself: nothing to undo.
-    }
     this.expired.set(transaction.id, transaction);
     // Only the latest few are kept: a page hears of its transaction's end long before then.
     for (const id of this.expired.keys())
       if (this.expired.size > EXPIRED_KEPT) this.expired.delete(id);
-    this.endTransaction(tab, transaction);
+    try {
+      this.rollBackAndEnd(tab, transaction);
+    } catch {
+      // Nothing waits on a timer to hear of it; the transaction has ended either way.
+    }
+  }
+
+  /** Undoes what the transaction wrote, unless SQLite already did, and lets its turn and lock go. */
+  private rollBackAndEnd(tab: OpenTab, transaction: OpenTransaction): void {
+    try {
+      const { db } = tab.copy.live();
+      if (stillInTransaction(db)) db.exec('ROLLBACK');
+    } finally {
+      this.endTransaction(tab, transaction);
+    }
   }
 
   /** Lets the transaction's turn and lock go. */
