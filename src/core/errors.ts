@@ -330,3 +330,8 @@ function causeMessage(cause: unknown): string | null {
     return Object.prototype.toString.call(cause);
   }
 }
+
+/** Any thrown value's message: SQLite's, a parser's, or a value that is not an Error. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

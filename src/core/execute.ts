@@ -1,4 +1,4 @@
-import { MigrationError } from './errors.ts';
+import { MigrationError, messageOf } from './errors.ts';
 import { lineAt, skipTrivia } from './sql-text.ts';
 import type { SqlDatabase, SqlStatement, StatementIterator } from './types.ts';
 
@@ -128,7 +128,7 @@ function statementError(
   statementSql?: string,
 ): MigrationError {
   const line = lineAt(sql, start);
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = messageOf(error);
   if (/^\.[A-Za-z]/.test(sql.slice(start))) {
     const command = sql.slice(start).split('\n')[0]?.trim() ?? '';
     return new MigrationError(

@@ -1,4 +1,4 @@
-import { MigrationError } from './errors.ts';
+import { MigrationError, messageOf } from './errors.ts';
 import { queryRows } from './inspect.ts';
 import type { SqlDatabase } from './types.ts';
 
@@ -40,7 +40,7 @@ export function assertReadableAndWhole(db: SqlDatabase, migrationName: string): 
       String(Object.values(row)[0]).split('\n'),
     );
   } catch (error) {
-    throw damaged(migrationName, error instanceof Error ? error.message : String(error), error);
+    throw damaged(migrationName, messageOf(error), error);
   }
   problems = problems.filter((problem) => !problem.startsWith('*** in database'));
   if (problems.length === 1 && problems[0] === 'ok') return;

@@ -1,4 +1,4 @@
-import { MigrationError } from './errors.ts';
+import { MigrationError, messageOf } from './errors.ts';
 import type { Migration, MigrationLayout } from './types.ts';
 import { compareText, compareVersionParts, versionParts } from './versions.ts';
 
@@ -143,10 +143,7 @@ function journalEntries(journal: FolderFile): JournalEntry[] {
   try {
     parsed = JSON.parse(journal.text);
   } catch (error) {
-    throw badLayout(
-      [DRIZZLE_JOURNAL],
-      `${DRIZZLE_JOURNAL}: not JSON (${error instanceof Error ? error.message : String(error)})`,
-    );
+    throw badLayout([DRIZZLE_JOURNAL], `${DRIZZLE_JOURNAL}: not JSON (${messageOf(error)})`);
   }
   const { dialect, entries } = (parsed ?? {}) as { dialect?: unknown; entries?: unknown };
   if (typeof dialect === 'string' && dialect !== 'sqlite' && dialect !== 'turso')

@@ -1,5 +1,6 @@
 import { type BackupEntry, listBackups, readBackup, restoreBackup } from '../browser.ts';
 import { type BackupsViewState, renderBackups } from './backups-view.ts';
+import { problemOf } from './problem.ts';
 import { saveFile } from './save-file.ts';
 
 /**
@@ -23,7 +24,7 @@ export function startBackupsFlow(
       await work();
       update({ busyId: null });
     } catch (error) {
-      update({ busyId: null, problem: error instanceof Error ? error.message : String(error) });
+      update({ busyId: null, problem: problemOf(error).message });
     }
   };
   const actions = {

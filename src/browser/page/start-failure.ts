@@ -4,12 +4,14 @@
  * to compile for want of `'wasm-unsafe-eval'` happens inside the worker: see `worker/sqlite.ts`.)
  */
 
+import { messageOf } from '../errors.ts';
+
 /** Where the README shows the smallest policy that works, and how to start a worker under Trusted Types. */
 const SEE = 'see "Content-Security-Policy and Trusted Types" in the README of sqljs-migrate';
 
 /** Why `new Worker` threw: `what` is the worker (`The database worker`), `error` what it threw. */
 export function notCreated(what: string, error: unknown): string {
-  const said = error instanceof Error ? error.message : String(error);
+  const said = messageOf(error);
   const name = error instanceof Error ? error.name : '';
   // Every engine throws a TypeError whose message names Trusted Types or a trusted URL, or (Firefox)
   // a "sink type mismatch".

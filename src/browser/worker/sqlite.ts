@@ -2,6 +2,7 @@ import initSqlJs, { type SqlJsStatic } from 'sql.js';
 // The engine's wasm, served beside this code: never from a CDN, so a page works offline and its
 // Content-Security-Policy stays 'self'. (The package's build turns this into a plain relative URL.)
 import bundledWasmUrl from 'sql.js/dist/sql-wasm.wasm?url';
+import { messageOf } from '../errors.ts';
 
 /**
  * The pragmas every connection to the live file starts with: foreign keys enforced (SQLite starts
@@ -40,7 +41,7 @@ const EMPTY_MODULE = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0
  * that failed to load.
  */
 export function whyEngineFailed(error: unknown): Error {
-  const said = error instanceof Error ? error.message : String(error);
+  const said = messageOf(error);
   if (typeof WebAssembly !== 'object')
     return new Error(
       `this browser runs no WebAssembly here (it may be turned off, as a locked-down mode does), so SQLite cannot run (${said})`,

@@ -1,4 +1,4 @@
-import { isMigrationError, MigrationError } from '../errors.ts';
+import { isMigrationError, MigrationError, messageOf } from '../errors.ts';
 import { executeScript } from '../execute.ts';
 import { sameSchema } from '../fingerprint.ts';
 import { SCHEMA_FILE_NAME, sortMigrations } from '../names.ts';
@@ -166,7 +166,7 @@ function build(
   } catch (error) {
     throw new MigrationError(
       'CANNOT_GENERATE',
-      `${name}: cannot be written, ${label} has a foreign key SQLite cannot check (${error instanceof Error ? error.message : String(error)}): a foreign key must name its parent's primary key, or the columns of one of its UNIQUE constraints, with their collations; fix ${label}`,
+      `${name}: cannot be written, ${label} has a foreign key SQLite cannot check (${messageOf(error)}): a foreign key must name its parent's primary key, or the columns of one of its UNIQUE constraints, with their collations; fix ${label}`,
       { migrationName: name, cause: error },
     );
   }
@@ -191,7 +191,7 @@ function withRenames(
       } catch (error) {
         throw new MigrationError(
           'CANNOT_GENERATE',
-          `${name}: cannot be written, SQLite refuses ${statement}: ${error instanceof Error ? error.message : String(error)}; rename it by hand in a migration of its own`,
+          `${name}: cannot be written, SQLite refuses ${statement}: ${messageOf(error)}; rename it by hand in a migration of its own`,
           { migrationName: name, statement, cause: error },
         );
       }
