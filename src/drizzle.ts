@@ -122,11 +122,9 @@ function statementsOn(runner: Runner): AsyncRemoteCallback {
 function batchesOn(database: MigratedDatabase | Transaction): AsyncBatchRemoteCallback {
   return (queries) => {
     const runAll = async (tx: Runner) => {
+      const run = statementsOn(tx);
       const results: { rows: unknown[] }[] = [];
-      for (const { sql, params, method } of queries)
-        results.push(
-          resultFor(await tx.execute(sql, params as SqlValue[], rowModeOf(method)), method),
-        );
+      for (const { sql, params, method } of queries) results.push(await run(sql, params, method));
       return results;
     };
     // Inside a transaction already, the batch is a savepoint of it.
