@@ -172,10 +172,9 @@ export class LocalCopy {
 
   /** Takes in another tab's newer save, if there is one. */
   async catchUp(): Promise<CatchUp> {
-    if (this.coordinator.store.kind === 'memory') return { outcome: 'up-to-date' };
     const manifest = await this.coordinator.store.readManifest();
     if ((manifest?.generation ?? 0) <= this.generation()) return { outcome: 'up-to-date' };
-    return this.catchUpTo(manifest, "another tab's save");
+    return this.takeInStored("another tab's save");
   }
 
   /**
@@ -183,14 +182,8 @@ export class LocalCopy {
    * a change nobody kept. When it cannot be read either, the tab stops saving: its file holds a
    * change nobody kept, which the next write must not store.
    */
-  async fallBack(): Promise<CatchUp> {
-    let manifest: Manifest | undefined;
-    try {
-      manifest = await this.coordinator.store.readManifest();
-    } catch (error) {
-      return couldNotTakeIn(error, 'its last saved database');
-    }
-    return this.catchUpTo(manifest, 'its last saved database', { evenIfNotNewer: true });
+  fallBack(): Promise<CatchUp> {
+    return this.takeInStored('its last saved database');
   }
 
   close(): void {
@@ -204,30 +197,23 @@ export class LocalCopy {
    * change the file (it is older than this build) may save it. A run that refuses makes the tab
    * stale.
    */
-  private async catchUpTo(
-    manifest: Manifest | undefined,
-    what: string,
-    { evenIfNotNewer = false } = {},
-  ): Promise<CatchUp> {
+  private async takeInStored(what: string): Promise<CatchUp> {
     const held = this.manifest;
-    if (!evenIfNotNewer && (manifest?.generation ?? 0) <= (held?.generation ?? 0))
-      return { outcome: 'up-to-date' };
     const file = this.file;
-    let stored: StoredFile = { manifest: undefined, file: undefined };
+    let stored: StoredFile;
     let migrated: MigratedFile;
     try {
-      // The manifest again with its chunks, in one transaction: another save between two reads
-      // could free chunks the first one named. What this tab checks about the stored file (gone,
+      // The manifest with its chunks, in one transaction: another save between two reads could
+      // free chunks the first one named. What this tab checks about the stored file (gone,
       // replaced) is checked on that read.
-      if (manifest !== undefined)
-        stored = await this.coordinator.store.readFile({
-          reuse: (index, current) =>
-            held !== undefined &&
-            held.chunkSize === current.chunkSize &&
-            held.chunks[index] === current.chunks[index]
-              ? file?.savedChunk(index)
-              : undefined,
-        });
+      stored = await this.coordinator.store.readFile({
+        reuse: (index, current) =>
+          held !== undefined &&
+          held.chunkSize === current.chunkSize &&
+          held.chunks[index] === current.chunks[index]
+            ? file?.savedChunk(index)
+            : undefined,
+      });
       const left = leftBehind(held, stored.manifest);
       if (left !== undefined) return left;
       migrated = openAndMigrate(this.migrator, stored);

@@ -68,6 +68,7 @@ describe("a tab's writes", () => {
       ...store,
       save: (save) => (closing ? gone() : store.save(save)),
       readManifest: () => (closed ? gone() : store.readManifest()),
+      readFile: (options) => (closed ? gone() : store.readFile(options)),
     }));
     closing = true;
     await expect(
