@@ -179,7 +179,7 @@ export class DatabaseHost implements DatabaseWorkerApi {
       clock.mark('migrated');
       this.state = { phase: 'open', tab };
       // A failed save leaves the tab on the migrated file; `info()` says why it was not kept.
-      const takeOver = await tab.copy.takeOver(stored.manifest, migrated, 'pre-migration', () =>
+      const saved = await tab.copy.takeOver(stored.manifest, migrated, 'pre-migration', () =>
         tell({ step: 'saving' }),
       );
       clock.mark('saved');
@@ -187,7 +187,7 @@ export class DatabaseHost implements DatabaseWorkerApi {
         report: migrated.report,
         info: this.info(),
         timings: clock.timings(load.timings, migrated),
-        saved: takeOver.outcome === 'saved' ? takeOver.saved : null,
+        saved,
       };
     } catch (error) {
       tab?.coordinator.close();

@@ -55,12 +55,6 @@ export type CatchUp =
   /** This tab can no longer save, and why. */
   | { outcome: 'stale'; because: StaleReason; message: string };
 
-/** What a takeover did about saving: nothing to save, a save, or a save that failed. */
-export type TakeOver =
-  | { outcome: 'unchanged' }
-  | { outcome: 'saved'; saved: SaveSummary }
-  | { outcome: 'save-failed'; error: Error };
-
 /**
  * This tab's copy of the stored database: the file SQLite works on, the stored manifest it was
  * read from or last saved as, and a backup waiting for the next save. It catches up with what
@@ -111,27 +105,25 @@ export class LocalCopy {
    * Makes a migrated file this tab's database, in place of any it had. Nothing is written unless
    * the run changed the file (or there was nothing stored yet): then it is saved (`onSaving` hears
    * it begin), the stored file kept as a backup for `reason`. When that save fails, the tab goes
-   * on with the migrated file and the backup waits for the next save.
+   * on with the migrated file and the backup waits for the next save. Resolves to what the save
+   * wrote, or null when nothing was saved.
    */
   async takeOver(
     manifest: Manifest | undefined,
     migrated: MigratedFile,
     reason: BackupReason,
     onSaving?: () => void,
-  ): Promise<TakeOver> {
+  ): Promise<SaveSummary | null> {
     this.file?.close();
     this.file = migrated.file;
     this.manifest = manifest;
     this.pendingBackup = migrated.report.changed && manifest !== undefined ? reason : undefined;
-    if (!migrated.report.changed && manifest !== undefined) return { outcome: 'unchanged' };
+    if (!migrated.report.changed && manifest !== undefined) return null;
     onSaving?.();
     try {
-      return { outcome: 'saved', saved: await this.save() };
-    } catch (error) {
-      return {
-        outcome: 'save-failed',
-        error: error instanceof Error ? error : new Error(String(error)),
-      };
+      return await this.save();
+    } catch {
+      return null;
     }
   }
 
