@@ -2,8 +2,9 @@ import { createStore, promisifyRequest, type UseStore } from 'idb-keyval';
 
 /**
  * One IndexedDB object store, used one transaction at a time: the only primitive the storage
- * layer has. Each operation of the store above it runs exactly one of these transactions (or, for
- * a file staged in parts, one per part), so what one operation writes lands whole or not at all.
+ * layer has. Each write of the store above it lands in one of these transactions (a file staged
+ * in parts first writes its parts in transactions of their own, which nothing refers to until
+ * that last one), so what one operation writes lands whole or not at all.
  */
 export interface ObjectStoreTransactions {
   /** Runs `work` in one readonly transaction. */
