@@ -55,7 +55,8 @@ const SIZE_RUNS = Number(process.env.BENCH_SIZE_RUNS ?? 3);
 const SIZE_WRITES = 5;
 
 async function main(): Promise<void> {
-  // The native sqlite3 shell is the upload's yardstick; install it (and Chromium) where missing.
+  // Chromium and the native sqlite3 shell (the upload's yardstick) are what this run needs; the
+  // script also installs the other engines the e2e suite drives, where they are missing.
   const tools = spawnSync('bash', [path.join(ROOT, 'scripts/ensure-tools.sh')], {
     stdio: 'inherit',
   });

@@ -62,7 +62,8 @@ Commands:
                               the schema, its rows and intact foreign keys.
 
 Options:
-  --dir DIR        Folder of NNN_description.sql migrations (DIR/schema.sql is the schema).
+  --dir DIR        Folder of migrations: NNN_description.sql, or another tool's layout (see
+                   --layout). DIR/schema.sql is the schema.
   --schema FILE    Use FILE as the full current schema instead of DIR/schema.sql.
   --no-schema      Ignore DIR/schema.sql.
   --dry-run        migrate: run everything, then roll back; the file is not written.

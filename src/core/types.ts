@@ -94,7 +94,7 @@ export type DetectedState =
   | 'fresh'
   /** Tables but no ledger: made by an older app, or migrated by hand. */
   | 'legacy'
-  /** A `schema_migrations` ledger is present. */
+  /** This runner's `schema_migrations` ledger is present (another tool's is `other-ledger`). */
   | 'tracked'
   /**
    * No ledger of this runner's, but another tool's (or the app's own, `adoptFrom`) records what
@@ -247,7 +247,10 @@ export type LedgerTool =
   | 'sequelize'
   /** `__diesel_schema_migrations`: a row per version. */
   | 'diesel'
-  /** `PRAGMA user_version`: the number of the last migration applied. */
+  /**
+   * `PRAGMA user_version`: the number of the last migration applied, every one numbered up to it
+   * counting as applied. Read only when no tool's table is there and the database has tables.
+   */
   | 'user_version';
 
 /**
