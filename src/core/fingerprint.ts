@@ -104,7 +104,7 @@ export function fingerprintSchema(
     const sql = object.sql ?? '';
     if (object.type === 'table' && object.virtual)
       fingerprint.virtualTables[name] = normalizedSql(sql);
-    else if (object.type === 'table') fingerprint.tables[name] = tableShapeOf(sql);
+    else if (object.type === 'table') fingerprint.tables[name] = fingerprintTable(sql);
     else if (object.type === 'index' && object.sql !== null)
       // An index inherits collations from its table, so the table's definition is part of its key.
       // Stored SQL never holds a NUL (SQLite keeps it as a C string), so NUL joins the two.
@@ -122,11 +122,6 @@ export function fingerprintSchema(
   return fingerprint;
 }
 
-/** The shape `fingerprintSchema` gives a table whose stored definition is `sql`. */
-export function fingerprintTable(sql: string): TableShape {
-  return tableShapeOf(sql);
-}
-
 /** True when two fingerprints describe the same schema. */
 export function sameSchema(a: SchemaFingerprint, b: SchemaFingerprint): boolean {
   return serialized(a) === serialized(b);
@@ -137,7 +132,10 @@ export function sameSchema(a: SchemaFingerprint, b: SchemaFingerprint): boolean 
  * distinct definition: replaying a long history re-reads only what each step changed.
  */
 const tableDefinitionOf = memoize(5000, readTableDefinition);
-const tableShapeOf = memoize(5000, (sql) => tableShape(tableDefinitionOf(sql)));
+/** The shape `fingerprintSchema` gives a table whose stored definition is `sql`. */
+export const fingerprintTable: (sql: string) => TableShape = memoize(5000, (sql) =>
+  tableShape(tableDefinitionOf(sql)),
+);
 const indexShapeOf = memoize(5000, (indexAndTableSql) => {
   const [indexSql = '', tableSql = ''] = indexAndTableSql.split('\0');
   return indexShape(readIndexDefinition(indexSql), tableDefinitionOf(tableSql));

@@ -56,11 +56,6 @@ export interface LedgerPlace {
   format: LedgerFormat;
   /** The ledger has the `adopted_from` column. */
   recordsAdoption: boolean;
-  /**
-   * `schema_migrations` is another tool's table (golang-migrate's `version, dirty`, dbmate's or
-   * Rails' `version`): this runner's ledger is the second table.
-   */
-  schemaMigrationsIsOthers: boolean;
 }
 
 /**
@@ -78,11 +73,11 @@ export function findLedger(db: SqlDatabase): LedgerPlace {
   }
   const columns = columnsOf(db, LEDGER_TABLE);
   const others = columns.size > 0 && isOtherToolsSchemaMigrations(columns);
-  if (columns.size > 0 && !others) return placeOf(LEDGER_TABLE, columns, false);
+  if (columns.size > 0 && !others) return placeOf(LEDGER_TABLE, columns);
   const second = columnsOf(db, SECOND_LEDGER_TABLE);
   // The second name only while the first is another tool's, or once this runner has used it.
-  if (!others && second.size === 0) return placeOf(LEDGER_TABLE, columns, false);
-  return placeOf(SECOND_LEDGER_TABLE, second, others);
+  if (!others && second.size === 0) return placeOf(LEDGER_TABLE, columns);
+  return placeOf(SECOND_LEDGER_TABLE, second);
 }
 
 /**
@@ -94,14 +89,9 @@ export function isOtherToolsSchemaMigrations(columns: ReadonlySet<string>): bool
   return columns.has('version') && rest.length === 0;
 }
 
-function placeOf(
-  table: string,
-  columns: ReadonlySet<string>,
-  schemaMigrationsIsOthers: boolean,
-): LedgerPlace {
+function placeOf(table: string, columns: ReadonlySet<string>): LedgerPlace {
   const base = {
     table,
-    schemaMigrationsIsOthers,
     recordsAdoption: columns.has(ADOPTED_FROM_COLUMN),
   };
   if (columns.size === 0) return { ...base, format: 'missing' };

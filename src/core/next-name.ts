@@ -94,7 +94,7 @@ function isTimestamp(digits: string): boolean {
 }
 
 /** `YYYYMMDDHHMMSS` in UTC, as golang-migrate, dbmate, Prisma and sqlx write their timestamps. */
-export function timestampOf(date: Date): string {
+function timestampOf(date: Date): string {
   return date
     .toISOString()
     .replace(/[^0-9]/g, '')

@@ -1,6 +1,7 @@
 import { MigrationError } from './errors.ts';
-import { isEmptySchema, LEDGER_TABLE, queryRows } from './inspect.ts';
+import { isEmptySchema, LEDGER_TABLE, queryRows, tableExists } from './inspect.ts';
 import { columnsOf, isOtherToolsSchemaMigrations } from './ledger.ts';
+import { quoteIdentifier } from './sql-text.ts';
 import { flywayChecksum, prismaChecksumMatches, sqlxChecksum } from './tool-checksums.ts';
 import type { AppLedger, LedgerTool, RunOptions, SqlDatabase, SqlValue } from './types.ts';
 
@@ -317,7 +318,7 @@ function readAppLedger(db: SqlDatabase, ledger: AppLedger): OtherLedger | null {
     );
   const values = queryRows(
     db,
-    `SELECT ${quoted(ledger.column)} AS value FROM ${quoted(ledger.table)} WHERE ${quoted(ledger.column)} IS NOT NULL`,
+    `SELECT ${quoteIdentifier(ledger.column)} AS value FROM ${quoteIdentifier(ledger.table)} WHERE ${quoteIdentifier(ledger.column)} IS NOT NULL`,
   ).map((row) => String(row.value));
   const runs: RecordedRun[] =
     ledger.values === 'names'
@@ -353,17 +354,9 @@ function versionsIn(db: SqlDatabase, sql: string): RecordedRun[] {
   }));
 }
 
-function tableExists(db: SqlDatabase, table: string): boolean {
-  return columnsOf(db, table).size > 0;
-}
-
 /** SQLite's booleans as tools store them: 1, 0, and sometimes `true`/`false` as text. */
 function isTrue(value: SqlValue | undefined): boolean {
   return value === 1 || value === '1' || value === 'true' || value === 't';
-}
-
-function quoted(identifier: string): string {
-  return `"${identifier.replaceAll('"', '""')}"`;
 }
 
 function unfinished(tool: string, version: string, reason: string): MigrationError {

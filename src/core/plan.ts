@@ -88,7 +88,7 @@ export function planRun(
       // Dropping another tool's schema_migrations frees the name for this runner's ledger.
       ledgerPlace:
         drop && other.tables.includes(LEDGER_TABLE) && place.format === 'missing'
-          ? { ...place, table: LEDGER_TABLE, schemaMigrationsIsOthers: false }
+          ? { ...place, table: LEDGER_TABLE }
           : place,
       state: 'other-ledger',
       legacyVersion: null,

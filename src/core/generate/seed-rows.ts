@@ -12,7 +12,7 @@ import type { CopiedColumn } from './rebuild.ts';
 import type { SchemaModel } from './schema-model.ts';
 
 /** Rows each table gets: enough for a copy to be seen copying, and for UNIQUE keys to matter. */
-export const SEED_ROWS = 3;
+const SEED_ROWS = 3;
 
 /** Value choices tried for a row before it is given up (see `seedValue`). */
 const ATTEMPTS = 4;
