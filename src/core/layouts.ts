@@ -1,6 +1,12 @@
 import { MigrationError, messageOf } from './errors.ts';
 import type { Migration, MigrationLayout } from './types.ts';
-import { compareText, compareVersionParts, versionParts } from './versions.ts';
+import {
+  compareText,
+  compareVersionParts,
+  compareVersions,
+  refuseSharedVersions,
+  versionParts,
+} from './versions.ts';
 
 /**
  * Reading a migrations folder laid out by another tool, as that tool reads it: which files are
@@ -219,7 +225,9 @@ function readDbmate(files: readonly FolderFile[]): Migration[] {
     return { name: file.path, sql: dbmateUpPart(file) };
   });
   const sorted = migrations.sort((a, b) => compareText(a.name, b.name));
-  refuseSharedVersions(sorted.map((migration) => migration.name));
+  refuseSharedVersions(
+    sorted.map((migration) => ({ name: migration.name, version: leadingDigits(migration.name) })),
+  );
   return sorted.map((migration, position) => ({
     ...migration,
     origin: { layout: 'dbmate', version: leadingDigits(migration.name), position },
@@ -286,14 +294,7 @@ function readFlyway(files: readonly FolderFile[]): Migration[] {
     versioned.push({ file, version, parts: versionParts(version) as bigint[] });
   }
   versioned.sort((a, b) => compareVersionParts(a.parts, b.parts));
-  for (let i = 1; i < versioned.length; i++) {
-    const [before, after] = [versioned[i - 1], versioned[i]] as [
-      (typeof versioned)[number],
-      (typeof versioned)[number],
-    ];
-    if (compareVersionParts(before.parts, after.parts) === 0)
-      throw sharedNumber(after.file.path, before.file.path);
-  }
+  refuseSharedVersions(versioned.map(({ file, version }) => ({ name: file.path, version })));
   return versioned.map(({ file, version }, position) => ({
     name: file.path,
     sql: file.text,
@@ -303,12 +304,12 @@ function readFlyway(files: readonly FolderFile[]): Migration[] {
 
 /** Files whose names start with a version number, in numeric order, each with its origin. */
 function numbered(files: readonly FolderFile[], layout: MigrationLayout): Migration[] {
-  const sorted = [...files].sort((a, b) => {
-    const x = BigInt(leadingDigits(a.path));
-    const y = BigInt(leadingDigits(b.path));
-    return x < y ? -1 : x > y ? 1 : 0;
-  });
-  refuseSharedVersions(sorted.map((file) => file.path));
+  const sorted = [...files].sort((a, b) =>
+    compareVersions(leadingDigits(a.path), leadingDigits(b.path)),
+  );
+  refuseSharedVersions(
+    sorted.map((file) => ({ name: file.path, version: leadingDigits(file.path) })),
+  );
   return sorted.map((file, position) => ({
     name: file.path,
     sql: file.text,
@@ -316,28 +317,8 @@ function numbered(files: readonly FolderFile[], layout: MigrationLayout): Migrat
   }));
 }
 
-/** Refuses two of these names that start with one number (`1_a`, `001_b`). */
-function refuseSharedVersions(names: readonly string[]): void {
-  const seen = new Map<bigint, string>();
-  for (const name of names) {
-    const version = BigInt(leadingDigits(name));
-    const other = seen.get(version);
-    if (other !== undefined) throw sharedNumber(name, other);
-    seen.set(version, name);
-  }
-}
-
 function leadingDigits(name: string): string {
   return /^\d+/.exec(name)?.[0] ?? '';
-}
-
-/** Two files of one version: which runs first would be a guess. */
-export function sharedNumber(name: string, other: string): MigrationError {
-  return new MigrationError(
-    'DUPLICATE_NUMBER',
-    `${name}: shares its number with ${other}; give one of them the next free number`,
-    { migrationName: name },
-  );
 }
 
 /** A file whose name is not a migration's of this runner's layout (nor of another's). */

@@ -6,9 +6,9 @@ import {
   folderLayout,
   NATIVE_NAME,
   readLayout,
-  sharedNumber,
 } from './layouts.ts';
 import type { Migration, MigrationLayout } from './types.ts';
+import { compareVersions, refuseSharedVersions } from './versions.ts';
 
 /** The file beside the migrations that holds the current full schema. */
 export const SCHEMA_FILE_NAME = 'schema.sql';
@@ -17,10 +17,11 @@ export const SCHEMA_FILE_NAME = 'schema.sql';
 const PRISMA_LOCK_FILE = 'migration_lock.toml';
 
 /** The number a migration's name starts with, or a `BAD_NAME` error. */
-function migrationNumber(name: string): number {
+/** The number a name of this runner's layout starts with, as written; refuses any other name. */
+function migrationNumber(name: string): string {
   const match = NATIVE_NAME.exec(name);
   if (!match) throw badName(name);
-  return Number(match[1]);
+  return match[1] as string;
 }
 
 /**
@@ -44,14 +45,15 @@ export function sortMigrations(migrations: readonly Migration[]): Migration[] {
   }
   if (!layouts.has(undefined))
     return [...migrations].sort((a, b) => (a.origin?.position ?? 0) - (b.origin?.position ?? 0));
-  const byNumber = new Map<number, string>();
-  for (const { name } of migrations) {
-    const number = migrationNumber(name);
-    const other = byNumber.get(number);
-    if (other !== undefined) throw sharedNumber(name, other);
-    byNumber.set(number, name);
-  }
-  return [...migrations].sort((a, b) => migrationNumber(a.name) - migrationNumber(b.name));
+  const numbered = migrations.map((migration) => ({
+    migration,
+    name: migration.name,
+    version: migrationNumber(migration.name),
+  }));
+  refuseSharedVersions(numbered);
+  return numbered
+    .sort((a, b) => compareVersions(a.version, b.version))
+    .map(({ migration }) => migration);
 }
 
 /** Options of `splitMigrationFiles`. */

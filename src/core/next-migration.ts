@@ -9,6 +9,7 @@ import {
   nextNumber,
 } from './next-name.ts';
 import type { Migration, MigrationLayout } from './types.ts';
+import { compareVersions } from './versions.ts';
 
 /**
  * The next migration of a folder in any layout this runner reads, named and laid out the way
@@ -199,11 +200,7 @@ function single(name: string): Named {
 
 /** Numbers as written, in ascending order of value. */
 function ascending(digits: readonly string[]): string[] {
-  return [...digits].sort((a, b) => {
-    const x = BigInt(a);
-    const y = BigInt(b);
-    return x < y ? -1 : x > y ? 1 : 0;
-  });
+  return [...digits].sort(compareVersions);
 }
 
 function endLine(text: string): string {

@@ -3,6 +3,7 @@
  * (`003`, `20240101120000`) is a number, however long, and Flyway's dotted versions (`1.1`,
  * `1.10`) are compared part by part, `1.0` being `1`.
  */
+import { MigrationError } from './errors.ts';
 
 /** The numeric parts a version text starts with (`1.1__x` → [1n, 1n]); null when it starts with no digit. */
 export function versionParts(text: string): bigint[] | null {
@@ -24,6 +25,11 @@ export function compareVersionParts(a: readonly bigint[], b: readonly bigint[]):
   return 0;
 }
 
+/** Negative, zero or positive as version text `a` sorts before, with or after `b`. */
+export function compareVersions(a: string, b: string): number {
+  return compareVersionParts(versionParts(a) ?? [], versionParts(b) ?? []);
+}
+
 /** True when two version texts name the same version (`001` and `1`, `1.0` and `1`). */
 export function sameVersion(a: string, b: string): boolean {
   const x = versionParts(a);
@@ -34,4 +40,25 @@ export function sameVersion(a: string, b: string): boolean {
 /** Compares two strings by their UTF-16 code units, as a file listing sorts names. */
 export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Refuses two migrations of one version (`1_a.sql` and `001_b.sql`, Flyway's `V1` and `V1.0`):
+ * which runs first would be a guess.
+ */
+export function refuseSharedVersions(
+  migrations: readonly { name: string; version: string }[],
+): void {
+  const seen = new Map<string, string>();
+  for (const { name, version } of migrations) {
+    const key = (versionParts(version) ?? []).join('.');
+    const other = seen.get(key);
+    if (other !== undefined)
+      throw new MigrationError(
+        'DUPLICATE_NUMBER',
+        `${name}: shares its number with ${other}; give one of them the next free number`,
+        { migrationName: name },
+      );
+    seen.set(key, name);
+  }
 }
