@@ -30,6 +30,7 @@ export {
   generateMigration,
 } from './core/generate/generate-migration.ts';
 export { columnExists, indexExists, LEDGER_TABLE, tableExists } from './core/inspect.ts';
+export { MIGRATION_LAYOUTS } from './core/layouts.ts';
 export {
   SCHEMA_FILE_NAME,
   type SplitOptions,
@@ -43,6 +44,7 @@ export {
   nextMigration,
 } from './core/next-migration.ts';
 export { nextMigrationName } from './core/next-name.ts';
+export { LEDGER_TOOLS } from './core/other-ledgers.ts';
 export { type RunOptionsWithFactory, runMigrations } from './core/run.ts';
 export { describeDifference, diffSchemas, schemaChanges } from './core/schema-diff.ts';
 export type { DatabaseFactory } from './core/scratch.ts';

@@ -1,5 +1,11 @@
 import { parseArgs } from 'node:util';
-import type { AppLedger, LedgerTool, MigrationLayout } from '../index.ts';
+import {
+  type AppLedger,
+  LEDGER_TOOLS,
+  type LedgerTool,
+  MIGRATION_LAYOUTS,
+  type MigrationLayout,
+} from '../index.ts';
 import { CliError, messageOf } from './cli-error.ts';
 
 /** The commands the CLI knows. */
@@ -231,36 +237,11 @@ function parseSeconds(text: string): number {
   return seconds;
 }
 
-const LAYOUTS: readonly MigrationLayout[] = [
-  'sqljs-migrate',
-  'drizzle-kit',
-  'golang-migrate',
-  'dbmate',
-  'prisma',
-  'sqlx',
-  'flyway',
-];
-
-const LEDGER_TOOLS: readonly LedgerTool[] = [
-  'drizzle',
-  'golang-migrate',
-  'dbmate',
-  'rails',
-  'prisma',
-  'sqlx',
-  'flyway',
-  'kysely',
-  'knex',
-  'sequelize',
-  'diesel',
-  'user_version',
-];
-
 /** `--layout`'s value: one of the layouts the core reads. */
 function parseLayout(text: string): MigrationLayout {
-  const layout = LAYOUTS.find((known) => known === text);
+  const layout = MIGRATION_LAYOUTS.find((known) => known === text);
   if (layout === undefined)
-    throw usageError(`--layout takes one of ${LAYOUTS.join(', ')}, not "${text}"`);
+    throw usageError(`--layout takes one of ${MIGRATION_LAYOUTS.join(', ')}, not "${text}"`);
   return layout;
 }
 

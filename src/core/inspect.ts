@@ -11,11 +11,11 @@ export const LEDGER_TABLE = 'schema_migrations';
 export const SECOND_LEDGER_TABLE = 'sqljs_migrate_ledger';
 
 /**
- * Tables in which other migration tools keep their bookkeeping (lower case). They are never part
- * of the app's schema: detection, drift and the fingerprint leave them out, as they leave out the
- * ledger.
+ * Tables in which other migration tools keep their bookkeeping. They are never part of the app's
+ * schema: detection, drift and the fingerprint leave them out, as they leave out the ledger. Every
+ * ledger the runner adopts names its tables from this list, so none is missed here.
  */
-export const OTHER_TOOL_TABLES: readonly string[] = [
+export const OTHER_TOOL_TABLES = [
   '__drizzle_migrations',
   '_prisma_migrations',
   '_sqlx_migrations',
@@ -25,18 +25,18 @@ export const OTHER_TOOL_TABLES: readonly string[] = [
   'kysely_migration_lock',
   'knex_migrations',
   'knex_migrations_lock',
-  'sequelizemeta',
+  'SequelizeMeta',
   'ar_internal_metadata',
-];
+] as const;
+
+/** A table in which another migration tool keeps its bookkeeping. */
+export type OtherToolTable = (typeof OTHER_TOOL_TABLES)[number];
 
 /** Bookkeeping tables, lower case: the ledgers of this runner and of other tools, and `also`. */
 function bookkeepingTables(also: readonly string[]): string[] {
-  return [
-    LEDGER_TABLE,
-    SECOND_LEDGER_TABLE,
-    ...OTHER_TOOL_TABLES,
-    ...also.map((table) => table.toLowerCase()),
-  ];
+  return [LEDGER_TABLE, SECOND_LEDGER_TABLE, ...OTHER_TOOL_TABLES, ...also].map((table) =>
+    table.toLowerCase(),
+  );
 }
 
 /** `?, ?, …` for a list of parameters. */

@@ -52,6 +52,12 @@ const READERS: Record<Exclude<MigrationLayout, 'sqljs-migrate'>, LayoutReader> =
   flyway: readFlyway,
 };
 
+/** Every folder layout the runner reads, as the `layout` option names it. */
+export const MIGRATION_LAYOUTS: readonly MigrationLayout[] = [
+  'sqljs-migrate',
+  ...(Object.keys(READERS) as Exclude<MigrationLayout, 'sqljs-migrate'>[]),
+];
+
 /**
  * The layout of a folder's migration files: the one `asked` for, or the one their names (and a
  * drizzle-kit journal, or dbmate's directives) show. Files of two layouts, or of none, are refused.

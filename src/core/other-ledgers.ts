@@ -1,5 +1,11 @@
 import { MigrationError } from './errors.ts';
-import { isEmptySchema, LEDGER_TABLE, queryRows, tableExists } from './inspect.ts';
+import {
+  isEmptySchema,
+  LEDGER_TABLE,
+  type OtherToolTable,
+  queryRows,
+  tableExists,
+} from './inspect.ts';
 import { columnsOf, isOtherToolsSchemaMigrations } from './ledger.ts';
 import { quoteIdentifier } from './sql-text.ts';
 import { flywayChecksum, prismaChecksumMatches, sqlxChecksum } from './tool-checksums.ts';
@@ -43,11 +49,11 @@ export interface OtherLedger {
 /** One tool's ledger: where it is, how to tell it, how to read it. */
 interface LedgerReader {
   tool: LedgerTool;
-  table: string;
+  table: OtherToolTable | typeof LEDGER_TABLE;
   /** Columns its rows cannot be read without. */
   columns: readonly string[];
   /** Other tables of the tool's (locks), dropped with it. */
-  companions?: readonly string[];
+  companions?: readonly OtherToolTable[];
   read(db: SqlDatabase): RecordedRun[];
 }
 
@@ -144,6 +150,12 @@ const READERS: readonly LedgerReader[] = [
     columns: ['version'],
     read: (db) => versionsIn(db, `SELECT version FROM ${LEDGER_TABLE}`),
   },
+];
+
+/** Every tool whose ledger the runner adopts, as `adoptFrom` names it. */
+export const LEDGER_TOOLS: readonly LedgerTool[] = [
+  ...new Set(READERS.map((reader) => reader.tool)),
+  'user_version',
 ];
 
 /**

@@ -1,6 +1,7 @@
 import type { Database } from 'sql.js';
 import { describe, expect, test } from 'vitest';
 import {
+  LEDGER_TOOLS,
   type Migration,
   type MigrationLayout,
   type RunOptions,
@@ -86,6 +87,10 @@ function runnerLedger(tool: Tool): string {
 
 const lateUserName = (db: Database) =>
   scalar(db, "SELECT name FROM users WHERE email = 'late@example.com'");
+
+test('every tool whose ledger the runner adopts is taken through the tests below', () => {
+  expect(TOOLS.map((tool) => tool.tool).sort()).toEqual([...LEDGER_TOOLS].sort());
+});
 
 describe.each(TOOLS)('a database $tool migrated', (tool) => {
   const names = () => migrationsOf(tool).map((migration) => migration.name);

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import {
   checksumOf,
+  MIGRATION_LAYOUTS,
   type MigrationLayout,
   runMigrations,
   sortMigrations,
@@ -36,6 +37,12 @@ describe('a folder in each layout, as its tool writes it', () => {
     expect(split.migrations.map((migration) => migration.name)).toEqual(expected);
     const report = runMigrations(memoryDatabase(), split.migrations);
     expect(report.executed).toEqual(expected);
+  });
+
+  test.each(MIGRATION_LAYOUTS)('%s: read when asked for by name', (layout) => {
+    const split = splitMigrationFiles(appFolder(layout), { layout });
+    expect(split.layout).toBe(layout);
+    expect(runMigrations(memoryDatabase(), split.migrations).executed).toHaveLength(3);
   });
 
   test('a folder of this runner’s own files is sqljs-migrate, with no origin', () => {
