@@ -54,6 +54,11 @@ interface LedgerReader {
   columns: readonly string[];
   /** Other tables of the tool's (locks), dropped with it. */
   companions?: readonly OtherToolTable[];
+  /**
+   * For a table whose name several tools share: whether these columns (and the tables beside it)
+   * are this tool's. Without it, the name is the tool's alone, and lacking a column is refused.
+   */
+  recognizes?(columns: ReadonlySet<string>, db: SqlDatabase): boolean;
   read(db: SqlDatabase): RecordedRun[];
 }
 
@@ -75,6 +80,7 @@ const READERS: readonly LedgerReader[] = [
     tool: 'golang-migrate',
     table: LEDGER_TABLE,
     columns: ['version', 'dirty'],
+    recognizes: (columns) => isOtherToolsSchemaMigrations(columns) && columns.has('dirty'),
     read: readGolangMigrate,
   },
   {
@@ -142,12 +148,15 @@ const READERS: readonly LedgerReader[] = [
     tool: 'rails',
     table: LEDGER_TABLE,
     columns: ['version'],
+    // Rails keeps ar_internal_metadata beside it; dbmate does not.
+    recognizes: (columns, db) => isVersionOnly(columns) && tableExists(db, 'ar_internal_metadata'),
     read: (db) => versionsIn(db, `SELECT version FROM ${LEDGER_TABLE}`),
   },
   {
     tool: 'dbmate',
     table: LEDGER_TABLE,
     columns: ['version'],
+    recognizes: (columns, db) => isVersionOnly(columns) && !tableExists(db, 'ar_internal_metadata'),
     read: (db) => versionsIn(db, `SELECT version FROM ${LEDGER_TABLE}`),
   },
 ];
@@ -201,13 +210,7 @@ export function findOtherLedger(
 function holdsLedgerOf(db: SqlDatabase, reader: LedgerReader): boolean {
   const columns = columnsOf(db, reader.table);
   if (columns.size === 0) return false;
-  if (reader.table === LEDGER_TABLE) {
-    // One name, three tools: golang-migrate's has `dirty`; Rails keeps ar_internal_metadata beside.
-    if (!isOtherToolsSchemaMigrations(columns)) return false;
-    if (reader.tool === 'golang-migrate') return columns.has('dirty');
-    if (columns.has('dirty')) return false;
-    return (reader.tool === 'rails') === tableExists(db, 'ar_internal_metadata');
-  }
+  if (reader.recognizes !== undefined) return reader.recognizes(columns, db);
   const missing = reader.columns.filter((column) => !columns.has(column));
   if (missing.length > 0)
     throw new MigrationError(
@@ -216,6 +219,11 @@ function holdsLedgerOf(db: SqlDatabase, reader: LedgerReader): boolean {
       { tool: reader.tool },
     );
   return true;
+}
+
+/** `schema_migrations (version)`, as dbmate and Rails make it. */
+function isVersionOnly(columns: ReadonlySet<string>): boolean {
+  return isOtherToolsSchemaMigrations(columns) && !columns.has('dirty');
 }
 
 /** golang-migrate: one row, the last version run, and whether that run stopped part way. */
