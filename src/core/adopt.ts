@@ -1,11 +1,10 @@
 import { replaysToTarget } from './detect.ts';
 import { MigrationError } from './errors.ts';
-import { executeScript } from './execute.ts';
 import { fingerprintSchema, type SchemaFingerprint, sameSchema } from './fingerprint.ts';
 import { fingerprintOfSchema, replayHistory } from './history.ts';
 import type { OtherLedger, RecordedKey } from './other-ledgers.ts';
 import { describeDifference, diffSchemas } from './schema-diff.ts';
-import { type DatabaseFactory, withScratch } from './scratch.ts';
+import type { DatabaseFactory } from './scratch.ts';
 import { drizzleHash } from './tool-checksums.ts';
 import type { Migration, SqlDatabase } from './types.ts';
 import { compareVersionParts, sameVersion, versionParts } from './versions.ts';
@@ -135,7 +134,8 @@ function describeKey(key: RecordedKey): string {
  * Refuses (`LEDGER_DISAGREES`) a ledger the schema does not agree with: the database must have
  * the schema the adopted migrations build, run in order from an empty database. When the history
  * cannot run from empty (it starts from a base schema kept elsewhere), the migrations the ledger
- * says are pending must instead take the database's schema to `schema`.
+ * says are pending must instead take the database's schema to `schema`. Returns the database's
+ * fingerprint, which it read to compare.
  */
 export function assertSchemaAgrees(
   db: SqlDatabase,
@@ -145,17 +145,17 @@ export function assertSchemaAgrees(
   schema: string | undefined,
   create: DatabaseFactory,
   ignored: readonly string[],
-): void {
+): SchemaFingerprint {
   const actual = fingerprintSchema(db, ignored);
   const built = replayed(adopted, create);
   if (built !== null) {
-    if (sameSchema(actual, built)) return;
+    if (sameSchema(actual, built)) return actual;
     throw disagreement(ledger, migrations, adopted, actual, built, create);
   }
   if (schema !== undefined) {
     const target = fingerprintOfSchema(schema, create);
     const pending = migrations.filter((migration) => !adopted.includes(migration));
-    if (replaysToTarget(db, pending, target, create, ignored)) return;
+    if (replaysToTarget(db, pending, target, create, ignored)) return actual;
     throw disagreement(ledger, migrations, adopted, actual, target, create);
   }
   throw new MigrationError(
@@ -170,15 +170,8 @@ function replayed(
   adopted: readonly Migration[],
   create: DatabaseFactory,
 ): SchemaFingerprint | null {
-  return withScratch(create, (scratch) => {
-    scratch.run('BEGIN');
-    try {
-      for (const migration of adopted) executeScript(scratch, migration.sql, migration.name);
-    } catch {
-      return null;
-    }
-    return fingerprintSchema(scratch);
-  });
+  const history = replayHistory(adopted, create);
+  return history.failedAt === null ? (history.fingerprints[adopted.length] ?? null) : null;
 }
 
 /** The ledger's word and the schema's, side by side. */

@@ -2,6 +2,7 @@ import { assertSchemaAgrees, matchRecordedRuns } from './adopt.ts';
 import { checksumFor } from './checksum.ts';
 import { detectLegacyVersion, reflectsOutOfOrder } from './detect.ts';
 import { MigrationError } from './errors.ts';
+import type { SchemaFingerprint } from './fingerprint.ts';
 import { isEmptySchema, LEDGER_TABLE } from './inspect.ts';
 import { findLedger, type LedgerEntry, type LedgerPlace, readLedger } from './ledger.ts';
 import { appLedgerTables, findOtherLedger, type OtherLedger } from './other-ledgers.ts';
@@ -27,6 +28,8 @@ export interface RunPlan {
   checksums: Map<string, ChecksumStatus>;
   /** Tables that are the app's bookkeeping, not its schema (an app's own ledger). */
   ignoredTables: string[];
+  /** The database's schema, when planning read all of it: the run measures its changes from it. */
+  schemaBefore: SchemaFingerprint | null;
 }
 
 /** Migrations recorded as adopted from another tool's ledger, in the first transaction. */
@@ -55,6 +58,7 @@ export function planRun(
     checksums: new Map<string, ChecksumStatus>(),
     adoption: null,
     ignoredTables,
+    schemaBefore: null,
   };
   if (ledger.length > 0) {
     const checksums = checkRecorded(migrations, ledger, options);
@@ -72,7 +76,7 @@ export function planRun(
   const other = findOtherLedger(db, options.adoptFrom, ignoredTables);
   if (other !== null) {
     const adopted = matchRecordedRuns(other, migrations, options.acceptChangedChecksums === true);
-    assertSchemaAgrees(
+    const schemaBefore = assertSchemaAgrees(
       db,
       other,
       migrations,
@@ -91,6 +95,7 @@ export function planRun(
           ? { ...place, table: LEDGER_TABLE }
           : place,
       state: 'other-ledger',
+      schemaBefore,
       legacyVersion: null,
       createFromSchema: false,
       adoption: { ledger: other, migrations: adopted.migrations, changed: adopted.changed, drop },

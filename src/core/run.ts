@@ -80,7 +80,9 @@ export function runMigrations(
     drift: null,
     changes: [],
   };
-  const before = changedNothing(plan) ? null : fingerprintSchema(db, plan.ignoredTables);
+  const before = changedNothing(plan)
+    ? null
+    : (plan.schemaBefore ?? fingerprintSchema(db, plan.ignoredTables));
   try {
     applyPlan(run);
     const checkDrift =
