@@ -3,6 +3,7 @@ import {
   describeDifference,
   type GeneratedMigration,
   isMigrationError,
+  type MigrationErrorCode,
   type MigrationOutcome,
   type MigrationReport,
   type NextMigrationFile,
@@ -266,7 +267,7 @@ function indent(text: string, prefix: string): string[] {
  * Migration codes that mean the input is wrong (a misnamed migration file or folder, a rename of
  * a table or column that is not there): fix the input, exit 2.
  */
-const INPUT_MIGRATION_CODES = new Set([
+const INPUT_MIGRATION_CODES: ReadonlySet<MigrationErrorCode> = new Set<MigrationErrorCode>([
   'BAD_NAME',
   'DUPLICATE_NUMBER',
   'MIXED_LAYOUT',
@@ -280,8 +281,9 @@ const INPUT_MIGRATION_CODES = new Set([
  *   the command handlers turn anything thrown while opening or reading the database into an
  *   `UNREADABLE_INPUT` `CliError`, so a damaged or unsupported file exits 2 naming it;
  * - a `MigrationError` exits 1 (a migration failed or was refused; the file is untouched), except
- *   a misnamed migration file or a folder of no one layout (`BAD_NAME`, `DUPLICATE_NUMBER`,
- *   `MIXED_LAYOUT`, `BAD_LAYOUT`), which is bad input: 2;
+ *   for bad input, which exits 2: a misnamed migration file or a folder of no one layout
+ *   (`BAD_NAME`, `DUPLICATE_NUMBER`, `MIXED_LAYOUT`, `BAD_LAYOUT`), or a `--rename` of a table or
+ *   column that is not there (`BAD_RENAME`);
  * - anything else is a fault of this program: 1, printed with its message.
  */
 export function exitCodeFor(error: unknown): 1 | 2 {
