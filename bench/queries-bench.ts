@@ -8,6 +8,7 @@ import { type MigratedDatabase, openDatabase } from '../src/browser.ts';
 import { drizzle } from '../src/drizzle.ts';
 import { liveQuery, MigratedDatabaseDialect } from '../src/kysely.ts';
 import type { QueryBenchResult } from './bench-protocol.ts';
+import { rotate } from './stats.ts';
 
 const migrations = import.meta.glob<string>('./query-migrations/*.sql', {
   query: '?raw',
@@ -93,8 +94,7 @@ export async function measureQueries(rounds: number): Promise<QueryBenchResult> 
     'roundTrip',
   ];
   for (let round = 0; round <= rounds; round++) {
-    const shift = round % order.length;
-    for (const way of [...order.slice(shift), ...order.slice(0, shift)]) {
+    for (const way of rotate(order, round)) {
       const startedAt = performance.now();
       for (const id of ids) await selectOne[way](id);
       if (round > 0) result[way].push(performance.now() - startedAt);

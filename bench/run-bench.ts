@@ -22,7 +22,7 @@ import { measureDiff } from './diff-bench.ts';
 import { measureFingerprint } from './fingerprint-bench.ts';
 import { measurePeaks } from './process-memory.ts';
 import { measureQueries } from './query-bench.ts';
-import { figures3, median, phaseMedians, round2, round3 } from './stats.ts';
+import { figures3, median, phaseMedians, rotate, round2, round3 } from './stats.ts';
 import { measureInference, measureSizeUploads, measureUpload } from './upload-measure.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -577,11 +577,6 @@ function printTable(report: Record<string, number>): void {
   console.log(widths.map((width) => '-'.repeat(width)).join('  '));
   for (const row of rows) console.log(line(row));
   console.log(`\nwritten to ${path.relative(process.cwd(), path.join(ROOT, 'bench/report.json'))}`);
-}
-
-function rotate<T>(items: T[], by: number): T[] {
-  const shift = by % items.length;
-  return [...items.slice(shift), ...items.slice(0, shift)];
 }
 
 await main();

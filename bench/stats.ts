@@ -29,3 +29,9 @@ export function phaseMedians(
     ]),
   );
 }
+
+/** The items started `by` places in: each round measures the ways in another order, so none always goes first. */
+export function rotate<T>(items: readonly T[], by: number): T[] {
+  const shift = by % items.length;
+  return [...items.slice(shift), ...items.slice(0, shift)];
+}
