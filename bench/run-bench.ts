@@ -52,7 +52,7 @@ const PARTS = new Set(
 );
 /** Rounds of the sizes part's loads at each size (after one warm-up), and its note writes. */
 const SIZE_RUNS = Number(process.env.BENCH_SIZE_RUNS ?? 3);
-const SIZE_WRITES = 5;
+const SIZE_WRITES = Number(process.env.BENCH_SIZE_WRITES ?? 15);
 
 async function main(): Promise<void> {
   // Chromium and the native sqlite3 shell (the upload's yardstick) are what this run needs; the
@@ -461,6 +461,9 @@ async function measureSizes(
         [`load${mib}MbVsChunkFloorRatio`]: round3(library / chunkFloor),
         [`noteWrite${mib}MbMs`]: round2(median(large?.ms ?? [])),
         [`noteWrite${mib}MbVs1MbRatio`]: round3(median(large?.ms ?? []) / median(small?.ms ?? [])),
+        [`noteWriteBytes${mib}MbVs1MbRatio`]: round3(
+          median(large?.bytesWritten ?? []) / median(small?.bytesWritten ?? []),
+        ),
         [`loadPeakMemoryRatio${mib}Mb`]: round3(growth / seeded.sizeBytes),
       });
       console.log(`size ${mib} MiB: load ${library.toFixed(0)} ms, floor ${floor.toFixed(0)} ms`);
