@@ -45,7 +45,10 @@ export interface SaveRequest {
 /** What a save wrote. */
 export interface SaveResult {
   manifest: Manifest;
-  /** Bytes of chunks written (the manifest and backup list are a few kilobytes beside them). */
+  /**
+   * Bytes of chunks written. Beside them go the manifest (a number per chunk) and, when a backup
+   * is kept, the backup list (a manifest per backup).
+   */
   bytesWritten: number;
 }
 
@@ -235,7 +238,13 @@ async function writeSave(store: IDBObjectStore, save: SaveRequest): Promise<Save
     previous !== undefined && save.keepPrevious !== undefined
       ? withBackup(backups, backupOf(previous, save.keepPrevious))
       : { list: backups, dropped: [] };
-  finishWrite(store, manifest, kept.list, replaced(previous, manifest, save.chunks, kept.dropped));
+  finishWrite(
+    store,
+    manifest,
+    kept.list,
+    backups,
+    replaced(previous, manifest, save.chunks, kept.dropped),
+  );
   return { manifest, bytesWritten };
 }
 
@@ -352,22 +361,24 @@ async function writeReplacement(
       ? [[key[1], key[2]] as const]
       : [],
   );
-  finishWrite(store, manifest, kept.list, storedChunks);
+  finishWrite(store, manifest, kept.list, backups, storedChunks);
   return { generation, backup: backup === null ? null : entryOf(backup) };
 }
 
 /**
- * Writes the manifest and the backup list, and deletes each of the `candidates` chunk versions
- * that neither the manifest nor a kept backup refers to.
+ * Writes the manifest, and the backup list when it is not the `stored` one: the list holds a
+ * manifest per backup, which a save that keeps no backup would write again unchanged. Deletes each
+ * of the `candidates` chunk versions that neither the manifest nor a kept backup refers to.
  */
 function finishWrite(
   store: IDBObjectStore,
   manifest: Manifest,
   backups: readonly StoredBackup[],
+  stored: readonly StoredBackup[],
   candidates: Iterable<readonly [index: number, version: number]>,
 ): void {
   store.put(manifest, MANIFEST_KEY);
-  store.put(backups, BACKUP_LIST_KEY);
+  if (backups !== stored) store.put(backups, BACKUP_LIST_KEY);
   const held = [manifest, ...backups.map((entry) => entry.manifest)];
   const deleted = new Set<string>();
   for (const [index, version] of candidates) {
