@@ -1,11 +1,6 @@
 // The demo page: a notes app on the StarPunk-shaped schema beside a migrations panel. It uses
 // only the public browser API, as any other Vite app would.
-import {
-  isSqljsMigrateError,
-  type MigratedDatabase,
-  openDatabase,
-  readStoredImage,
-} from './browser.ts';
+import { type MigratedDatabase, openDatabase, readStoredImage } from './browser.ts';
 import { startBackupsFlow } from './ui/backups-flow.ts';
 import { renderMigrationsPanel } from './ui/migrations-panel.ts';
 import { type Note, notesStore } from './ui/notes-store.ts';
@@ -79,7 +74,7 @@ async function openNotes(db: MigratedDatabase): Promise<void> {
       await write();
       problem = null;
     } catch (error) {
-      problem = isSqljsMigrateError(error) ? error.message : String(error);
+      problem = problemOf(error).message;
     }
     render();
   };
@@ -130,7 +125,7 @@ async function showFailure(error: unknown): Promise<void> {
     Object.assign(document.createElement('p'), {
       className: 'muted',
       textContent:
-        'The notes stay closed until the migration is fixed; the stored database is untouched.',
+        'The notes stay closed: the panel above says why, and what became of the stored database.',
     }),
   );
 }
@@ -142,15 +137,17 @@ async function downloadStored(): Promise<void> {
 
 /**
  * The largest upload the page accepts. `?max-upload-bytes=N` lowers it (never raises it), so
- * the limit can be tried without a huge file; `?upload-timeout-ms=N` sets the upload's time budget,
- * and `?open-timeout-ms=N` the database's.
+ * the limit can be tried without a huge file.
  */
 function uploadLimit(): number {
   const asked = positiveParameter('max-upload-bytes');
   return asked === undefined ? DEFAULT_MAX_UPLOAD_BYTES : Math.min(asked, DEFAULT_MAX_UPLOAD_BYTES);
 }
 
-/** A positive number from the page's query string (`?open-timeout-ms=2000`), if there is one. */
+/**
+ * A positive number from the page's query string, if there is one: `?upload-timeout-ms=N` and
+ * `?open-timeout-ms=N` set the upload's and the database's time budgets.
+ */
 function positiveParameter(name: string): number | undefined {
   const asked = Number(new URLSearchParams(location.search).get(name));
   return asked > 0 ? asked : undefined;
