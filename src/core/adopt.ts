@@ -1,5 +1,5 @@
 import { replaysToTarget } from './detect.ts';
-import { MigrationError } from './errors.ts';
+import { MigrationError, unknownApplied } from './errors.ts';
 import { fingerprintSchema, type SchemaFingerprint, sameSchema } from './fingerprint.ts';
 import { fingerprintOfSchema, replayHistory } from './history.ts';
 import type { OtherLedger, RecordedKey } from './other-ledgers.ts';
@@ -55,10 +55,10 @@ export function matchRecordedRuns(
     }
   }
   if (unknown.length > 0)
-    throw new MigrationError(
-      'UNKNOWN_APPLIED',
-      `${unknown[0]}: ${ledger.from}'s ledger (${ledger.source}) records it as applied, but this app has no such migration${unknown.length > 1 ? ` (nor ${unknown.slice(1).join(', ')})` : ''}; the database was migrated by a newer version of the app, so update the app instead`,
-      { migrationName: unknown[0], tool: ledger.from },
+    throw unknownApplied(
+      unknown,
+      `${ledger.from}'s ledger (${ledger.source}) records it as applied`,
+      ledger.from,
     );
   const indexes = [...adopted].sort((a, b) => a - b);
   return { migrations: indexes.map((index) => migrations[index] as Migration), changed };

@@ -163,7 +163,7 @@ export interface MigrationErrorDetails {
   tool?: string | undefined;
   /** The version that tool records, as it records it (`3`, `1.1`, `20240101120000_init`). */
   version?: string | undefined;
-  /** The files the error is about (`MIXED_LAYOUT`, `BAD_LAYOUT`). */
+  /** The files the error is about (`MIXED_LAYOUT`, `BAD_LAYOUT`, some `CANNOT_GENERATE`). */
   files?: readonly string[] | undefined;
   /** For `LEDGER_DISAGREES`: the last migration the schema matches, null for none. */
   schemaMatches?: string | null | undefined;
@@ -334,4 +334,21 @@ function causeMessage(cause: unknown): string | null {
 /** Any thrown value's message: SQLite's, a parser's, or a value that is not an Error. */
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * `UNKNOWN_APPLIED`: a ledger records migrations this app does not have. `recorded` says whose
+ * ledger, as the start of a clause: `recorded as applied`.
+ */
+export function unknownApplied(
+  names: readonly string[],
+  recorded: string,
+  tool?: string,
+): MigrationError {
+  const more = names.length > 1 ? ` (nor ${names.slice(1).join(', ')})` : '';
+  return new MigrationError(
+    'UNKNOWN_APPLIED',
+    `${names[0]}: ${recorded}, but this app has no such migration${more}; the database was migrated by a newer version of the app, so update the app instead`,
+    { migrationName: names[0], ...(tool === undefined ? {} : { tool }) },
+  );
 }

@@ -16,7 +16,6 @@ export const SCHEMA_FILE_NAME = 'schema.sql';
 /** Prisma's lock file, beside its migration folders: not a migration. */
 const PRISMA_LOCK_FILE = 'migration_lock.toml';
 
-/** The number a migration's name starts with, or a `BAD_NAME` error. */
 /** The number a name of this runner's layout starts with, as written; refuses any other name. */
 function migrationNumber(name: string): string {
   const match = NATIVE_NAME.exec(name);

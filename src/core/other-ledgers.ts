@@ -170,8 +170,8 @@ export const LEDGER_TOOLS: readonly LedgerTool[] = [
 /**
  * The ledger of another tool (or the app's own) that records what ran in this database, as
  * `adoptFrom` asks: null when there is none with a row, or when asked for none. Ledgers of two
- * tools are refused unless `adoptFrom` names one; `user_version` is read only when no tool's table
- * is there and the database has tables (a database without any is fresh, whatever its header says).
+ * tools are refused unless `adoptFrom` names one; `user_version` is read only when no tool's ledger
+ * holds a row and the database has tables (a database without any is fresh, whatever its header says).
  */
 export function findOtherLedger(
   db: SqlDatabase,

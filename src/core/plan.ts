@@ -1,7 +1,7 @@
 import { assertSchemaAgrees, matchRecordedRuns } from './adopt.ts';
 import { checksumFor } from './checksum.ts';
 import { detectLegacyVersion, reflectsOutOfOrder } from './detect.ts';
-import { MigrationError } from './errors.ts';
+import { MigrationError, unknownApplied } from './errors.ts';
 import type { SchemaFingerprint } from './fingerprint.ts';
 import { isEmptySchema, LEDGER_TABLE } from './inspect.ts';
 import { findLedger, type LedgerEntry, type LedgerPlace, readLedger } from './ledger.ts';
@@ -136,13 +136,7 @@ function checkRecorded(
 ): Map<string, ChecksumStatus> {
   const byName = new Map(migrations.map((migration) => [migration.name, migration]));
   const unknown = ledger.filter((entry) => !byName.has(entry.name)).map((entry) => entry.name);
-  if (unknown.length > 0) {
-    throw new MigrationError(
-      'UNKNOWN_APPLIED',
-      `${unknown[0]}: recorded as applied, but this app has no such migration${unknown.length > 1 ? ` (nor ${unknown.slice(1).join(', ')})` : ''}; the database was migrated by a newer version of the app, so update the app instead`,
-      { migrationName: unknown[0] },
-    );
-  }
+  if (unknown.length > 0) throw unknownApplied(unknown, 'recorded as applied');
   const checksums = new Map<string, ChecksumStatus>();
   for (const entry of ledger) {
     const current = checksumFor(byName.get(entry.name) as Migration, options.checksums);

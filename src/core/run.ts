@@ -16,6 +16,7 @@ import type { OtherLedger } from './other-ledgers.ts';
 import { type PlannedAdoption, planRun, type RunPlan } from './plan.ts';
 import { describeDifference, diffSchemas, schemaChanges } from './schema-diff.ts';
 import { type DatabaseFactory, scratchFactory } from './scratch.ts';
+import { quoteIdentifier } from './sql-text.ts';
 import { openScope, type TransactionScope } from './transaction.ts';
 import type {
   Migration,
@@ -238,7 +239,7 @@ function afterEarlierCommits(error: unknown, committed: readonly Migration[]): u
  */
 function dropAdoptedLedger(db: SqlDatabase, ledger: OtherLedger): void {
   if (ledger.from === 'user_version') db.run('PRAGMA user_version = 0');
-  for (const table of ledger.tables) db.run(`DROP TABLE "${table.replaceAll('"', '""')}"`);
+  for (const table of ledger.tables) db.run(`DROP TABLE ${quoteIdentifier(table)}`);
 }
 
 /** True when the plan writes nothing: no ledger to create or upgrade, nothing to record or run. */

@@ -94,7 +94,10 @@ export type DetectedState =
   | 'fresh'
   /** Tables but no ledger: made by an older app, or migrated by hand. */
   | 'legacy'
-  /** This runner's `schema_migrations` ledger is present (another tool's is `other-ledger`). */
+  /**
+   * This runner's ledger is present: `schema_migrations`, or `sqljs_migrate_ledger` beside another
+   * tool's `schema_migrations` (another tool's ledger alone is `other-ledger`).
+   */
   | 'tracked'
   /**
    * No ledger of this runner's, but another tool's (or the app's own, `adoptFrom`) records what
@@ -249,7 +252,7 @@ export type LedgerTool =
   | 'diesel'
   /**
    * `PRAGMA user_version`: the number of the last migration applied, every one numbered up to it
-   * counting as applied. Read only when no tool's table is there and the database has tables.
+   * counting as applied. Read only when no tool's ledger holds a row and the database has tables.
    */
   | 'user_version';
 
