@@ -7,7 +7,7 @@ import { describeDifference, diffSchemas } from './schema-diff.ts';
 import type { DatabaseFactory } from './scratch.ts';
 import { drizzleHash } from './tool-checksums.ts';
 import type { Migration, SqlDatabase } from './types.ts';
-import { compareVersionParts, sameVersion, versionParts } from './versions.ts';
+import { compareVersionParts, versionParts } from './versions.ts';
 
 /**
  * Adopting another tool's ledger: which of the app's migrations its rows say ran — matched the way
@@ -36,8 +36,9 @@ export function matchRecordedRuns(
   const adopted = new Set<number>();
   const changed = new Set<string>();
   const unknown: string[] = [];
+  const keys = keysOf(migrations);
   for (const run of ledger.runs) {
-    const found = migrationsOf(run.key, migrations);
+    const found = migrationsOf(run.key, migrations, keys);
     if (found === null) {
       unknown.push(describeKey(run.key));
       continue;
@@ -64,22 +65,50 @@ export function matchRecordedRuns(
   return { migrations: indexes.map((index) => migrations[index] as Migration), changed };
 }
 
+/**
+ * What a run may be matched by, for each migration: worked out once, when a run first needs it,
+ * not once per run (a drizzle ledger of hundreds of rows would hash every file for each row).
+ */
+interface MigrationKeys {
+  hash(index: number): string;
+  stems(index: number): Set<string>;
+  version(index: number): bigint[] | null;
+}
+
+function keysOf(migrations: readonly Migration[]): MigrationKeys {
+  let hashes: string[] | undefined;
+  let stems: Set<string>[] | undefined;
+  let versions: (bigint[] | null)[] | undefined;
+  return {
+    hash: (index) => (hashes ??= migrations.map((m) => drizzleHash(m.sql)))[index] as string,
+    stems: (index) => (stems ??= migrations.map(stemsOf))[index] as Set<string>,
+    version: (index) =>
+      (versions ??= migrations.map((m) => versionParts(versionOf(m))))[index] ?? null,
+  };
+}
+
 /** The migrations a run names; null when it names none of the app's. */
 function migrationsOf(
   key: RecordedKey,
   migrations: readonly Migration[],
+  keys: MigrationKeys,
 ): { indexes: number[]; changed: boolean } | null {
-  const where = (test: (migration: Migration) => boolean) => {
+  const where = (test: (migration: Migration, index: number) => boolean) => {
     const index = migrations.findIndex(test);
     return index === -1 ? null : { indexes: [index], changed: false };
   };
   switch (key.by) {
-    case 'name':
-      return where((migration) => stemsOf(migration).has(stem(key.name)));
-    case 'version':
-      return where((migration) => sameVersion(key.version, versionOf(migration)));
+    case 'name': {
+      const recorded = stem(key.name);
+      return where((_, index) => keys.stems(index).has(recorded));
+    }
+    case 'version': {
+      const recorded = versionParts(key.version);
+      if (recorded === null) return null;
+      return where((_, index) => sameParts(keys.version(index), recorded));
+    }
     case 'drizzle': {
-      const byHash = where((migration) => drizzleHash(migration.sql) === key.hash);
+      const byHash = where((_, index) => keys.hash(index) === key.hash);
       if (byHash !== null || key.createdAt === null) return byHash;
       // Its hash is of another text, but the journal time names it: the file changed since.
       const byTime = where((migration) => migration.origin?.createdAt === key.createdAt);
@@ -88,17 +117,21 @@ function migrationsOf(
     case 'up-to': {
       const last = versionParts(key.version);
       if (last === null) return null;
-      const indexes = migrations.flatMap((migration, index) => {
-        const parts = versionParts(versionOf(migration));
+      const indexes = migrations.flatMap((_, index) => {
+        const parts = keys.version(index);
         return parts !== null && compareVersionParts(parts, last) <= 0 ? [index] : [];
       });
-      const reaches = migrations.some((migration) => {
-        const parts = versionParts(versionOf(migration));
+      const reaches = migrations.some((_, index) => {
+        const parts = keys.version(index);
         return parts !== null && compareVersionParts(parts, last) >= 0;
       });
       return reaches ? { indexes, changed: false } : null;
     }
   }
+}
+
+function sameParts(parts: bigint[] | null, recorded: bigint[]): boolean {
+  return parts !== null && compareVersionParts(parts, recorded) === 0;
 }
 
 /** A migration's version: its origin's, else its name (whose number starts it). */

@@ -30,13 +30,6 @@ export function compareVersions(a: string, b: string): number {
   return compareVersionParts(versionParts(a) ?? [], versionParts(b) ?? []);
 }
 
-/** True when two version texts name the same version (`001` and `1`, `1.0` and `1`). */
-export function sameVersion(a: string, b: string): boolean {
-  const x = versionParts(a);
-  const y = versionParts(b);
-  return x !== null && y !== null && compareVersionParts(x, y) === 0;
-}
-
 /** Compares two strings by their UTF-16 code units, as a file listing sorts names. */
 export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
