@@ -167,16 +167,9 @@ function existVerb(files: readonly CompanionFile[]): string {
 export function replaceDatabaseFile(file: DatabaseFile, bytes: Uint8Array): void {
   assertNotInUse(file);
   assertUnchangedSince(file);
-  const folder = dirname(file.realPath);
-  const tempPath = join(
-    folder,
-    `.${basename(file.realPath)}.${randomBytes(6).toString('hex')}.tmp`,
-  );
   try {
-    writeSynced(tempPath, bytes, file.mode ?? 0o644);
-    renameSync(tempPath, file.realPath);
+    replaceAtomically(file.realPath, bytes, file.mode ?? 0o644);
   } catch (error) {
-    rmSync(tempPath, { force: true });
     throw new CliError(
       'WRITE_FAILED',
       `${file.path}: could not write: ${describeFsError(error)} (the file is unchanged)`,
@@ -186,7 +179,28 @@ export function replaceDatabaseFile(file: DatabaseFile, bytes: Uint8Array): void
       },
     );
   }
-  syncFolder(folder);
+}
+
+/**
+ * Puts `bytes` at `path` so that a crash leaves the old file or the new one, never half of each:
+ * a temporary file in the same folder, synced, renamed over it, then the folder synced. Throws the
+ * file system's error with `path` as it was and nothing left beside it.
+ */
+export function replaceAtomically(path: string, bytes: Uint8Array, mode: number): void {
+  const temporary = temporaryBeside(path);
+  try {
+    writeSynced(temporary, bytes, mode);
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+  syncFolder(dirname(path));
+}
+
+/** A temporary name beside `path`, hidden, that no other run picks. */
+export function temporaryBeside(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
 }
 
 /** Writes a new file (never an existing one) and syncs it to disk before returning. */

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   existsSync,
   linkSync,
@@ -9,15 +8,15 @@ import {
   rmSync,
   statSync,
 } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   type Migration,
   type MigrationLayout,
   type NextMigrationFile,
   splitMigrationFiles,
 } from '../index.ts';
-import { CliError, describeFsError, isCliError, unreadable } from './cli-error.ts';
-import { syncFolder, writeSynced } from './database-file.ts';
+import { CliError, describeFsError, unreadable } from './cli-error.ts';
+import { replaceAtomically, temporaryBeside, writeSynced } from './database-file.ts';
 
 /** The migrations of a folder and the schema to compare with. */
 export interface MigrationSet {
@@ -113,7 +112,7 @@ export function readMigrationFiles(dir: string, options: ReadOptions = {}): Reco
  */
 export function writeMigrationFile(dir: string, name: string, text: string): string {
   const path = join(dir, name);
-  const temporary = besides(path);
+  const temporary = temporaryBeside(path);
   try {
     writeSynced(temporary, new TextEncoder().encode(text), 0o644);
     linkSync(temporary, path);
@@ -155,7 +154,7 @@ function createFile(dir: string, file: NextMigrationFile): string {
     return writeMigrationFile(dir, file.path, file.text);
   // A new folder is filled under a temporary name and renamed in, so it is never seen empty.
   const path = join(dir, folder as string);
-  const temporary = besides(path);
+  const temporary = temporaryBeside(path);
   try {
     const inner = join(temporary, ...inside);
     mkdirSync(dirname(inner), { recursive: true });
@@ -172,27 +171,17 @@ function createFile(dir: string, file: NextMigrationFile): string {
 /** Replaces a file that must still hold `expected`, atomically (temporary file, rename). */
 function replaceFile(dir: string, name: string, expected: string, text: string): void {
   const path = join(dir, name);
-  const temporary = besides(path);
+  if (readTextFile(path) !== expected)
+    throw new CliError(
+      'WRITE_FAILED',
+      `${path}: changed since it was read, by another program writing the folder; run the command again (nothing was written)`,
+      { file: path },
+    );
   try {
-    if (readTextFile(path) !== expected)
-      throw new CliError(
-        'WRITE_FAILED',
-        `${path}: changed since it was read, by another program writing the folder; run the command again (nothing was written)`,
-        { file: path },
-      );
-    writeSynced(temporary, new TextEncoder().encode(text), statSync(path).mode & 0o777);
-    renameSync(temporary, path);
+    replaceAtomically(path, new TextEncoder().encode(text), statSync(path).mode & 0o777);
   } catch (error) {
-    throw isCliError(error) ? error : writeFailed(path, error);
-  } finally {
-    rmSync(temporary, { force: true });
+    throw writeFailed(path, error);
   }
-  syncFolder(dirname(path));
-}
-
-/** A temporary name beside `path`, hidden, that no other run picks. */
-function besides(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
 }
 
 function writeFailed(path: string, error: unknown): CliError {
