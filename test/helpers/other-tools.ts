@@ -2,7 +2,7 @@
 // their own migrators, the others by the tables and rows each tool writes (documented below,
 // tool by tool), on a database whose schema the same migrations built.
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -101,14 +101,12 @@ export function drizzleJournal(count: number): string {
   )}\n`;
 }
 
-/** Writes a folder (path → text) under a fresh temporary directory; returns its path. */
-export function writeFolder(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'sqljs-migrate-tool-'));
+/** Writes `files` (path → text; a path may go through folders, as Prisma's and drizzle-kit's do) into `dir`. */
+export function writeFiles(dir: string, files: Record<string, string>): void {
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text);
   }
-  return dir;
 }
 
 /** Runs drizzle-orm's own migrator (sql.js driver) on `db` over a drizzle-kit folder. */
@@ -124,7 +122,13 @@ export function migratedByDrizzle(files: Record<string, string>, count: number):
     'meta/_journal.json': `${JSON.stringify({ ...journal, entries: journal.entries.slice(0, count) }, null, 2)}\n`,
   };
   const db = memoryDatabase();
-  drizzleMigrate(db, writeFolder(older));
+  const folder = mkdtempSync(join(tmpdir(), 'sqljs-migrate-tool-'));
+  try {
+    writeFiles(folder, older);
+    drizzleMigrate(db, folder);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
   return db;
 }
 

@@ -48,17 +48,6 @@ export async function runSummary(page: Page) {
   };
 }
 
-/** Every applied migration the panel lists: its name, how it was applied, what this load did. */
-export function appliedMigrations(page: Page) {
-  return page.getByTestId('applied-migration').evaluateAll((items) =>
-    items.map((item) => ({
-      name: item.getAttribute('data-name'),
-      how: item.getAttribute('data-how'),
-      status: item.getAttribute('data-status'),
-    })),
-  );
-}
-
 export async function addNote(page: Page, text: string): Promise<void> {
   await page.getByTestId('note-input').fill(text);
   await page.getByTestId('note-add').click();

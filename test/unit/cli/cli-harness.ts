@@ -8,11 +8,11 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterEach, expect } from 'vitest';
 import { main } from '../../../src/cli/main.ts';
 import type { MigrationLayout } from '../../../src/index.ts';
-import { appFolder } from '../../helpers/other-tools.ts';
+import { appFolder, writeFiles } from '../../helpers/other-tools.ts';
 
 /** The repository root, where `npm run cli` runs and relative paths in a test start. */
 export const REPO_ROOT = resolve(import.meta.dirname, '../../..');
@@ -57,10 +57,7 @@ export function makeTempDir(): string {
 export function writeFolder(parent: string, name: string, files: Record<string, string>): string {
   const dir = join(parent, name);
   mkdirSync(dir, { recursive: true });
-  for (const [file, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, file)), { recursive: true });
-    writeFileSync(join(dir, file), text);
-  }
+  writeFiles(dir, files);
   return dir;
 }
 
