@@ -120,6 +120,7 @@ describe('an interactive transaction', () => {
       resume = resolve;
     });
     let late!: Promise<unknown>;
+    let failure: unknown;
     const lateCalled = new Promise<void>((called) => {
       void db
         .transaction(
@@ -134,11 +135,13 @@ describe('an interactive transaction', () => {
           { timeoutMs: 150 },
         )
         .catch((error: unknown) => {
-          expect(error).toMatchObject({ code: 'TRANSACTION_TIMED_OUT' });
+          // Asserted below: a failed expect here would leave the callback waiting for ever.
+          failure = error;
           resume();
         });
     });
     await lateCalled;
+    expect(failure).toMatchObject({ code: 'TRANSACTION_TIMED_OUT' });
     await expect(late).rejects.toMatchObject({ code: 'TRANSACTION_TIMED_OUT' });
     expect(await storedKeys(name)).toEqual(keysBefore);
     // The turn and the lock are free again: the next write goes through.
@@ -168,15 +171,21 @@ describe('an interactive transaction', () => {
     const reached = new Promise<void>((resolve) => {
       inside = resolve;
     });
+    let release!: () => void;
+    const closed = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     const open = db.transaction(async (tx) => {
       await tx.exec("INSERT INTO notes (body) VALUES ('unsaved')");
       inside();
       await tx.query('SELECT 1');
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // Held open until close() has run, however slow the machine.
+      await closed;
       await tx.exec("INSERT INTO notes (body) VALUES ('after close')");
     });
     await reached;
     await db.close();
+    release();
     await expect(open).rejects.toMatchObject({ name: 'DatabaseError', code: 'CLOSED' });
     expect(await storedKeys(name)).toEqual(keysBefore);
   });

@@ -26,11 +26,16 @@ function adopt(name: string, file: Uint8Array) {
 describe('a tab beside other tabs', () => {
   it('refuses a write once another tab replaced the file, though it has not heard so yet', async () => {
     const { name } = freshName();
-    // This tab hears the other tabs' announcements late: its lock can come first.
+    // This tab hears the other tabs' announcements only once its write was refused: its lock
+    // came first.
+    let hear!: () => void;
+    const heard = new Promise<void>((resolve) => {
+      hear = resolve;
+    });
     const Heard = globalThis.BroadcastChannel;
     globalThis.BroadcastChannel = class extends Heard {
       override set onmessage(handler: ((event: MessageEvent) => void) | null) {
-        super.onmessage = handler && ((event) => setTimeout(() => handler.call(this, event), 100));
+        super.onmessage = handler && ((event) => void heard.then(() => handler.call(this, event)));
       }
     };
     let tab: DatabaseHost;
@@ -48,6 +53,7 @@ describe('a tab beside other tabs', () => {
       code: 'STALE',
       staleBecause: 'replaced',
     });
+    hear();
     await tab.close();
     expect(countNotes(await storedFile(name))).toBe(1);
   });
