@@ -1,7 +1,6 @@
 import { storageFailure } from '../errors.ts';
 import type {
   ChunkStore,
-  ReadFileOptions,
   Replacement,
   ReplacementSource,
   SaveRequest,
@@ -47,9 +46,9 @@ export class Coordinator {
    * under it, a store of 0.1.0 is converted and the read is checked, and read again when another
    * tab saved in between (see `readUnderLock`).
    */
-  load(options: ReadFileOptions): LockedRead<StoredFile> {
+  load(): LockedRead<StoredFile> {
     return readUnderLock(this.lock, {
-      read: () => this.store.readFile(options),
+      read: () => this.store.readFile(),
       generationOf: (stored) => stored.manifest?.generation ?? 0,
       readGeneration: () => this.storedGeneration(),
       // Only a store with no manifest can still be in 0.1.0's format. Where Web Locks are

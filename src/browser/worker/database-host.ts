@@ -147,7 +147,7 @@ export class DatabaseHost implements DatabaseWorkerApi {
     let tab: OpenTab | undefined;
     try {
       const { stored, store, storageNote } = await readStoredOrFallBack(
-        opening.store,
+        opening.coordinator.store,
         load.result,
         request,
       );
@@ -158,7 +158,11 @@ export class DatabaseHost implements DatabaseWorkerApi {
         });
       });
       clock.mark('engine');
-      const coordinator = new Coordinator(request.name, store);
+      // The store read, unless IndexedDB failed and the tab runs in memory.
+      const coordinator =
+        store === opening.coordinator.store
+          ? opening.coordinator
+          : new Coordinator(request.name, store);
       const copy = new LocalCopy(coordinator, ready, () => this.emit('status', null));
       tab = {
         name: request.name,

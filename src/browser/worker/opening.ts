@@ -11,8 +11,8 @@ import { loadSqlJs } from './sqlite.ts';
  */
 export interface Opening {
   what: WorkerOpening;
-  /** The store it reads, where the tab goes on saving. */
-  store: ChunkStore;
+  /** The coordinator of the store it reads, through which the tab goes on saving. */
+  coordinator: Coordinator;
   engine: Promise<SqlJsStatic>;
   load: LockedRead<StoredFile>;
   /** When it began, on the worker's clock. */
@@ -28,8 +28,8 @@ export function beginOpening(
   const engine = loadSqlJs(what.wasmUrl);
   engine.catch(() => {});
   const store = what.storage === 'memory' ? memoryChunkStore() : openStore(what.name);
-  const load = new Coordinator(what.name, store).load({});
-  return { what, store, engine, load, startedAt };
+  const coordinator = new Coordinator(what.name, store);
+  return { what, coordinator, engine, load: coordinator.load(), startedAt };
 }
 
 /** True when two openings open the same thing the same way. */
