@@ -22,7 +22,6 @@ import { chunksOver, type FileChunks, joinChunks } from './file-chunks.ts';
 export class TrackedFile {
   db!: Database;
   private file!: FileChunks;
-  private length = 0;
   /** Counts the writes seen; each chunk's entry is the count at its last write. */
   private writes = 0;
   private readonly changed = new Map<number, number>();
@@ -72,7 +71,7 @@ export class TrackedFile {
    */
   changes(): { chunks: number[]; size: number; wholeFile: boolean } {
     if (!this.proven()) this.reopenOnCopy();
-    const size = this.length;
+    const size = this.file.size;
     const count = Math.ceil(size / this.file.chunkSize);
     this.listedUpTo = this.writes;
     const wholeFile = this.wholeFileSince !== null;
@@ -85,7 +84,7 @@ export class TrackedFile {
   /** A copy of chunk `index` as the file holds it now (the last chunk may be short). */
   chunk(index: number): Uint8Array {
     const start = index * this.file.chunkSize;
-    const end = Math.min(start + this.file.chunkSize, this.length);
+    const end = Math.min(start + this.file.chunkSize, this.file.size);
     const chunk = this.file.chunks[index];
     return chunk === undefined ? new Uint8Array(end - start) : chunk.slice(0, end - start);
   }
@@ -110,7 +109,7 @@ export class TrackedFile {
   /** A copy of the whole file, e.g. for a download. */
   bytes(): Uint8Array {
     if (!this.proven()) this.reopenOnCopy();
-    return joinChunks({ ...this.file, size: this.length });
+    return joinChunks(this.file);
   }
 
   /**
@@ -121,7 +120,7 @@ export class TrackedFile {
   take(): { buffer: ArrayBuffer; byteLength: number; inPlace: boolean } {
     try {
       const buffer = this.proven() ? this.oneBuffer() : undefined;
-      if (buffer !== undefined) return { buffer, byteLength: this.length, inPlace: true };
+      if (buffer !== undefined) return { buffer, byteLength: this.file.size, inPlace: true };
       const copy = this.db.export();
       return { buffer: copy.buffer as ArrayBuffer, byteLength: copy.byteLength, inPlace: false };
     } finally {
@@ -137,7 +136,7 @@ export class TrackedFile {
   private oneBuffer(): ArrayBuffer | undefined {
     const { chunks, chunkSize } = this.file;
     const buffer = chunks[0]?.buffer;
-    for (let index = 0; index * chunkSize < this.length; index++) {
+    for (let index = 0; index * chunkSize < this.file.size; index++) {
       const chunk = chunks[index];
       if (chunk === undefined || chunk.buffer !== buffer || chunk.byteOffset !== index * chunkSize)
         return undefined;
@@ -154,7 +153,7 @@ export class TrackedFile {
     return (
       this.headerWrites > headerWritesBefore &&
       this.changeCounter() === (counterBefore + 1) >>> 0 &&
-      fileSize(this.db) === this.length
+      fileSize(this.db) === this.file.size
     );
   }
 
@@ -176,7 +175,6 @@ export class TrackedFile {
   /** Opens `file` with its chunks as sql.js's file. */
   private openOn(file: FileChunks): void {
     this.file = file;
-    this.length = file.size;
     const contents = new ChunkedContents(file, (offset, written) => this.record(offset, written));
     // The file system takes its copy of what it opens with `slice`: the copy is our file.
     const opening = { length: file.size, subarray: () => opening, slice: () => contents };
@@ -207,11 +205,10 @@ export class TrackedFile {
     const { chunkSize } = this.file;
     // A write past the end grows the file over the bytes before it too: SQLite leaves pages it
     // freed in the same transaction unwritten, so those bytes change without a write of their own.
-    const first = Math.floor(Math.min(offset, this.length) / chunkSize);
+    const first = Math.floor(Math.min(offset, this.file.size) / chunkSize);
     const last = Math.floor((offset + written - 1) / chunkSize);
     for (let index = first; index <= last; index++) this.changed.set(index, this.writes);
-    this.length = Math.max(this.length, offset + written);
-    this.file.size = this.length;
+    this.file.size = Math.max(this.file.size, offset + written);
   }
 }
 
@@ -290,7 +287,7 @@ class ChunkedContents {
 }
 
 /** The database file's size, from SQLite's own page count (no export needed). */
-export function fileSize(db: Database): number {
+function fileSize(db: Database): number {
   const pages = db.exec('PRAGMA page_count')[0]?.values[0]?.[0];
   const pageSize = db.exec('PRAGMA page_size')[0]?.values[0]?.[0];
   return Number(pages ?? 0) * Number(pageSize ?? 0);
