@@ -266,6 +266,13 @@ function isQuotaError(error: unknown): boolean {
   );
 }
 
+/** `NO_SUCH_BACKUP`: backup `id` is not, or no longer, stored. */
+export function noSuchBackup(id: string): StorageError {
+  return new StorageError('NO_SUCH_BACKUP', `No backup ${id} is stored any more.`, {
+    backupId: id,
+  });
+}
+
 /** Any thrown value's message, for errors from SQLite, IndexedDB or the engine. */
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -1,4 +1,4 @@
-import { isStorageError, StorageError } from '../errors.ts';
+import { isStorageError, noSuchBackup } from '../errors.ts';
 import { indexedDbChunkStore } from '../storage/chunk-store.ts';
 import { joinChunks } from '../storage/file-chunks.ts';
 import type { BackupEntry } from '../storage/layout.ts';
@@ -26,10 +26,7 @@ export async function listBackups(name: string): Promise<BackupEntry[]> {
 /** One backup's file, e.g. for a download; rejects with `StorageError` `NO_SUCH_BACKUP`. */
 export async function readBackup(name: string, id: string): Promise<Uint8Array> {
   const bytes = await (await coordinatorOf(name).converted()).readBackup(id);
-  if (bytes === undefined)
-    throw new StorageError('NO_SUCH_BACKUP', `No backup ${id} is stored any more.`, {
-      backupId: id,
-    });
+  if (bytes === undefined) throw noSuchBackup(id);
   return bytes;
 }
 

@@ -1,5 +1,5 @@
 import { promisifyRequest } from 'idb-keyval';
-import { messageOf, StorageError } from '../errors.ts';
+import { messageOf, noSuchBackup, StorageError } from '../errors.ts';
 import { type FileChunks, joinChunks } from './file-chunks.ts';
 import { type ObjectStoreTransactions, objectStore } from './idb.ts';
 import {
@@ -164,22 +164,23 @@ export function indexedDbChunkStore(name: string): ChunkStore {
   };
 }
 
-/** Keeps nothing: for browsers where IndexedDB is missing or blocked, or when asked. */
+/**
+ * Keeps nothing: for browsers where IndexedDB is missing or blocked, or when asked. A tab on it
+ * never saves (`LocalCopy.save` marks its changes kept in memory), so writing refuses.
+ */
 export function memoryChunkStore(): ChunkStore {
+  const refuse = async (): Promise<never> => {
+    throw new StorageError('SAVE_FAILED', 'Nothing is stored: this database runs in memory.');
+  };
   return {
     kind: 'memory',
     readManifest: async () => undefined,
     readFile: async () => ({ manifest: undefined, file: undefined }),
     convertWholeImage: async () => undefined,
-    save: async ({ follows, fileSize }) => ({
-      manifest: { generation: follows + 1, fileSize, chunkSize: 0, chunks: [] },
-      bytesWritten: 0,
-    }),
+    save: refuse,
     listBackups: async () => [],
     readBackup: async () => undefined,
-    async replace() {
-      throw new StorageError('SAVE_FAILED', 'Nothing is stored: this database runs in memory.');
-    },
+    replace: refuse,
   };
 }
 
@@ -335,10 +336,7 @@ async function writeReplacement(
   let manifest: Manifest;
   if ('backupId' in source) {
     const restored = backups.find((entry) => entry.id === source.backupId);
-    if (restored === undefined)
-      throw new StorageError('NO_SUCH_BACKUP', `No backup ${source.backupId} is stored any more.`, {
-        backupId: source.backupId,
-      });
+    if (restored === undefined) throw noSuchBackup(source.backupId);
     backups = backups.filter((entry) => entry.id !== source.backupId);
     manifest = { ...restored.manifest, generation, fileId: newFileId() };
   } else {

@@ -47,7 +47,11 @@ export interface Manifest {
   generation: number;
   fileSize: number;
   chunkSize: number;
-  /** `chunks[i]` is the version of chunk `i`: the generation of the save that wrote it. */
+  /**
+   * `chunks[i]` is the version of chunk `i`, a number no other write of that chunk uses: the
+   * generation of the save that wrote it, a random fraction for a replacement's staged chunks,
+   * or below zero for a backup converted from 0.1.0's format.
+   */
   chunks: number[];
   /**
    * Which file this is: new whenever a file replaces the stored one wholesale (an adopted
