@@ -76,14 +76,22 @@ interface MigrationKeys {
 }
 
 function keysOf(migrations: readonly Migration[]): MigrationKeys {
-  let hashes: string[] | undefined;
-  let stems: Set<string>[] | undefined;
-  let versions: (bigint[] | null)[] | undefined;
+  const hashes = once(() => migrations.map((migration) => drizzleHash(migration.sql)));
+  const stems = once(() => migrations.map(stemsOf));
+  const versions = once(() => migrations.map((migration) => versionParts(versionOf(migration))));
   return {
-    hash: (index) => (hashes ??= migrations.map((m) => drizzleHash(m.sql)))[index] as string,
-    stems: (index) => (stems ??= migrations.map(stemsOf))[index] as Set<string>,
-    version: (index) =>
-      (versions ??= migrations.map((m) => versionParts(versionOf(m))))[index] ?? null,
+    hash: (index) => hashes()[index] as string,
+    stems: (index) => stems()[index] as Set<string>,
+    version: (index) => versions()[index] ?? null,
+  };
+}
+
+/** `compute`'s value, worked out on the first call. */
+function once<T>(compute: () => T): () => T {
+  let value: { of: T } | undefined;
+  return () => {
+    value ??= { of: compute() };
+    return value.of;
   };
 }
 
