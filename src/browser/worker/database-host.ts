@@ -1,4 +1,4 @@
-import { releaseProxy, transfer } from 'comlink';
+import { transfer } from 'comlink';
 import type { MigrationProgress, SqlValue } from '../../index.ts';
 import { MigrationError } from '../../index.ts';
 import {
@@ -45,6 +45,7 @@ import {
 } from './local-copy.ts';
 import { OpenTransaction, stillInTransaction } from './open-transaction.ts';
 import { beginOpening, type Opening, sameOpening } from './opening.ts';
+import { letGo, tell } from './page-calls.ts';
 import {
   type ChangedTables,
   lastInsertRowidOf,
@@ -130,10 +131,9 @@ export class DatabaseHost implements DatabaseWorkerApi {
     const { load } = opening;
     // Each call posts a message to the page at once, while the open goes on (a migration runs
     // synchronously); the page may be gone.
-    const tell = (progress: OpenProgress) =>
-      Promise.resolve(onProgress?.(progress)).catch(() => {});
+    const tellProgress = (progress: OpenProgress) => tell(() => onProgress?.(progress));
     void load.waiting.then(() => {
-      if (this.state.phase === 'opening') tell({ step: 'waiting' });
+      if (this.state.phase === 'opening') tellProgress({ step: 'waiting' });
     });
     const checksums = nativeChecksums(request.migrations);
     const migrator = opening.engine.then(
@@ -178,13 +178,13 @@ export class DatabaseHost implements DatabaseWorkerApi {
       };
       coordinator.listen((announcement) => this.onSaved(announcement));
       const migrated = migrateOrRefuse(ready, stored, (migration) =>
-        tell({ step: 'migrating', migration }),
+        tellProgress({ step: 'migrating', migration }),
       );
       clock.mark('migrated');
       this.state = { phase: 'open', tab };
       // A failed save leaves the tab on the migrated file; `info()` says why it was not kept.
       const saved = await tab.copy.takeOver(stored.manifest, migrated, 'pre-migration', () =>
-        tell({ step: 'saving' }),
+        tellProgress({ step: 'saving' }),
       );
       clock.mark('saved');
       return {
@@ -201,7 +201,7 @@ export class DatabaseHost implements DatabaseWorkerApi {
     } finally {
       load.release();
       // The page's progress callback came as a Comlink proxy: let its message port go.
-      (onProgress as { [releaseProxy]?: () => void } | undefined)?.[releaseProxy]?.();
+      letGo(onProgress);
     }
   }
 
@@ -582,7 +582,7 @@ export class DatabaseHost implements DatabaseWorkerApi {
   private emit(kind: DatabaseEvent['kind'], origin: DatabaseEvent['origin']): void {
     const tab = this.tabOrUndefined();
     // The page may be gone (a closed tab); its events are not worth an unhandled rejection.
-    Promise.resolve(tab?.tell({ kind, origin, info: this.info() })).catch(() => {});
+    tell(() => tab?.tell({ kind, origin, info: this.info() }));
   }
 }
 

@@ -1,7 +1,7 @@
-import { releaseProxy } from 'comlink';
 import type { Database } from 'sql.js';
 import type { SqlValue } from '../../index.ts';
 import type { LiveQueryListener, Row, RowMode, WriteStatement } from '../protocol.ts';
+import { letGo, tell } from './page-calls.ts';
 import { asSqlFailure, type ChangedTables, readRows } from './statements.ts';
 
 /**
@@ -167,18 +167,6 @@ function sameValue(a: unknown, b: unknown): boolean {
     keys.length === Object.keys(b).length &&
     keys.every((key) => sameValue((a as Row)[key], (b as Row)[key]))
   );
-}
-
-/** Lets a listener the page handed over (a Comlink proxy) go: its message port closes. */
-function letGo(listener: LiveQueryListener): void {
-  tell(() => (listener as { [releaseProxy]?: () => void })[releaseProxy]?.());
-}
-
-/** Calls the page; a page that is gone (a closed tab) is not worth an unhandled rejection. */
-function tell(call: () => unknown): void {
-  Promise.resolve()
-    .then(call)
-    .catch(() => {});
 }
 
 /** A failure as data that crosses to the page and is revived there as itself. */

@@ -1,4 +1,4 @@
-import { releaseProxy, transfer } from 'comlink';
+import { transfer } from 'comlink';
 import type { SqlJsStatic } from 'sql.js';
 import { messageOf, UploadError } from '../../browser/errors.ts';
 import { indexedDbChunkStore } from '../../browser/storage/chunk-store.ts';
@@ -6,6 +6,7 @@ import { chunksOver } from '../../browser/storage/file-chunks.ts';
 import { CHUNK_BYTES } from '../../browser/storage/layout.ts';
 import { TrackedFile, withRoom } from '../../browser/storage/tracked-file.ts';
 import { Coordinator } from '../../browser/tabs/coordinator.ts';
+import { letGo, tell } from '../../browser/worker/page-calls.ts';
 import { loadSqlJs } from '../../browser/worker/sqlite.ts';
 import type { MigrationProgress, MigrationReport, SchemaDifference } from '../../index.ts';
 import {
@@ -82,7 +83,7 @@ export class UploadHost implements UploadWorkerApi {
       return await this.checkFile(file, request, onProgress);
     } finally {
       // The page's progress callback came as a Comlink proxy: let its message port go.
-      (onProgress as { [releaseProxy]?: () => void } | undefined)?.[releaseProxy]?.();
+      letGo(onProgress);
     }
   }
 
@@ -147,15 +148,14 @@ export class UploadHost implements UploadWorkerApi {
       const checkedAt = performance.now();
       // Each call posts a message to the page at once, while the run goes on: the run is
       // synchronous and never waits for the page (which may even be gone).
-      const tell = (progress: MigrationProgress) =>
-        Promise.resolve(onProgress?.(progress)).catch(() => {});
+      const tellProgress = (progress: MigrationProgress) => tell(() => onProgress?.(progress));
       const upgrade = runMigrations(copy.db, request.migrations, {
         ...request.runOptions,
         schema: request.schema,
         // Drift is always checked: a file whose ledger is complete plans as up to date, and only
         // comparing its schema with schema.sql shows a column or table it lacks.
         checkDrift: true,
-        onProgress: tell,
+        onProgress: tellProgress,
       });
       this.copy = copy;
       const doneAt = performance.now();
