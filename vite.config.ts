@@ -6,8 +6,9 @@ import { readMigrationFiles } from './src/cli/migrations-folder.ts';
 import { splitMigrationFiles } from './src/index.ts';
 
 /**
- * The alias the demo's `import.meta.glob('@migrations/*.sql', …)` goes through. A glob needs a
- * literal pattern, so the folder chosen at build time is reached through this alias instead.
+ * The alias the demo's `import.meta.glob` of the migrations goes through (`@migrations/*.sql`,
+ * Prisma's `migration.sql` in a folder each, drizzle-kit's journal). A glob needs a literal pattern,
+ * so the folder chosen at build time is reached through this alias instead.
  */
 export const MIGRATIONS_ALIAS = '@migrations';
 
@@ -19,7 +20,7 @@ export function resolveMigrationsDir(root: string, env = process.env): string {
 /**
  * Points `@migrations` at the chosen folder, lets the dev server read it even when it lies
  * outside the project, checks the file names up front (a bad name fails the build), and in dev
- * reloads the page when a `.sql` file is added, changed or removed there.
+ * reloads the page when a `.sql` file is added to the folder itself or removed from it.
  */
 export function migrationsFolder(): Plugin {
   let dir = '';
@@ -62,7 +63,7 @@ export function migrationsFolder(): Plugin {
 /** Null when the folder holds a loadable migration set, else a message naming the problem. */
 export function checkMigrationsFolder(dir: string): string | null {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    return `MIGRATIONS_DIR ${dir} is not a folder: set MIGRATIONS_DIR to the folder holding NNN_description.sql files.`;
+    return `MIGRATIONS_DIR ${dir} is not a folder: set MIGRATIONS_DIR to the folder holding the migrations (NNN_description.sql files, or another tool's layout).`;
   }
   try {
     splitMigrationFiles(readMigrationFiles(dir));
