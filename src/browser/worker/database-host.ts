@@ -437,10 +437,7 @@ export class DatabaseHost implements DatabaseWorkerApi {
     try {
       return await tab.copy.save();
     } catch (error) {
-      const before = tab.copy.generation();
-      const fellBack = await tab.copy.fallBack();
-      this.settle(fellBack);
-      if (fellBack.outcome === 'caught-up') this.afterRemoteChange(tab, before);
+      this.settle(await this.takeIn(tab, () => tab.copy.fallBack()));
       if (isStorageError(error) && error.code === 'CONFLICT') this.refuseIfStale();
       throw error;
     }
@@ -506,10 +503,18 @@ export class DatabaseHost implements DatabaseWorkerApi {
 
   private async catchUpUnlessStale(tab: OpenTab): Promise<CatchUp> {
     if (this.state.phase === 'stale') return { outcome: 'up-to-date' };
+    return this.takeIn(tab, () => tab.copy.catchUp());
+  }
+
+  /**
+   * Takes in the stored file (a catch-up, or the fall-back after a failed save); when it was
+   * another tab's newer file, the live reads and the page hear of it.
+   */
+  private async takeIn(tab: OpenTab, step: () => Promise<CatchUp>): Promise<CatchUp> {
     const before = tab.copy.generation();
-    const caughtUp = await tab.copy.catchUp();
-    if (caughtUp.outcome === 'caught-up') this.afterRemoteChange(tab, before);
-    return caughtUp;
+    const outcome = await step();
+    if (outcome.outcome === 'caught-up') this.afterRemoteChange(tab, before);
+    return outcome;
   }
 
   /** Another tab saved: take it in (under the lock, in turn), or stop writing if it replaced the file. */
