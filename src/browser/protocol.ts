@@ -35,7 +35,9 @@ export function workerRunOptions(options: WorkerRunOptions): WorkerRunOptions {
 /** Which stored database a database worker opens, and how: what its name says. */
 export interface WorkerOpening {
   name: string;
+  /** `memory` skips IndexedDB on purpose; `auto` uses it when the browser allows. */
   storage: 'auto' | 'memory';
+  /** Where SQLite's wasm is; undefined for the copy shipped beside the worker. */
   wasmUrl: string | undefined;
 }
 
@@ -61,15 +63,10 @@ export function openingOf(workerName: string): WorkerOpening | undefined {
 }
 
 /** What the page asks the database worker to open. */
-export interface OpenRequest {
-  name: string;
+export interface OpenRequest extends WorkerOpening {
   migrations: Migration[];
   schema: string | undefined;
   runOptions: WorkerRunOptions;
-  /** `memory` skips IndexedDB on purpose; `auto` uses it when the browser allows. */
-  storage: 'auto' | 'memory';
-  /** Where SQLite's wasm is; undefined for the copy shipped beside the worker. */
-  wasmUrl: string | undefined;
 }
 
 /** Where the database stands, for a status line. */

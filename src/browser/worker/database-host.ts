@@ -207,16 +207,12 @@ export class DatabaseHost implements DatabaseWorkerApi {
 
   /** The load begun at the worker's start when it opens what `request` asks, else one begun now. */
   private takeOpening(request: OpenRequest): Opening {
-    const asked: WorkerOpening = {
-      name: request.name,
-      storage: request.storage,
-      wasmUrl: request.wasmUrl,
-    };
     const begun = this.begun;
     this.begun = undefined;
-    if (begun !== undefined && sameOpening(begun.what, asked)) return begun;
+    if (begun !== undefined && sameOpening(begun.what, request)) return begun;
     begun?.load.release();
-    return beginOpening(asked, this.openStore);
+    const { name, storage, wasmUrl } = request;
+    return beginOpening({ name, storage, wasmUrl }, this.openStore);
   }
 
   async query(
