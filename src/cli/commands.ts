@@ -187,7 +187,7 @@ export async function runDiffCommand(
   // The layout's files around the SQL: dbmate's directives, a down file, drizzle-kit's journal.
   const files = migration.sql === '' ? [] : next.files(output.file);
   const written = files.length === 0 || commandLine.dryRun ? null : writeMigrationFiles(dir, files);
-  if (commandLine.dryRun && !commandLine.json) for (const line of output.notes) progress(line);
+  if (commandLine.dryRun && !commandLine.json) for (const line of output.lines) progress(line);
   return {
     exitCode: 0,
     json: {
@@ -201,10 +201,8 @@ export async function runDiffCommand(
     },
     text: commandLine.dryRun
       ? (files[0]?.text ?? output.file)
-      : [
-          output.summary.trimEnd(),
-          ...(written === null ? [] : formatWrittenBeside(dir, files)),
-          '',
-        ].join('\n'),
+      : [...output.lines, ...(written === null ? [] : formatWrittenBeside(dir, files)), ''].join(
+          '\n',
+        ),
   };
 }

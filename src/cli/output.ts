@@ -173,17 +173,17 @@ export interface DiffContext {
 
 /**
  * What `diff` prints and writes: the file (a header, then the migration; empty when there is
- * nothing to write), the summary once it is written, and the notes a dry run puts on stderr
- * while the file goes to stdout.
+ * nothing to write), and the lines that say what was found: the summary once it is written, or
+ * what a dry run puts on stderr while the file goes to stdout.
  */
 export function formatDiff(
   migration: GeneratedMigration,
   context: DiffContext,
-): { file: string; summary: string; notes: string[] } {
+): { file: string; lines: string[] } {
   const { proof } = migration;
   if (proof === null) {
     const nothing = `nothing to write: the migrations in ${context.dir} already build ${context.schemaSource}`;
-    return { file: '', summary: `${nothing}\n`, notes: [nothing] };
+    return { file: '', lines: [nothing] };
   }
   const proven = `proven on a copy with ${proof.rows} generated rows in ${proof.tables} tables`;
   const file = [
@@ -200,7 +200,7 @@ export function formatDiff(
   const headline = context.dryRun
     ? `dry run: ${path} not written, ${proven}`
     : `${path} written, ${proven}`;
-  return { file, summary: `${[headline, ...details].join('\n')}\n`, notes: [headline, ...details] };
+  return { file, lines: [headline, ...details] };
 }
 
 /** What each file written beside a new migration's own is, for the line that names it. */
