@@ -43,20 +43,35 @@ export async function storedGeneration(name: string): Promise<number> {
 
 /**
  * Web Locks for tabs in one process: exclusive locks granted in the order asked, as a browser
- * grants them to its tabs. Node has none, and without them tabs race on every save.
+ * grants them to its tabs. Node has none, and without them tabs race on every save. With
+ * `grantAfterTask` a lock is granted a task later at the earliest, as a browser does; with
+ * `reportHeld`, `navigator.locks.query()` says which locks are held. Returns what puts the
+ * navigator back.
  */
-export function installWebLocks(): () => void {
-  const held = new Map<string, Promise<unknown>>();
+export function installWebLocks({ grantAfterTask = false, reportHeld = false } = {}): () => void {
+  const queues = new Map<string, Promise<unknown>>();
+  const held = new Set<string>();
   const locks = {
     request(name: string, _options: unknown, task: () => Promise<unknown>) {
-      const before = held.get(name) ?? Promise.resolve();
-      const run = before.then(task, task);
-      held.set(
+      const before = queues.get(name) ?? Promise.resolve();
+      const granted = grantAfterTask
+        ? before.then(() => new Promise((resolve) => setTimeout(resolve, 0)))
+        : before.catch(() => {});
+      const run = granted.then(async () => {
+        held.add(name);
+        try {
+          return await task();
+        } finally {
+          held.delete(name);
+        }
+      });
+      queues.set(
         name,
         run.catch(() => {}),
       );
       return run;
     },
+    ...(reportHeld ? { query: async () => ({ held: [...held].map((name) => ({ name })) }) } : {}),
   };
   const had = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
   const navigator = { ...(had?.value as object | undefined), locks };

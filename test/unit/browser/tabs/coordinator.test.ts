@@ -3,6 +3,7 @@ import {
   type GenerationalReader,
   readUnderLock,
 } from '../../../../src/browser/tabs/coordinator.ts';
+import { installWebLocks } from '../page/handles.ts';
 
 interface Stored {
   bytes: number;
@@ -125,41 +126,12 @@ describe('readUnderLock', () => {
   });
 });
 
-/**
- * Runs `work` with an exclusive Web Lock of the test's own in `navigator.locks` (Node has none):
- * one holder per name at a time, the others granted in the order they asked.
- */
+/** Runs `work` with Web Locks in `navigator.locks` (Node has none), granted as a browser does. */
 async function withFakeLocks(work: () => Promise<void>): Promise<void> {
-  const queues = new Map<string, Promise<unknown>>();
-  const held = new Set<string>();
-  const locks = {
-    request(name: string, _options: unknown, task: () => Promise<unknown>) {
-      const before = queues.get(name) ?? Promise.resolve();
-      // Granted a task later at the earliest, as a browser does.
-      const run = before
-        .then(() => new Promise((resolve) => setTimeout(resolve, 0)))
-        .then(async () => {
-          held.add(name);
-          try {
-            return await task();
-          } finally {
-            held.delete(name);
-          }
-        });
-      queues.set(
-        name,
-        run.catch(() => {}),
-      );
-      return run;
-    },
-    query: async () => ({ held: [...held].map((name) => ({ name })) }),
-  };
-  const had = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
-  Object.defineProperty(globalThis, 'navigator', { value: { locks }, configurable: true });
+  const restore = installWebLocks({ grantAfterTask: true, reportHeld: true });
   try {
     await work();
   } finally {
-    if (had === undefined) Reflect.deleteProperty(globalThis, 'navigator');
-    else Object.defineProperty(globalThis, 'navigator', had);
+    restore();
   }
 }
