@@ -83,6 +83,11 @@ export function listFolder(dir: string): string[] {
   return readdirSync(dir).sort();
 }
 
+/** Every path under a folder, its subfolders' included, sorted. */
+export function listTree(root: string): string[] {
+  return readdirSync(root, { recursive: true, encoding: 'utf8' }).sort();
+}
+
 export const CREATE_NOTES = 'CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);\n';
 export const CREATE_TAGS =
   'CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);\n';

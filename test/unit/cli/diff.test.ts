@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diffSchemas, fingerprintSchema, type MigrationLayout } from '../../../src/index.ts';
@@ -10,6 +10,7 @@ import {
   CREATE_TAGS,
   GOOD_SET,
   listFolder,
+  listTree,
   makeTempDir,
   runCli,
   writeFolder,
@@ -19,10 +20,6 @@ const NOTES_WITH_TITLE =
   'CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL, title TEXT);\n';
 
 /** Every file and folder under `root`, as paths relative to it. */
-function tree(root: string): string[] {
-  return readdirSync(root, { recursive: true, encoding: 'utf8' }).sort();
-}
-
 /** The small history of the harness, with schema.sql changed to `schema`. */
 function folderWithSchema(schema: string): string {
   return writeFolder(makeTempDir(), 'migrations', { ...GOOD_SET, 'schema.sql': schema });
@@ -47,7 +44,7 @@ describe('sqljs-migrate diff in a folder of another tool', () => {
     async (layout, layoutArgs, expected) => {
       const schema = APP_PINNED + (layout === 'drizzle-kit' ? DRIZZLE_INDEX : '');
       const dir = appToolFolder(layout, { 'schema.sql': schema });
-      const before = tree(dir);
+      const before = listTree(dir);
 
       const run = await runCli([
         'diff',
@@ -60,7 +57,7 @@ describe('sqljs-migrate diff in a folder of another tool', () => {
       ]);
 
       expect(run.code, run.stderr).toBe(0);
-      const changed = tree(dir).filter(
+      const changed = listTree(dir).filter(
         (path) => !before.includes(path) || path === 'meta/_journal.json',
       );
       expect(changed).toEqual(expected);

@@ -1,4 +1,4 @@
-import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isCliError } from '../../../src/cli/cli-error.ts';
@@ -9,6 +9,7 @@ import { memoryDatabase, rows } from '../../helpers/sqljs.ts';
 import {
   appToolFolder,
   listFolder,
+  listTree,
   makeTempDir,
   REPO_ROOT,
   runCli,
@@ -17,10 +18,6 @@ import {
 } from './cli-harness.ts';
 
 /** Every file and folder under `root`, as paths relative to it. */
-function tree(root: string): string[] {
-  return readdirSync(root, { recursive: true, encoding: 'utf8' }).sort();
-}
-
 /** A copy of the demo's migrations folder, to write into. */
 function demoFolder(): string {
   const dir = join(makeTempDir(), 'migrations');
@@ -76,14 +73,14 @@ describe('sqljs-migrate new', () => {
   ])('exits 2 for %s, writing nothing', async (_, args, code, message) => {
     const root = makeTempDir();
     const command = args(root);
-    const before = tree(root);
+    const before = listTree(root);
 
     const run = await runCli(command);
 
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`error [${code}]`);
     expect(run.stderr).toContain(message);
-    expect(tree(root)).toEqual(before);
+    expect(listTree(root)).toEqual(before);
   });
 
   it.each([
@@ -133,13 +130,13 @@ describe('sqljs-migrate new in a folder of another tool', () => {
       const dir = appToolFolder(layout);
       const file = join(dirname(dir), 'app.db');
       expect((await runCli(['migrate', file, '--dir', dir, ...layoutArgs])).code).toBe(0);
-      const before = tree(dir);
+      const before = listTree(dir);
 
       const run = await runCli(['new', 'add pinned', '--dir', dir, ...layoutArgs, '--json']);
 
       expect(run.code, run.stderr).toBe(0);
       const written = JSON.parse(run.stdout);
-      const changed = tree(dir).filter(
+      const changed = listTree(dir).filter(
         (path) => !before.includes(path) || path === 'meta/_journal.json',
       );
       expect(changed).toEqual(expected.map((pattern) => expect.stringMatching(pattern)));
@@ -229,7 +226,7 @@ describe('sqljs-migrate new in a folder of another tool', () => {
 
   it('drizzle-kit: refuses a folder with no snapshot, saying to run drizzle-kit, writing nothing', async () => {
     const dir = toolFolder(appFolder('drizzle-kit'));
-    const before = tree(dir);
+    const before = listTree(dir);
     const journal = snapshot(join(dir, 'meta/_journal.json'));
 
     const run = await runCli(['new', 'add pinned', '--dir', dir]);
@@ -238,7 +235,7 @@ describe('sqljs-migrate new in a folder of another tool', () => {
     expect(run.stderr).toContain(
       "error [CANNOT_GENERATE]: meta/: no snapshot, and drizzle-kit writes each migration's from the one before; run `drizzle-kit generate --custom --name add_pinned` instead, which writes the migration, its snapshot and its journal entry (nothing was written)",
     );
-    expect(tree(dir)).toEqual(before);
+    expect(listTree(dir)).toEqual(before);
     expect(snapshot(join(dir, 'meta/_journal.json'))).toEqual(journal);
   });
 });
@@ -274,7 +271,7 @@ describe('writeMigrationFile', () => {
 describe('writeMigrationFiles', () => {
   it('writes none when the journal changed since it was read, removing the files it wrote', () => {
     const dir = toolFolder({ '0000_a.sql': '', 'meta/_journal.json': '{"entries":[]}\n' });
-    const before = tree(dir);
+    const before = listTree(dir);
 
     let thrown: unknown;
     try {
@@ -291,7 +288,7 @@ describe('writeMigrationFiles', () => {
     expect((thrown as Error).message).toBe(
       `${join(dir, 'meta/_journal.json')}: changed since it was read, by another program writing the folder; run the command again (nothing was written)`,
     );
-    expect(tree(dir)).toEqual(before);
+    expect(listTree(dir)).toEqual(before);
     expect(readFileSync(join(dir, 'meta/_journal.json'), 'utf8')).toBe('{"entries":[]}\n');
   });
 
@@ -312,7 +309,7 @@ describe('writeMigrationFiles', () => {
     expect((thrown as Error).message).toContain(
       '1_a.down.sql: could not write: a file of that name exists',
     );
-    expect(tree(dir)).toEqual(['1_a.down.sql']);
+    expect(listTree(dir)).toEqual(['1_a.down.sql']);
     expect(readFileSync(join(dir, '1_a.down.sql'), 'utf8')).toBe('taken\n');
   });
 
@@ -325,7 +322,7 @@ describe('writeMigrationFiles', () => {
     ]);
 
     expect(paths).toEqual([join(dir, '2_b/migration.sql'), join(dir, 'meta/_journal.json')]);
-    expect(tree(dir)).toEqual(['2_b', '2_b/migration.sql', 'meta', 'meta/_journal.json']);
+    expect(listTree(dir)).toEqual(['2_b', '2_b/migration.sql', 'meta', 'meta/_journal.json']);
     expect(readFileSync(join(dir, '2_b/migration.sql'), 'utf8')).toBe('SELECT 2;\n');
     expect(readFileSync(join(dir, 'meta/_journal.json'), 'utf8')).toBe('new');
   });

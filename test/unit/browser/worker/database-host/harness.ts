@@ -1,4 +1,3 @@
-import { joinChunks } from '../../../../../src/browser/storage/file-chunks.ts';
 import 'fake-indexeddb/auto';
 import { createStore, keys } from 'idb-keyval';
 import type { DatabaseEvent, OpenRequest } from '../../../../../src/browser/protocol.ts';
@@ -10,6 +9,7 @@ import { storeNames } from '../../../../../src/browser/storage/layout.ts';
 import { DatabaseHost } from '../../../../../src/browser/worker/database-host.ts';
 import type { Migration } from '../../../../../src/index.ts';
 import { memoryDatabase, WASM_PATH } from '../../../../helpers/sqljs.ts';
+import { storedFile as storedFileOf } from '../../storage/store-harness.ts';
 
 /** What the host tests share: their migrations, a database per test, and reads of the store. */
 
@@ -75,10 +75,9 @@ export async function storedKeys(raw: ReturnType<typeof createStore>): Promise<s
   return (await keys(raw)).map((key) => JSON.stringify(key)).sort();
 }
 
-export async function storedFile(name: string): Promise<Uint8Array> {
-  const { file } = await indexedDbChunkStore(name).readFile();
-  if (file === undefined) throw new Error('nothing stored');
-  return joinChunks(file);
+/** Database `name`'s stored file, whole. */
+export function storedFile(name: string): Promise<Uint8Array> {
+  return storedFileOf(indexedDbChunkStore(name));
 }
 
 export function countNotes(file: Uint8Array): number {
