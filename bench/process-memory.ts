@@ -133,3 +133,11 @@ function readOrEmpty(file: string): string {
     return '';
   }
 }
+
+/** The renderer that grew the most: the one hosting the bench page and its workers. */
+export function rendererGrowth(peaks: readonly ProcessPeak[]): number {
+  return Math.max(
+    0,
+    ...peaks.filter((p) => p.type === 'renderer').map((p) => p.peakBytes - p.beforeBytes),
+  );
+}

@@ -18,7 +18,7 @@ export async function measureQueries(
   const page = await context.newPage();
   let measured: BenchResult;
   try {
-    measured = await result(page, `${origin}/bench/?mode=queries&rounds=${ROUNDS}`, 300_000);
+    measured = await pageResult(page, `${origin}/bench/?mode=queries&rounds=${ROUNDS}`, 300_000);
   } finally {
     await page.close();
   }
@@ -67,8 +67,8 @@ async function measureLiveQuery(
   const watcher = await context.newPage();
   const writer = await context.newPage();
   try {
-    await result(watcher, `${origin}/bench/?mode=live-pings`);
-    await result(
+    await pageResult(watcher, `${origin}/bench/?mode=live-pings`);
+    await pageResult(
       writer,
       `${origin}/bench/?mode=write-pings&count=${PINGS}&every=${PING_EVERY_MS}`,
       120_000,
@@ -89,7 +89,8 @@ async function measureLiveQuery(
   }
 }
 
-async function result(page: Page, url: string, timeout = 60_000): Promise<BenchResult> {
+/** Opens `url` in `page` and waits for the bench page's result; throws the error it reports. */
+export async function pageResult(page: Page, url: string, timeout = 60_000): Promise<BenchResult> {
   await page.goto(url);
   await page.waitForFunction(() => window.benchResult !== undefined, undefined, { timeout });
   const measured = (await page.evaluate(() => window.benchResult)) as BenchResult;

@@ -20,8 +20,8 @@ import {
 import { measureBigMigration } from './big-migration-bench.ts';
 import { measureDiff } from './diff-bench.ts';
 import { measureFingerprint } from './fingerprint-bench.ts';
-import { measurePeaks } from './process-memory.ts';
-import { measureQueries } from './query-bench.ts';
+import { measurePeaks, rendererGrowth } from './process-memory.ts';
+import { measureQueries, pageResult } from './query-bench.ts';
 import { figures3, median, phaseMedians, rotate, round2, round3 } from './stats.ts';
 import { measureInference, measureSizeUploads, measureUpload } from './upload-measure.ts';
 
@@ -402,6 +402,7 @@ async function measurePeer(context: BrowserContext): Promise<Record<string, numb
   const ready = (mode: string) => median((samples.get(mode) ?? []).map((r) => r.readyMs));
   const ours = ready('first-query');
   const theirs = ready('wa-sqlite&step=first-query');
+  const [ourWrite, theirWrite] = [median(writes.ours), median(writes.theirs)];
   return {
     firstQueryMs: round2(ours),
     firstQueryWaSqliteMs: round2(theirs),
@@ -410,9 +411,9 @@ async function measurePeer(context: BrowserContext): Promise<Record<string, numb
       'firstQueryWaSqlite',
       (samples.get('wa-sqlite&step=first-query') ?? []).map((r) => r.phases),
     ),
-    peerWriteMs: round2(median(writes.ours)),
-    peerWriteWaSqliteMs: round2(median(writes.theirs)),
-    noteWriteVsWaSqliteRatio: round3(median(writes.ours) / median(writes.theirs)),
+    peerWriteMs: round2(ourWrite),
+    peerWriteWaSqliteMs: round2(theirWrite),
+    noteWriteVsWaSqliteRatio: round3(ourWrite / theirWrite),
   };
 }
 
@@ -452,6 +453,7 @@ async function measureSizes(
         300_000,
       );
       const [large, small] = written.writes ?? [];
+      const [largeMs, smallMs] = [median(large?.ms ?? []), median(small?.ms ?? [])];
       const growth = await loadMemory(context, profileDir, database);
       Object.assign(report, {
         [`size${mib}MbBytes`]: seeded.sizeBytes,
@@ -459,8 +461,8 @@ async function measureSizes(
         [`load${mib}MbFloorMs`]: round2(floor),
         [`load${mib}MbVsFloorRatio`]: round3(library / floor),
         [`load${mib}MbVsChunkFloorRatio`]: round3(library / chunkFloor),
-        [`noteWrite${mib}MbMs`]: round2(median(large?.ms ?? [])),
-        [`noteWrite${mib}MbVs1MbRatio`]: round3(median(large?.ms ?? []) / median(small?.ms ?? [])),
+        [`noteWrite${mib}MbMs`]: round2(largeMs),
+        [`noteWrite${mib}MbVs1MbRatio`]: round3(largeMs / smallMs),
         [`noteWriteBytes${mib}MbVs1MbRatio`]: round3(
           median(large?.bytesWritten ?? []) / median(small?.bytesWritten ?? []),
         ),
@@ -485,8 +487,8 @@ async function loadMemory(
 ): Promise<number> {
   const page = await context.newPage();
   try {
-    await page.goto(`${ORIGIN}/bench/?mode=load-on-demand`);
-    await page.waitForFunction(() => window.benchResult !== undefined);
+    await pageResult(page, `${ORIGIN}/bench/?mode=load-on-demand`);
+    // A quiet moment so the memory baseline is not caught mid-collection.
     await page.waitForTimeout(500);
     const { peaks } = await measurePeaks(profileDir, () =>
       page.evaluate(
@@ -494,10 +496,7 @@ async function loadMemory(
         database,
       ),
     );
-    return Math.max(
-      0,
-      ...peaks.filter((p) => p.type === 'renderer').map((p) => p.peakBytes - p.beforeBytes),
-    );
+    return rendererGrowth(peaks);
   } finally {
     await page.close();
   }
@@ -520,11 +519,7 @@ async function inTab<T>(
 ): Promise<T> {
   const page: Page = await context.newPage();
   try {
-    await page.goto(`${ORIGIN}/bench/?mode=${mode}`);
-    await page.waitForFunction(() => window.benchResult !== undefined, undefined, { timeout });
-    const result = (await page.evaluate(() => window.benchResult)) as BenchResult;
-    if (result.error !== undefined) throw new Error(`${mode}: ${result.error}`);
-    return await then(page, result);
+    return await then(page, await pageResult(page, `${ORIGIN}/bench/?mode=${mode}`, timeout));
   } finally {
     await page.close();
     // Lets the browser finish what a load leaves behind (GC, cache writes) before the next one.

@@ -6,7 +6,12 @@ import path from 'node:path';
 import type { BrowserContext, Page } from '@playwright/test';
 import { type InferenceBenchResult, SIZES_MIB, type UploadBenchResult } from './bench-protocol.ts';
 import { buildLegacyFile, LEGACY_ROWS, timeNativeUpgrade, upgradeSql } from './legacy-file.ts';
-import { type MemorySample, measurePeaks, type ProcessPeak } from './process-memory.ts';
+import {
+  type MemorySample,
+  measurePeaks,
+  type ProcessPeak,
+  rendererGrowth,
+} from './process-memory.ts';
 import { median, phaseMedians, round2, round3 } from './stats.ts';
 
 /** Where the runner's pages live, and the profile the browser runs on (to find its processes). */
@@ -191,14 +196,6 @@ export async function measureInference(setup: UploadBenchSetup): Promise<Record<
     inferenceUploadPlanMs100: round2(median(results.map((r) => r.uploadMigrateMs))),
     inferenceUploadInspectMs100: round2(median(results.map((r) => r.uploadInspectMs))),
   };
-}
-
-/** The renderer that grew the most: the one hosting the upload page and its workers. */
-function rendererGrowth(peaks: ProcessPeak[]): number {
-  return Math.max(
-    0,
-    ...peaks.filter((p) => p.type === 'renderer').map((p) => p.peakBytes - p.beforeBytes),
-  );
 }
 
 /**
