@@ -166,7 +166,9 @@ function missingKeysByRowid(
   return rows.flatMap((row) => {
     const key = keys.get(Number(row.fkid));
     if (!key) return [];
-    return [{ key, values: key.from.map((column) => plain(row[`c${columns.indexOf(column)}`])) }];
+    return [
+      { key, values: key.from.map((column) => plainValue(row[`c${columns.indexOf(column)}`])) },
+    ];
   });
 }
 
@@ -202,7 +204,7 @@ function missingKeysWithoutRowid(
        ${parentExists ? `AND NOT EXISTS (SELECT 1 FROM main.${quoteIdentifier(key.parent)} AS parent WHERE ${match})` : ''}`,
     );
     for (const row of rows)
-      missing.push({ key, values: key.from.map((_, i) => plain(row[`c${i}`])) });
+      missing.push({ key, values: key.from.map((_, i) => plainValue(row[`c${i}`])) });
   }
   return missing;
 }
@@ -215,7 +217,7 @@ function primaryKeyOf(db: SqlDatabase, table: string): string[] {
 }
 
 /** A value JSON keeps apart from every other: blobs as hex, tagged so no text can equal one. */
-function plain(value: SqlValue | undefined): unknown {
+export function plainValue(value: SqlValue | undefined): unknown {
   return value instanceof Uint8Array
     ? { blob: Array.from(value, (byte) => byte.toString(16).padStart(2, '0')).join('') }
     : (value ?? null);

@@ -5,13 +5,14 @@ import {
   addedViolations,
   type ForeignKeyViolations,
   foreignKeyViolations,
+  plainValue,
   renamedViolations,
 } from '../foreign-keys.ts';
 import { queryRows, tableExists } from '../inspect.ts';
 import { describeDifference, diffSchemas } from '../schema-diff.ts';
 import { type DatabaseFactory, withScratch } from '../scratch.ts';
 import { quoteIdentifier } from '../sql-text.ts';
-import type { SqlDatabase, SqlValue } from '../types.ts';
+import type { SqlDatabase } from '../types.ts';
 import type { CopiedColumn } from './rebuild.ts';
 import type { Rename, SchemaLabels } from './renames.ts';
 import { createObjects, type SchemaModel } from './schema-model.ts';
@@ -185,11 +186,7 @@ function rowsOf(db: SqlDatabase, table: string, copied: CopiedColumn[] | null): 
       ? 'rowid, *'
       : copied.map((c) => (c.to === null ? 'rowid' : quoteIdentifier(c.to))).join(', ');
   const [result] = db.exec(`SELECT ${columns} FROM ${quoteIdentifier(table)}`);
-  return (result?.values ?? []).map((row) => JSON.stringify(row.map(plain))).sort();
-}
-
-function plain(value: SqlValue | undefined): unknown {
-  return value instanceof Uint8Array ? { blob: [...value] } : (value ?? null);
+  return (result?.values ?? []).map((row) => JSON.stringify(row.map(plainValue))).sort();
 }
 
 /** Sets every AUTOINCREMENT counter above its table's rows, as deleted rows leave it; returns them. */
