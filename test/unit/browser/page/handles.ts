@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import 'fake-indexeddb/auto';
 import { createStore, keys } from 'idb-keyval';
 import { type MigratedDatabase, openDatabase } from '../../../../src/browser/page/open-database.ts';
@@ -20,6 +21,22 @@ let databases = 0;
 /** A database name of its own for each test. */
 export function freshName(): string {
   return `handle-${++databases}`;
+}
+
+/**
+ * A way to open tabs (`openTab`) that the test file closes after each test; call it at the top of
+ * the file.
+ */
+export function tabsClosedAfterEach(): (name: string) => Promise<MigratedDatabase> {
+  const opened: MigratedDatabase[] = [];
+  afterEach(async () => {
+    for (const db of opened.splice(0)) await db.close();
+  });
+  return async (name) => {
+    const db = await openTab(name);
+    opened.push(db);
+    return db;
+  };
 }
 
 /** Opens database `name` through the handle, as a tab would, with its worker in this process. */

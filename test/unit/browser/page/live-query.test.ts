@@ -1,16 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { MigratedDatabase } from '../../../../src/browser/page/open-database.ts';
-import { freshName, openTab } from './handles.ts';
+import { describe, expect, it } from 'vitest';
+import { freshName, tabsClosedAfterEach } from './handles.ts';
 
-const opened: MigratedDatabase[] = [];
-async function tab(name: string) {
-  const db = await openTab(name);
-  opened.push(db);
-  return db;
-}
-afterEach(async () => {
-  for (const db of opened.splice(0)) await db.close();
-});
+const tab = tabsClosedAfterEach();
 
 /** A live query's rows as it hears them, and a way to wait for the next ones that match. */
 function listen<T>() {

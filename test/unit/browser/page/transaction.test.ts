@@ -1,16 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MigratedDatabase } from '../../../../src/browser/page/open-database.ts';
-import { freshName, installWebLocks, openTab, storedGeneration, storedKeys } from './handles.ts';
+import {
+  freshName,
+  installWebLocks,
+  openTab,
+  storedGeneration,
+  storedKeys,
+  tabsClosedAfterEach,
+} from './handles.ts';
 
-const opened: MigratedDatabase[] = [];
-async function tab(name: string) {
-  const db = await openTab(name);
-  opened.push(db);
-  return db;
-}
-afterEach(async () => {
-  for (const db of opened.splice(0)) await db.close();
-});
+const tab = tabsClosedAfterEach();
 
 const bodies = async (db: MigratedDatabase) =>
   (await db.query<{ body: string }>('SELECT body FROM notes ORDER BY id')).map((row) => row.body);
