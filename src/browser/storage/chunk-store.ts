@@ -189,7 +189,13 @@ async function readManifest(store: IDBObjectStore): Promise<Manifest | undefined
 }
 
 async function readBackupList(store: IDBObjectStore): Promise<StoredBackup[]> {
-  return asBackupList(await promisifyRequest(store.get(BACKUP_LIST_KEY)));
+  return (await storedBackupList(store)) ?? [];
+}
+
+/** The backup list as stored; undefined when none was ever written. */
+async function storedBackupList(store: IDBObjectStore): Promise<StoredBackup[] | undefined> {
+  const value = await promisifyRequest(store.get(BACKUP_LIST_KEY));
+  return value === undefined ? undefined : asBackupList(value);
 }
 
 /**
@@ -200,7 +206,8 @@ async function readBackupList(store: IDBObjectStore): Promise<StoredBackup[]> {
  * nothing refers to any more all land together, or none of them do.
  */
 async function writeSave(store: IDBObjectStore, save: SaveRequest): Promise<SaveResult> {
-  const [previous, backups] = await Promise.all([readManifest(store), readBackupList(store)]);
+  const [previous, storedList] = await Promise.all([readManifest(store), storedBackupList(store)]);
+  const backups = storedList ?? [];
   if (previous === undefined && (await holdsWholeImage(store)))
     throw new StorageError(
       'SAVE_FAILED',
@@ -243,7 +250,7 @@ async function writeSave(store: IDBObjectStore, save: SaveRequest): Promise<Save
     store,
     manifest,
     kept.list,
-    backups,
+    storedList,
     replaced(previous, manifest, save.chunks, kept.dropped),
   );
   return { manifest, bytesWritten };
@@ -326,13 +333,13 @@ async function writeReplacement(
   source: { staged: StagedFile } | { backupId: string },
   reason: BackupReason,
 ): Promise<Replacement> {
-  const [previous, list, chunkKeys] = await Promise.all([
+  const [previous, storedList, chunkKeys] = await Promise.all([
     readManifest(store),
-    readBackupList(store),
+    storedBackupList(store),
     promisifyRequest(store.getAllKeys(chunkKeyRange())),
   ]);
   const generation = (previous?.generation ?? 0) + 1;
-  let backups = list;
+  let backups = storedList ?? [];
   let manifest: Manifest;
   if ('backupId' in source) {
     const restored = backups.find((entry) => entry.id === source.backupId);
@@ -359,20 +366,21 @@ async function writeReplacement(
       ? [[key[1], key[2]] as const]
       : [],
   );
-  finishWrite(store, manifest, kept.list, backups, storedChunks);
+  finishWrite(store, manifest, kept.list, storedList, storedChunks);
   return { generation, backup: backup === null ? null : entryOf(backup) };
 }
 
 /**
- * Writes the manifest, and the backup list when it is not the `stored` one: the list holds a
- * manifest per backup, which a save that keeps no backup would write again unchanged. Deletes each
- * of the `candidates` chunk versions that neither the manifest nor a kept backup refers to.
+ * Writes the manifest, and the backup list unless it is the one `stored`, as read in this
+ * transaction: the list holds a manifest per backup, which a save that keeps no backup would write
+ * again unchanged. Deletes each of the `candidates` chunk versions that neither the manifest nor a
+ * kept backup refers to.
  */
 function finishWrite(
   store: IDBObjectStore,
   manifest: Manifest,
   backups: readonly StoredBackup[],
-  stored: readonly StoredBackup[],
+  stored: readonly StoredBackup[] | undefined,
   candidates: Iterable<readonly [index: number, version: number]>,
 ): void {
   store.put(manifest, MANIFEST_KEY);
